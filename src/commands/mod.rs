@@ -1,0 +1,1 @@
+//! The command-line commands: each glues the store, the diff engine and a renderer.

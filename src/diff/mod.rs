@@ -1,0 +1,16 @@
+//! The diff engine: pure functions from snapshots to a [`DriftReport`]. No I/O.
+//!
+//! Sides (environments, each with one or more hosts) are aligned by (category, key);
+//! every fact gets a status, a severity and, where it helps, a detailed comparison
+//! against the baseline (side 0): version ordering, side-by-side text rows, set members
+//! or record fields.
+
+mod engine;
+mod ignore;
+pub mod text;
+mod types;
+pub mod version;
+
+pub use engine::compare;
+pub use ignore::IgnoreRules;
+pub use types::*;

@@ -1,0 +1,12 @@
+//! driftscope: a terminal explorer for environment drift.
+//!
+//! The modules follow the data's trip: `collect` makes snapshots, `store` keeps them,
+//! `diff` compares them, and `tui` / `report` show the result. `model` holds the plain
+//! types they share; `commands` glues them together for the command line.
+
+pub mod commands;
+pub mod demo;
+pub mod diff;
+pub mod model;
+pub mod report;
+pub mod store;

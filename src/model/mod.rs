@@ -1,0 +1,14 @@
+//! The plain data types of driftscope: snapshots, facts, values and categories.
+//!
+//! Nothing here performs I/O. Every other module speaks in these types: `collect`
+//! produces [`Snapshot`]s, `store` keeps them on disk, `diff` compares them.
+
+mod category;
+mod snapshot;
+mod value;
+
+pub use category::{Category, UnknownCategory};
+pub use snapshot::{
+    FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, ProbeError, Snapshot, SnapshotError, Source,
+};
+pub use value::{Scalar, Value};

@@ -1,0 +1,1 @@
+//! Renderings of a drift report for the command line: text, JSON and Markdown.

@@ -1,0 +1,16 @@
+//! The workspace on disk: discovery, configuration, snapshot history and atomic writes.
+//!
+//! A workspace is a folder holding `driftscope.toml` and `snapshots/`. The embedded demo
+//! is a workspace too, held in memory, so every command works the same on both.
+
+mod atomic;
+mod config;
+mod history;
+mod refs;
+mod workspace;
+
+pub use atomic::write_atomic;
+pub use config::{CONFIG_FILE, Config, EnvironmentConfig, IgnoreConfig};
+pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
+pub use refs::{ResolvedSide, TimeSpec};
+pub use workspace::{SNAPSHOTS_DIR, Workspace};
