@@ -3,6 +3,8 @@
 //! Built in code so the binary carries it anywhere; the same data backs the demo TUI,
 //! `--demo` on every command, and many tests.
 
+pub mod synthetic;
+
 use crate::model::Snapshot;
 
 /// The demo's configuration, as a `driftscope.toml` text.

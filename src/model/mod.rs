@@ -4,10 +4,12 @@
 //! produces [`Snapshot`]s, `store` keeps them on disk, `diff` compares them.
 
 mod category;
+mod sanitize;
 mod snapshot;
 mod value;
 
 pub use category::{Category, UnknownCategory};
+pub use sanitize::sanitize;
 pub use snapshot::{
     FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, ProbeError, Snapshot, SnapshotError, Source,
 };
