@@ -1,0 +1,169 @@
+//! Where each pane goes for a terminal size. Rendering and mouse hit-testing share it.
+
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+
+use super::state::{Mode, Pane, State};
+
+/// Below this size only a "terminal too small" notice is shown.
+pub const MIN_WIDTH: u16 = 30;
+/// Below this size only a "terminal too small" notice is shown.
+pub const MIN_HEIGHT: u16 = 8;
+/// At least this wide, the four panes are shown side by side.
+pub const WIDE: u16 = 120;
+
+/// The rectangles of one frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppLayout {
+    /// True when the terminal is too small for anything but a notice.
+    pub too_small: bool,
+    /// The header (title, compared environments, breadcrumbs).
+    pub header: Rect,
+    /// The footer (keys).
+    pub footer: Rect,
+    /// The environments pane, when shown.
+    pub environments: Option<Rect>,
+    /// The categories pane, when shown.
+    pub categories: Option<Rect>,
+    /// The facts pane, when shown.
+    pub facts: Option<Rect>,
+    /// The diff pane, when shown.
+    pub diff: Option<Rect>,
+    /// The help popup, when open.
+    pub help: Option<Rect>,
+}
+
+impl AppLayout {
+    /// The layout of `state` in `area`.
+    pub fn compute(area: Rect, state: &State) -> AppLayout {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return AppLayout {
+                too_small: true,
+                ..AppLayout::default()
+            };
+        }
+        let compact = area.width < 60 || area.height < 16;
+        let header_height = if compact {
+            1
+        } else if state.workspace.is_demo && area.height >= 20 {
+            3
+        } else {
+            2
+        };
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(header_height),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let mut out = AppLayout {
+            header,
+            footer,
+            ..AppLayout::default()
+        };
+        if compact {
+            out.set(state.focus, body);
+        } else if area.width >= WIDE {
+            let [left, facts, diff] = Layout::horizontal([
+                Constraint::Length(30),
+                Constraint::Percentage(36),
+                Constraint::Fill(1),
+            ])
+            .areas(body);
+            out.split_left(left, state);
+            out.facts = Some(facts);
+            out.diff = Some(diff);
+        } else if state.focus == Pane::Diff {
+            out.diff = Some(body);
+        } else {
+            let [left, main] =
+                Layout::horizontal([Constraint::Length(26), Constraint::Fill(1)]).areas(body);
+            out.split_left(left, state);
+            if main.height >= 18 {
+                let [facts, diff] =
+                    Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(main);
+                out.facts = Some(facts);
+                out.diff = Some(diff);
+            } else {
+                out.facts = Some(main);
+            }
+        }
+        if state.mode == Mode::Help {
+            out.help = Some(centered(area, 76, area.height.saturating_sub(2)));
+        }
+        out
+    }
+
+    fn set(&mut self, pane: Pane, rect: Rect) {
+        match pane {
+            Pane::Environments => self.environments = Some(rect),
+            Pane::Categories => self.categories = Some(rect),
+            Pane::Facts => self.facts = Some(rect),
+            Pane::Diff => self.diff = Some(rect),
+        }
+    }
+
+    fn split_left(&mut self, left: Rect, state: &State) {
+        let envs = state.workspace.environments.len() as u16;
+        let env_height = (envs + 3).clamp(4, left.height.saturating_sub(9).max(4));
+        let [environments, categories] =
+            Layout::vertical([Constraint::Length(env_height), Constraint::Fill(1)]).areas(left);
+        self.environments = Some(environments);
+        self.categories = Some(categories);
+    }
+
+    /// The pane's outer rectangle, when shown.
+    pub fn pane(&self, pane: Pane) -> Option<Rect> {
+        match pane {
+            Pane::Environments => self.environments,
+            Pane::Categories => self.categories,
+            Pane::Facts => self.facts,
+            Pane::Diff => self.diff,
+        }
+    }
+
+    /// The pane under the point `(x, y)`.
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<Pane> {
+        Pane::ALL.into_iter().find(|p| {
+            self.pane(*p)
+                .is_some_and(|r| r.contains(ratatui::layout::Position { x, y }))
+        })
+    }
+
+    /// The rows of a pane's list (inside the border, below its header rows).
+    pub fn list(&self, pane: Pane, state: &State) -> Option<Rect> {
+        let inner = self.pane(pane)?.inner(Margin::new(1, 1));
+        let skip = list_header_rows(pane, state);
+        Some(Rect {
+            y: inner.y + skip.min(inner.height),
+            height: inner.height.saturating_sub(skip),
+            ..inner
+        })
+    }
+
+    /// The number of list rows a pane shows (at least 1).
+    pub fn list_height(&self, pane: Pane, state: &State) -> usize {
+        self.list(pane, state)
+            .map_or(1, |r| usize::from(r.height).max(1))
+    }
+}
+
+/// Rows at the top of a pane's inner area that are not list rows.
+pub fn list_header_rows(pane: Pane, state: &State) -> u16 {
+    match pane {
+        Pane::Environments | Pane::Categories => 1,
+        Pane::Facts => u16::from(state.mode == Mode::Filter || !state.filter.is_empty()),
+        Pane::Diff => 2,
+    }
+}
+
+/// A rectangle of at most `width` × `height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

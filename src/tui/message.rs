@@ -1,0 +1,62 @@
+//! Messages into `update` (input, time, background results) and effects out of it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::diff::DriftReport;
+
+use super::action::Action;
+
+/// Everything that can change the state.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The mouse was clicked or scrolled.
+    Mouse(MouseEvent),
+    /// The terminal was resized to `(width, height)`.
+    Resize(u16, u16),
+    /// Time passed.
+    Tick(DateTime<Utc>),
+    /// An action, as if its key had been pressed.
+    Action(Action),
+    /// A comparison finished.
+    Compared {
+        /// The request's generation; stale results are dropped.
+        generation: u64,
+        /// The environment behind each side, baseline first.
+        side_envs: Vec<usize>,
+        /// The report, or a one-line reason it could not be made.
+        result: Result<Arc<DriftReport>, String>,
+    },
+    /// The drift count of an environment outside the comparison, against the baseline.
+    EnvDrift {
+        /// The request's generation.
+        generation: u64,
+        /// The environment.
+        env: usize,
+        /// Its drift count against the baseline.
+        drift: usize,
+    },
+}
+
+/// Work that `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Compare environments in the background.
+    Compare(CompareRequest),
+}
+
+/// A comparison to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRequest {
+    /// Numbers requests; only the newest result is used.
+    pub generation: u64,
+    /// `(index, name)` of each compared environment, baseline first.
+    pub sides: Vec<(usize, String)>,
+    /// `(index, name)` of environments outside the comparison, to count their drift
+    /// against the baseline afterwards.
+    pub others: Vec<(usize, String)>,
+}

@@ -1,0 +1,76 @@
+//! The terminal explorer: environments, categories, facts and a side-by-side diff.
+//!
+//! The Elm Architecture: [`State`] holds everything; input and background results
+//! arrive as [`Msg`]s; [`update`] is a pure function from a message to a new state and
+//! [`Effect`]s; [`render`] is a pure function of the state. The runtime (terminal,
+//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`.
+
+pub mod action;
+pub mod diffview;
+pub mod filter;
+pub mod index;
+pub mod keymap;
+pub mod layout;
+pub mod message;
+pub mod render;
+mod runtime;
+pub mod state;
+mod terminal;
+pub mod theme;
+pub mod tomlpos;
+pub mod update;
+mod worker;
+
+use std::path::PathBuf;
+
+pub use action::Action;
+pub use keymap::Keymap;
+pub use message::{CompareRequest, Effect, Msg};
+pub use render::render;
+pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
+pub use theme::Theme;
+pub use update::update;
+
+use crate::store::Workspace;
+
+/// Options of the explorer.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    /// `--theme`: a built-in theme name (`dark`, `light`, `high-contrast`), a theme in the
+    /// user's config folder, or a path to a theme file. `None` is the dark default.
+    pub theme: Option<String>,
+    /// A keymap file to use instead of the one in the user's config folder.
+    pub keymap: Option<PathBuf>,
+    /// Draw without colors even when `NO_COLOR` is not set.
+    pub no_color: bool,
+}
+
+/// Opens the explorer on `workspace` and returns when the user quits. The terminal is
+/// restored on quit, on error and on panic.
+pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> {
+    runtime::run(workspace, options)
+}
+
+/// What the explorer shows of a workspace before any comparison: its environments with
+/// host counts and the time of their newest snapshot.
+pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
+    let environments = workspace
+        .history
+        .environments()
+        .into_iter()
+        .map(|name| {
+            let latest = workspace.history.latest(&name, None);
+            EnvSummary {
+                hosts: latest.len(),
+                latest: latest.iter().map(|m| m.taken_at).max(),
+                name,
+            }
+        })
+        .collect();
+    WorkspaceInfo {
+        name: workspace.name(),
+        is_demo: workspace.root.is_none(),
+        environments,
+        problems: workspace.history.problems.clone(),
+    }
+}

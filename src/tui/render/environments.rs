@@ -1,0 +1,95 @@
+//! The environments pane: each environment with its hosts, the age of its newest
+//! snapshot, its drift against the baseline, and whether it is compared.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{age, clean, fit, pane_block, placeholder, row_style, span};
+use crate::tui::layout::AppLayout;
+use crate::tui::state::{CompareStatus, Pane, State};
+use crate::tui::theme::{Role, Theme};
+
+pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, theme: &Theme) {
+    let compared = state.selection.sides().len();
+    let title = Line::from(format!(" Environments · {compared} compared "));
+    let block = pane_block(title, state.focus == Pane::Environments, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let envs = &state.workspace.environments;
+    if envs.is_empty() {
+        placeholder(
+            frame,
+            inner,
+            vec![Line::from(span("no snapshots yet", Role::Dim, theme))],
+        );
+        return;
+    }
+    let Some(list) = layout.list(Pane::Environments, state) else {
+        return;
+    };
+    // Columns: marker (2), name, hosts (3), age (5), drift (6).
+    let name_width = usize::from(inner.width)
+        .saturating_sub(2 + 3 + 5 + 6 + 3)
+        .max(3);
+    let head = format!(
+        "  {} {:>3} {:>5} {:>6}",
+        fit("env", name_width),
+        "hst",
+        "age",
+        "drift"
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(span(head, Role::Dim, theme))),
+        Rect { height: 1, ..inner },
+    );
+    let height = usize::from(list.height);
+    let offset = state.env_cursor.visible_offset(height, envs.len());
+    let lines: Vec<Line> = envs
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, env)| {
+            let (marker, marker_role) = if state.selection.baseline == i {
+                ("◆ ", Role::Baseline)
+            } else if state.selection.contains(i) {
+                ("● ", Role::Text)
+            } else {
+                ("○ ", Role::Dim)
+            };
+            let env_age = env.latest.map_or("—".to_string(), |t| age(state.now, t));
+            let (drift, drift_role) = if state.selection.baseline == i {
+                ("base".to_string(), Role::Baseline)
+            } else {
+                match state.env_drift.get(i).copied().flatten() {
+                    Some(0) => ("0".to_string(), Role::Equal),
+                    Some(n) => (n.to_string(), Role::Unreviewed),
+                    None if state.status == CompareStatus::Running => ("…".to_string(), Role::Dim),
+                    None => ("·".to_string(), Role::Dim),
+                }
+            };
+            let name_role = if state.selection.contains(i) {
+                Role::Text
+            } else {
+                Role::Dim
+            };
+            Line::from(vec![
+                span(marker, marker_role, theme),
+                span(fit(&clean(&env.name), name_width), name_role, theme),
+                span(format!(" {:>3}", env.hosts), Role::Dim, theme),
+                span(format!(" {env_age:>5}"), Role::Dim, theme),
+                Span::raw(" "),
+                span(format!("{drift:>6}"), drift_role, theme),
+            ])
+            .style(row_style(
+                state,
+                Pane::Environments,
+                i == state.env_cursor.selected,
+                theme,
+            ))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}

@@ -1,0 +1,139 @@
+//! The facts pane: the chosen category's facts with status and severity markers. Only
+//! the rows on screen are built, whatever the size of the report.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{clean, pane_block, placeholder, row_style, severity_label, span, status_marker};
+use crate::diff::{Cell, FactDiff};
+use crate::model::Value;
+use crate::tui::layout::AppLayout;
+use crate::tui::state::{CompareStatus, Mode, Pane, State};
+use crate::tui::theme::{Role, Theme};
+
+/// The most characters of one side's value shown in a row's summary.
+const SUMMARY_CHARS: usize = 24;
+
+pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, theme: &Theme) {
+    let category = state.category();
+    let visible = state.visible_facts();
+    let what = if state.show_all { "all facts" } else { "drift" };
+    let title = Line::from(format!(" Facts · {category} · {} {what} ", visible.len()));
+    let block = pane_block(title, state.focus == Pane::Facts, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let filter_shown = state.mode == Mode::Filter || !state.filter.is_empty();
+    if filter_shown {
+        let mut spans = vec![
+            span("/", Role::Filter, theme),
+            span(clean(&state.filter).into_owned(), Role::Filter, theme),
+        ];
+        if state.mode == Mode::Filter {
+            spans.push(span("▏", Role::Filter, theme));
+        }
+        spans.push(span(format!("  {} match", visible.len()), Role::Dim, theme));
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)),
+            Rect { height: 1, ..inner },
+        );
+    }
+    let Some(list) = layout.list(Pane::Facts, state) else {
+        return;
+    };
+    let Some(loaded) = state.loaded.as_ref() else {
+        let message = match &state.status {
+            CompareStatus::Running => span("comparing…", Role::Filter, theme),
+            CompareStatus::Failed(m) => span(clean(m).into_owned(), Role::Error, theme),
+            _ => span("choose environments to compare", Role::Dim, theme),
+        };
+        placeholder(frame, list, vec![Line::from(message)]);
+        return;
+    };
+    if visible.is_empty() {
+        let mut lines = vec![Line::from(span(
+            if state.filter.is_empty() {
+                format!("no {what} in {category}")
+            } else {
+                format!("no fact matches '{}'", clean(&state.filter))
+            },
+            Role::Dim,
+            theme,
+        ))];
+        if !state.show_all {
+            if let Some(k) = state
+                .keymap
+                .first_key(crate::tui::action::Action::ToggleShowAll)
+            {
+                lines.push(Line::from(span(
+                    format!("{k}: show all facts"),
+                    Role::Dim,
+                    theme,
+                )));
+            }
+        }
+        placeholder(frame, list, lines);
+        return;
+    }
+    let cursor = state.fact_cursor();
+    let height = usize::from(list.height);
+    let offset = cursor.visible_offset(height, visible.len());
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .filter_map(|(pos, &row)| {
+            let fact = loaded.report.facts.get(row as usize)?;
+            Some(fact_line(fact, theme).style(row_style(
+                state,
+                Pane::Facts,
+                pos == cursor.selected,
+                theme,
+            )))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn fact_line<'a>(fact: &'a FactDiff, theme: &Theme) -> Line<'a> {
+    let (marker, marker_role) = status_marker(fact);
+    let (severity, severity_role) = severity_label(fact.severity);
+    Line::from(vec![
+        span(marker, marker_role, theme),
+        Span::raw(" "),
+        span(severity, severity_role, theme),
+        Span::raw(" "),
+        span(clean(&fact.key.key), Role::Text, theme),
+        span(format!("  {}", summary(fact)), Role::Dim, theme),
+    ])
+}
+
+/// Each side's value in a few characters, `·`-separated.
+fn summary(fact: &FactDiff) -> String {
+    fact.cells
+        .iter()
+        .map(|cell| match cell {
+            Cell::Absent => "—".to_string(),
+            Cell::Divergent { groups } => format!("≋{}", groups.len()),
+            Cell::Present { value } => {
+                let text = match value {
+                    Value::Set(items) | Value::List(items) if items.len() > 3 => {
+                        format!("{} items", items.len())
+                    }
+                    Value::Record(fields) if fields.len() > 3 => format!("{} fields", fields.len()),
+                    _ => clean(&value.summary()).into_owned(),
+                };
+                if text.chars().count() > SUMMARY_CHARS {
+                    let mut cut: String = text.chars().take(SUMMARY_CHARS - 1).collect();
+                    cut.push('…');
+                    cut
+                } else {
+                    text
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

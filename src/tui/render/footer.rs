@@ -1,0 +1,89 @@
+//! The footer: the most useful keys for the focused pane, read from the active keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::span;
+use crate::tui::action::Action;
+use crate::tui::state::{Mode, Pane, State};
+use crate::tui::theme::{Role, Theme};
+
+/// The actions the footer offers for a pane, most useful first.
+pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
+    let mut actions = match pane {
+        Pane::Environments => vec![
+            Action::ToggleCompare,
+            Action::SetBaseline,
+            Action::DrillIn,
+            Action::NextDrift,
+            Action::FocusNextPane,
+        ],
+        Pane::Categories => vec![
+            Action::DrillIn,
+            Action::Back,
+            Action::NextDrift,
+            Action::StartFilter,
+            Action::FocusNextPane,
+        ],
+        Pane::Facts => vec![
+            Action::DrillIn,
+            Action::StartFilter,
+            Action::ToggleShowAll,
+            Action::NextDrift,
+            Action::PrevDrift,
+            Action::Back,
+        ],
+        Pane::Diff => {
+            let mut a = vec![Action::SelectNext, Action::NextDrift, Action::PrevDrift];
+            if sides > 2 {
+                a.push(Action::NextSide);
+            }
+            a.extend([Action::ScrollRight, Action::Back]);
+            a
+        }
+    };
+    actions.extend([Action::ToggleHelp, Action::Quit]);
+    actions
+}
+
+pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
+    let pairs: Vec<(String, &str)> = match state.mode {
+        Mode::Filter => vec![
+            ("type".into(), "filter"),
+            ("enter".into(), "keep"),
+            ("esc".into(), "clear"),
+            ("↑↓".into(), "move"),
+        ],
+        Mode::Help => {
+            let mut p: Vec<(String, &str)> = Vec::new();
+            for action in [Action::SelectNext, Action::ToggleHelp] {
+                if let Some(k) = state.keymap.first_key(action) {
+                    p.push((
+                        k,
+                        if action == Action::ToggleHelp {
+                            "close"
+                        } else {
+                            "scroll"
+                        },
+                    ));
+                }
+            }
+            p
+        }
+        Mode::Browse => {
+            let sides = state.report().map_or(0, |r| r.sides.len());
+            footer_actions(state.focus, sides)
+                .into_iter()
+                .filter_map(|a| state.keymap.first_key(a).map(|k| (k, a.short_label())))
+                .collect()
+        }
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (key, label) in pairs {
+        spans.push(span(key, Role::FooterKey, theme));
+        spans.push(span(format!(" {label}  "), Role::Footer, theme));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+}

@@ -1,0 +1,147 @@
+//! The header: workspace, compared environments with their snapshot times, breadcrumbs,
+//! the comparison's status and the demo-data marker.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{clean, span};
+use crate::tui::state::{CompareStatus, Pane, State};
+use crate::tui::theme::{Role, Theme};
+
+/// How to leave the demo for a real workspace.
+pub const DEMO_HINT: &str =
+    "You are exploring demo data. Start your own: `driftscope init`, then `driftscope snapshot`.";
+
+pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
+    let mut lines = Vec::new();
+    if rect.height >= 2 {
+        lines.push(title_line(state, theme));
+    }
+    lines.push(breadcrumbs(state, theme, rect.height < 2));
+    if rect.height >= 3 && state.workspace.is_demo {
+        lines.push(Line::from(vec![
+            span(" demo data ", Role::Demo, theme),
+            Span::raw(" "),
+            span(DEMO_HINT, Role::Dim, theme),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), rect);
+}
+
+fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        span(" driftscope ", Role::Header, theme),
+        span(
+            clean(&state.workspace.name).into_owned(),
+            Role::Breadcrumb,
+            theme,
+        ),
+    ];
+    if state.workspace.is_demo {
+        spans.push(Span::raw(" "));
+        spans.push(span(" DEMO DATA ", Role::Demo, theme));
+    }
+    spans.push(span("  │ ", Role::Border, theme));
+    for (i, (label, time)) in compared(state).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(span(" · ", Role::Dim, theme));
+        }
+        let role = if i == 0 { Role::Baseline } else { Role::Text };
+        spans.push(span(clean(&label).into_owned(), role, theme));
+        if i == 0 {
+            spans.push(span(" (baseline)", Role::Dim, theme));
+        }
+        if let Some(t) = time {
+            spans.push(span(
+                format!(" {}", t.format("%m-%d %H:%M")),
+                Role::Dim,
+                theme,
+            ));
+        }
+    }
+    Line::from(spans)
+}
+
+/// The compared sides with the time of their newest snapshot, baseline first.
+fn compared(state: &State) -> Vec<(String, Option<DateTime<Utc>>)> {
+    if let Some(report) = state.report() {
+        return report
+            .sides
+            .iter()
+            .map(|s| (s.label.clone(), s.hosts.iter().map(|h| h.taken_at).max()))
+            .collect();
+    }
+    state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .map(|e| (e.name.clone(), e.latest))
+        .collect()
+}
+
+fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
+    let sep = || span(" › ", Role::Dim, theme);
+    let mut spans = vec![Span::raw(" ")];
+    if compact && state.workspace.is_demo {
+        spans.push(span("DEMO", Role::Demo, theme));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(span(
+        clean(&state.workspace.name).into_owned(),
+        Role::Breadcrumb,
+        theme,
+    ));
+    let names: Vec<String> = compared(state).into_iter().map(|(l, _)| l).collect();
+    if let Some((base, rest)) = names.split_first() {
+        spans.push(sep());
+        let text = format!("{} ⇄ {}", base, rest.join(", "));
+        spans.push(span(clean(&text).into_owned(), Role::Breadcrumb, theme));
+    }
+    let depth = match state.focus {
+        Pane::Environments => 0,
+        Pane::Categories | Pane::Facts => 1,
+        Pane::Diff => 2,
+    };
+    if depth >= 1 {
+        spans.push(sep());
+        spans.push(span(state.category().as_str(), Role::Breadcrumb, theme));
+    }
+    if depth >= 2 {
+        if let Some(fact) = state.selected_fact() {
+            spans.push(sep());
+            spans.push(span(
+                clean(&fact.key.key).into_owned(),
+                Role::Breadcrumb,
+                theme,
+            ));
+        }
+    }
+    match &state.status {
+        CompareStatus::Running => {
+            spans.push(span("   comparing…", Role::Filter, theme));
+        }
+        CompareStatus::Failed(message) => {
+            spans.push(span(
+                format!("   comparison failed: {}", clean(message)),
+                Role::Error,
+                theme,
+            ));
+        }
+        CompareStatus::Idle => {
+            spans.push(span(
+                "   choose two environments to compare",
+                Role::Dim,
+                theme,
+            ));
+        }
+        CompareStatus::Ready => {}
+    }
+    if let Some(notice) = &state.notice {
+        spans.push(span(format!("   {}", clean(notice)), Role::Filter, theme));
+    }
+    Line::from(spans)
+}

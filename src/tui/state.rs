@@ -1,0 +1,302 @@
+//! The explorer's whole state. `update` changes it, `render` draws it; nothing else does.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+
+use crate::diff::{DriftReport, FactDiff};
+use crate::model::Category;
+
+use super::index::FactIndex;
+use super::keymap::Keymap;
+
+/// An environment as the environments pane shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvSummary {
+    /// Its name.
+    pub name: String,
+    /// How many hosts have a snapshot.
+    pub hosts: usize,
+    /// When its newest snapshot was taken.
+    pub latest: Option<DateTime<Utc>>,
+}
+
+/// What the explorer knows of the workspace without loading snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceInfo {
+    /// A short name for the header.
+    pub name: String,
+    /// True for the embedded demo workspace.
+    pub is_demo: bool,
+    /// Environments with snapshots, sorted by name.
+    pub environments: Vec<EnvSummary>,
+    /// Problems met while reading the workspace, one line each.
+    pub problems: Vec<String>,
+}
+
+/// A pane of the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    /// Environments and the comparison choice.
+    Environments,
+    /// Categories with counts.
+    Categories,
+    /// Facts of the chosen category.
+    Facts,
+    /// The selected fact side by side.
+    Diff,
+}
+
+impl Pane {
+    /// Panes in Tab order.
+    pub const ALL: [Pane; 4] = [
+        Pane::Environments,
+        Pane::Categories,
+        Pane::Facts,
+        Pane::Diff,
+    ];
+
+    /// The pane after this one in Tab order.
+    pub fn next(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + 1) % Pane::ALL.len()]
+    }
+
+    /// The pane before this one in Tab order.
+    pub fn prev(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+
+    /// The pane's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Environments => "Environments",
+            Pane::Categories => "Categories",
+            Pane::Facts => "Facts",
+            Pane::Diff => "Diff",
+        }
+    }
+}
+
+/// What the keyboard is doing. Later modes (a reason prompt, a timeline) slot in here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving around the panes.
+    Browse,
+    /// Typing a fuzzy filter for the facts.
+    Filter,
+    /// Reading the help screen.
+    Help,
+}
+
+/// A selection in a list and the first visible row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    /// The selected row.
+    pub selected: usize,
+    /// The first row shown.
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// The first row to show so that the selection is visible in `height` rows.
+    pub fn visible_offset(&self, height: usize, len: usize) -> usize {
+        let height = height.max(1);
+        let mut offset = self.offset.min(len.saturating_sub(height));
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + height {
+            offset = self.selected + 1 - height;
+        }
+        offset
+    }
+}
+
+/// The environments being compared: the baseline and the others, by index into
+/// [`WorkspaceInfo::environments`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// The baseline environment.
+    pub baseline: usize,
+    /// The other compared environments, in display order.
+    pub others: Vec<usize>,
+}
+
+impl Selection {
+    /// All compared environments, baseline first.
+    pub fn sides(&self) -> Vec<usize> {
+        std::iter::once(self.baseline)
+            .chain(self.others.iter().copied())
+            .collect()
+    }
+
+    /// True when `env` is compared (as baseline or otherwise).
+    pub fn contains(&self, env: usize) -> bool {
+        self.baseline == env || self.others.contains(&env)
+    }
+}
+
+/// Where the comparison stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompareStatus {
+    /// Nothing to compare (fewer than two environments).
+    Idle,
+    /// A comparison is running in the background.
+    Running,
+    /// The report is current.
+    Ready,
+    /// The comparison failed; the message says why.
+    Failed(String),
+}
+
+/// A finished comparison and its indexes.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The report.
+    pub report: Arc<DriftReport>,
+    /// The environment behind each side of the report.
+    pub side_envs: Vec<usize>,
+    /// Per-category fact lists.
+    pub index: FactIndex,
+}
+
+/// Scrolling of the diff pane.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiffScroll {
+    /// The first row shown.
+    pub scroll: usize,
+    /// Columns scrolled to the right.
+    pub hscroll: usize,
+    /// The side compared with the baseline in text diffs of 3+ sides (1-based side index).
+    pub other: usize,
+}
+
+/// The explorer's state.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The workspace.
+    pub workspace: WorkspaceInfo,
+    /// The active key bindings.
+    pub keymap: Keymap,
+    /// The current time, for ages ("3h ago").
+    pub now: DateTime<Utc>,
+    /// The terminal's area.
+    pub area: Rect,
+    /// The keyboard mode.
+    pub mode: Mode,
+    /// The focused pane.
+    pub focus: Pane,
+    /// The compared environments.
+    pub selection: Selection,
+    /// The environments pane's cursor.
+    pub env_cursor: Cursor,
+    /// The categories pane's cursor.
+    pub category_cursor: Cursor,
+    /// The facts pane's cursor, per category.
+    pub fact_cursors: [Cursor; 6],
+    /// The diff pane's scrolling.
+    pub diff: DiffScroll,
+    /// The help screen's scrolling.
+    pub help_scroll: usize,
+    /// Show equal facts too.
+    pub show_all: bool,
+    /// The fuzzy filter over fact keys.
+    pub filter: String,
+    /// Where the comparison stands.
+    pub status: CompareStatus,
+    /// The number of the newest comparison asked for.
+    pub generation: u64,
+    /// The current comparison.
+    pub loaded: Option<Loaded>,
+    /// Per environment, its drift count against the baseline, when known.
+    pub env_drift: Vec<Option<usize>>,
+    /// A one-line notice for the user.
+    pub notice: Option<String>,
+    /// Set when the user quits.
+    pub quit: bool,
+}
+
+impl State {
+    /// A fresh state: the baseline is `prod`/`production` when there is one, compared with
+    /// every other environment (at most three sides); nothing is loaded yet.
+    pub fn new(workspace: WorkspaceInfo, keymap: Keymap, now: DateTime<Utc>) -> State {
+        let envs = &workspace.environments;
+        let baseline = envs
+            .iter()
+            .position(|e| e.name == "prod" || e.name == "production")
+            .unwrap_or(0);
+        let others: Vec<usize> = (0..envs.len()).filter(|&i| i != baseline).take(2).collect();
+        let env_count = envs.len();
+        State {
+            workspace,
+            keymap,
+            now,
+            area: Rect::new(0, 0, 80, 24),
+            mode: Mode::Browse,
+            focus: Pane::Environments,
+            selection: Selection { baseline, others },
+            env_cursor: Cursor {
+                selected: baseline,
+                offset: 0,
+            },
+            category_cursor: Cursor::default(),
+            fact_cursors: [Cursor::default(); 6],
+            diff: DiffScroll {
+                other: 1,
+                ..DiffScroll::default()
+            },
+            help_scroll: 0,
+            show_all: false,
+            filter: String::new(),
+            status: CompareStatus::Idle,
+            generation: 0,
+            loaded: None,
+            env_drift: vec![None; env_count],
+            notice: None,
+            quit: false,
+        }
+    }
+
+    /// The category chosen in the categories pane.
+    pub fn category(&self) -> Category {
+        Category::ALL
+            .get(self.category_cursor.selected)
+            .copied()
+            .unwrap_or(Category::Versions)
+    }
+
+    /// The facts pane's cursor for the chosen category.
+    pub fn fact_cursor(&self) -> Cursor {
+        self.fact_cursors
+            .get(self.category_cursor.selected)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The visible facts of the chosen category (indexes into the report).
+    pub fn visible_facts(&self) -> &[u32] {
+        self.loaded
+            .as_ref()
+            .map_or(&[], |l| l.index.visible(self.category()))
+    }
+
+    /// The selected fact, if any.
+    pub fn selected_fact(&self) -> Option<&FactDiff> {
+        let loaded = self.loaded.as_ref()?;
+        let row = *self.visible_facts().get(self.fact_cursor().selected)?;
+        loaded.report.facts.get(row as usize)
+    }
+
+    /// The report, when loaded.
+    pub fn report(&self) -> Option<&DriftReport> {
+        self.loaded.as_ref().map(|l| l.report.as_ref())
+    }
+
+    /// The side compared with the baseline in text diffs (at least 1).
+    pub fn other_side(&self) -> usize {
+        let sides = self.report().map_or(2, |r| r.sides.len());
+        self.diff.other.clamp(1, sides.saturating_sub(1).max(1))
+    }
+}

@@ -1,0 +1,183 @@
+//! The comparison worker: loads the chosen environments' snapshots and compares them
+//! off the UI thread. Only the newest request is kept; results go back as messages.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use crate::diff::{self, DiffOptions, IgnoreRules, Side};
+use crate::store::{ResolvedSide, Workspace};
+
+use super::message::{CompareRequest, Msg};
+
+/// What the worker sends to the UI loop.
+pub enum Outcome {
+    /// A message for `update`.
+    Msg(Msg),
+    /// The worker failed beyond recovery (a bug); the explorer must stop.
+    Fatal(String),
+}
+
+#[derive(Default)]
+struct Slot {
+    request: Option<CompareRequest>,
+    shutdown: bool,
+}
+
+/// A handle on the worker thread.
+pub struct Worker {
+    shared: Arc<(Mutex<Slot>, Condvar)>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker; results go to `tx`.
+    pub fn spawn(workspace: Arc<Workspace>, tx: Sender<Outcome>) -> Worker {
+        let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
+        let thread_shared = shared.clone();
+        let handle = std::thread::spawn(move || {
+            let mut cache: HashMap<String, Arc<ResolvedSide>> = HashMap::new();
+            while let Some(request) = next_request(&thread_shared) {
+                let work = catch_unwind(AssertUnwindSafe(|| {
+                    serve(&workspace, &mut cache, &request, &thread_shared, &tx)
+                }));
+                match work {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(panic) => {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "unknown panic".into());
+                        let _ = tx.send(Outcome::Fatal(format!("comparison failed: {what}")));
+                        break;
+                    }
+                }
+            }
+        });
+        Worker {
+            shared,
+            handle: Some(handle),
+        }
+    }
+
+    /// Asks for a comparison, replacing any request not yet started.
+    pub fn submit(&self, request: CompareRequest) {
+        let (lock, cvar) = &*self.shared;
+        if let Ok(mut slot) = lock.lock() {
+            slot.request = Some(request);
+            cvar.notify_one();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let (lock, cvar) = &*self.shared;
+        if let Ok(mut slot) = lock.lock() {
+            slot.shutdown = true;
+            cvar.notify_one();
+        }
+        // A comparison in progress is not interrupted; don't wait for it.
+        drop(self.handle.take());
+    }
+}
+
+fn next_request(shared: &(Mutex<Slot>, Condvar)) -> Option<CompareRequest> {
+    let (lock, cvar) = shared;
+    let mut slot = lock.lock().ok()?;
+    loop {
+        if slot.shutdown {
+            return None;
+        }
+        if let Some(request) = slot.request.take() {
+            return Some(request);
+        }
+        slot = cvar.wait(slot).ok()?;
+    }
+}
+
+fn superseded(shared: &(Mutex<Slot>, Condvar)) -> bool {
+    shared
+        .0
+        .lock()
+        .map_or(true, |s| s.shutdown || s.request.is_some())
+}
+
+/// Runs one request; false when the UI is gone.
+fn serve(
+    workspace: &Workspace,
+    cache: &mut HashMap<String, Arc<ResolvedSide>>,
+    request: &CompareRequest,
+    shared: &(Mutex<Slot>, Condvar),
+    tx: &Sender<Outcome>,
+) -> bool {
+    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    let result = compare(workspace, cache, &names).map(Arc::new);
+    let msg = Msg::Compared {
+        generation: request.generation,
+        side_envs: request.sides.iter().map(|(i, _)| *i).collect(),
+        result,
+    };
+    if tx.send(Outcome::Msg(msg)).is_err() {
+        return false;
+    }
+    // Drift counts of the environments outside the comparison, against the baseline.
+    let Some((_, baseline)) = request.sides.first() else {
+        return true;
+    };
+    for (env, name) in &request.others {
+        if superseded(shared) {
+            return true;
+        }
+        if let Ok(report) = compare(workspace, cache, &[baseline.as_str(), name.as_str()]) {
+            let msg = Msg::EnvDrift {
+                generation: request.generation,
+                env: *env,
+                drift: report.drift_count(),
+            };
+            if tx.send(Outcome::Msg(msg)).is_err() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Loads (or reuses) each environment's newest snapshots and compares them.
+pub fn compare(
+    workspace: &Workspace,
+    cache: &mut HashMap<String, Arc<ResolvedSide>>,
+    names: &[&str],
+) -> Result<diff::DriftReport, String> {
+    let mut resolved = Vec::with_capacity(names.len());
+    for name in names {
+        let side = match cache.get(*name) {
+            Some(side) => side.clone(),
+            None => {
+                let side = Arc::new(workspace.resolve(name).map_err(|e| format!("{e}"))?);
+                cache.insert((*name).to_string(), side.clone());
+                side
+            }
+        };
+        resolved.push(side);
+    }
+    let sides: Vec<Side<'_>> = resolved
+        .iter()
+        .map(|r| Side {
+            label: r.label.clone(),
+            snapshots: r.snapshots.iter().collect(),
+        })
+        .collect();
+    let ignore = IgnoreRules::new(&workspace.config.ignore.facts)
+        .map_err(|e| format!("ignore rules in driftscope.toml: {e}"))?;
+    let options = DiffOptions {
+        include_equal: true,
+        category: None,
+        ignore,
+    };
+    Ok(diff::compare(&sides, &options))
+}
