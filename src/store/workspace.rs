@@ -313,3 +313,50 @@ fn check_storable(snapshot: &Snapshot) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+
+    /// A workspace shaped like the demo (no folder), with one embedded snapshot.
+    fn in_memory() -> Workspace {
+        let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 20, 9, 30, 0).unwrap();
+        let snapshot = Snapshot::new("prod", "web-1", t, Source::Demo);
+        let mut history = History {
+            entries: vec![SnapshotMeta::of(&snapshot, Location::Embedded(0))],
+            problems: Vec::new(),
+        };
+        history.sort();
+        Workspace {
+            root: None,
+            config: Config::default(),
+            history,
+            embedded: Embedded(Arc::new(vec![snapshot])),
+        }
+    }
+
+    #[test]
+    fn the_demo_is_read_only_and_named_demo() {
+        let mut ws = in_memory();
+        let snapshot = ws.load(&ws.history.entries[0].clone()).unwrap();
+        let err = ws.store_snapshot(&snapshot).unwrap_err().to_string();
+        assert_eq!(err, "the demo workspace is read-only");
+        assert_eq!(ws.history.entries.len(), 1);
+        assert_eq!(ws.name(), "demo");
+        assert!(ws.is_demo());
+    }
+
+    #[test]
+    fn embedded_snapshots_resolve_like_files() {
+        let ws = in_memory();
+        let side = ws.resolve("prod@2026-11-20").unwrap();
+        assert_eq!(side.label, "prod@2026-11-20");
+        assert_eq!(side.snapshots[0].host, "web-1");
+        let err = format!("{:#}", ws.resolve("prod@2026-11-19").unwrap_err());
+        assert!(
+            err.contains("the oldest is from 2026-11-20T09:30Z"),
+            "{err}"
+        );
+    }
+}
