@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::eyre::{Result, eyre};
 
 use super::atomic::{WriteError, write_atomic, write_atomic_checked};
 use super::config::CONFIG_TEMPLATE;
@@ -47,7 +47,10 @@ impl fmt::Debug for Embedded {
 
 impl Workspace {
     /// Walks up from `start` to the first folder holding `driftscope.toml`.
+    ///
+    /// A relative `start` is taken from the current folder, so `.` walks up too.
     pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
         start
             .ancestors()
             .find(|dir| dir.join(CONFIG_FILE).is_file())
@@ -191,7 +194,7 @@ impl Workspace {
             Reference::Environment { name, at } => {
                 let time = at
                     .map(|text| {
-                        TimeSpec::parse(text, now).wrap_err_with(|| format!("in '{reference}'"))
+                        TimeSpec::parse(text, now).map_err(|e| eyre!("in '{reference}': {e}"))
                     })
                     .transpose()?;
                 let metas = self.pick(name, time)?;
