@@ -215,7 +215,7 @@ fn versions(fact: &FactDiff) -> DiffBody<'_> {
         .enumerate()
         .map(|(side, cell)| {
             if side == 0 {
-                return styled("baseline", Role::Baseline);
+                return styled("—", Role::Dim);
             }
             match (cell.value(), comparison(fact, side)) {
                 (None, _) => absent(),

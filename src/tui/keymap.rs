@@ -269,7 +269,10 @@ fn parse_entries(text: &str, file: &str) -> Result<Vec<(Key, Option<Action>)>, F
                 "'keys' must be a table",
             ));
         };
-        for (key_name, action_value) in table.iter() {
+        // Keep the file's order: the first key bound to an action is the one shown first.
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (key_name, action_value) in entries {
             let key = Key::parse(key_name.get_ref())
                 .map_err(|m| FileError::at(file, text, Some(key_name.span()), m))?;
             let Some(name) = action_value.get_ref().as_str() else {

@@ -69,7 +69,7 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
         .collect();
     WorkspaceInfo {
         name: workspace.name(),
-        is_demo: workspace.root.is_none(),
+        is_demo: workspace.is_demo(),
         environments,
         problems: workspace.history.problems.clone(),
     }

@@ -7,7 +7,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
-use crate::diff::{self, DiffOptions, IgnoreRules, Side};
+use crate::diff::{self, DiffOptions, Side};
 use crate::store::{ResolvedSide, Workspace};
 
 use super::message::{CompareRequest, Msg};
@@ -172,8 +172,7 @@ pub fn compare(
             snapshots: r.snapshots.iter().collect(),
         })
         .collect();
-    let ignore = IgnoreRules::new(&workspace.config.ignore.facts)
-        .map_err(|e| format!("ignore rules in driftscope.toml: {e}"))?;
+    let ignore = workspace.config.ignore_rules().map_err(|e| format!("{e}"))?;
     let options = DiffOptions {
         include_equal: true,
         category: None,

@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             .map(|c| l.index.counts(*c).unreviewed)
             .sum()
     });
-    let title = Line::from(format!(" Categories · {total} unreviewed "));
+    let title = Line::from(format!(" Categories · {total} drift "));
     let block = pane_block(title, state.focus == Pane::Categories, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

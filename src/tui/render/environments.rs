@@ -12,8 +12,7 @@ use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
 pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, theme: &Theme) {
-    let compared = state.selection.sides().len();
-    let title = Line::from(format!(" Environments · {compared} compared "));
+    let title = Line::from(" Environments ");
     let block = pane_block(title, state.focus == Pane::Environments, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -79,9 +78,9 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
                 span(marker, marker_role, theme),
                 span(fit(&clean(&env.name), name_width), name_role, theme),
                 span(format!(" {:>3}", env.hosts), Role::Dim, theme),
-                span(format!(" {env_age:>5}"), Role::Dim, theme),
+                span(format!(" {env_age:>4}"), Role::Dim, theme),
                 Span::raw(" "),
-                span(format!("{drift:>6}"), drift_role, theme),
+                span(format!("{drift:>5}"), drift_role, theme),
             ])
             .style(row_style(
                 state,

@@ -76,7 +76,13 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
             let sides = state.report().map_or(0, |r| r.sides.len());
             footer_actions(state.focus, sides)
                 .into_iter()
-                .filter_map(|a| state.keymap.first_key(a).map(|k| (k, a.short_label())))
+                .filter_map(|a| {
+                    let label = match (state.focus, a) {
+                        (Pane::Diff, Action::SelectNext) => "scroll",
+                        _ => a.short_label(),
+                    };
+                    state.keymap.first_key(a).map(|k| (k, label))
+                })
                 .collect()
         }
     };

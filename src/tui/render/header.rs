@@ -12,8 +12,7 @@ use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
 /// How to leave the demo for a real workspace.
-pub const DEMO_HINT: &str =
-    "You are exploring demo data. Start your own: `driftscope init`, then `driftscope snapshot`.";
+pub const DEMO_HINT: &str = "start your own workspace: driftscope init, then driftscope snapshot";
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     let mut lines = Vec::new();
@@ -49,11 +48,11 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
         if i > 0 {
             spans.push(span(" · ", Role::Dim, theme));
         }
+        if i == 0 {
+            spans.push(span("◆ ", Role::Baseline, theme));
+        }
         let role = if i == 0 { Role::Baseline } else { Role::Text };
         spans.push(span(clean(&label).into_owned(), role, theme));
-        if i == 0 {
-            spans.push(span(" (baseline)", Role::Dim, theme));
-        }
         if let Some(t) = time {
             spans.push(span(
                 format!(" {}", t.format("%m-%d %H:%M")),

@@ -39,7 +39,7 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
         };
         lines.push(Line::from(vec![
             Span::raw("  "),
-            span(format!("{keys:<22}"), Role::FooterKey, theme),
+            span(format!("{keys:<16}"), Role::FooterKey, theme),
             span(format!(" {}", action.description()), Role::Text, theme),
             span(format!("  {}", action.name()), Role::Dim, theme),
         ]));
@@ -58,7 +58,7 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
     ] {
         lines.push(Line::from(vec![
             Span::raw("  "),
-            span(format!("{keys:<22}"), Role::FooterKey, theme),
+            span(format!("{keys:<16}"), Role::FooterKey, theme),
             span(format!(" {what}"), Role::Text, theme),
         ]));
     }
@@ -70,7 +70,7 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
     ] {
         lines.push(Line::from(vec![
             Span::raw("  "),
-            span(format!("{keys:<22}"), Role::FooterKey, theme),
+            span(format!("{keys:<16}"), Role::FooterKey, theme),
             span(format!(" {what}"), Role::Text, theme),
         ]));
     }
