@@ -30,10 +30,10 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     };
     // Columns: marker (2), name, hosts (3), age (5), drift (6).
     let name_width = usize::from(inner.width)
-        .saturating_sub(2 + 3 + 5 + 6 + 3)
+        .saturating_sub(2 + 4 + 5 + 6)
         .max(3);
     let head = format!(
-        "  {} {:>3} {:>5} {:>6}",
+        "  {} {:>3} {:>4} {:>5}",
         fit("env", name_width),
         "hst",
         "age",
