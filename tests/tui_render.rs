@@ -113,7 +113,10 @@ fn changed_characters_are_highlighted_within_the_line() {
     let theme = driftscope::tui::Theme::default();
     let term = draw_with(&state, &theme);
     let lines = screen(&term);
-    let y = lines.iter().position(|l| l.contains("worker_processes 8")).unwrap();
+    let y = lines
+        .iter()
+        .position(|l| l.contains("worker_processes 8"))
+        .unwrap();
     let x = lines[y].find("worker_processes 8").unwrap();
     // Byte offsets equal char offsets in this ASCII row, except for the border glyph.
     let col = lines[y][..x].chars().count() as u16;

@@ -172,7 +172,10 @@ pub fn compare(
             snapshots: r.snapshots.iter().collect(),
         })
         .collect();
-    let ignore = workspace.config.ignore_rules().map_err(|e| format!("{e}"))?;
+    let ignore = workspace
+        .config
+        .ignore_rules()
+        .map_err(|e| format!("{e}"))?;
     let options = DiffOptions {
         include_equal: true,
         category: None,

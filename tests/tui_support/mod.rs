@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use driftscope::diff::{
-    Cell, CategoryCounts, ChangeKind, Comparison, DriftReport, FactDiff, FieldChange, HostGroup,
+    CategoryCounts, Cell, ChangeKind, Comparison, DriftReport, FactDiff, FieldChange, HostGroup,
     HostInfo, RowTag, Severity, SideComparison, SideInfo, Status, TextLine, TextRow,
 };
 use driftscope::model::{Category, FactKey, Value};
@@ -17,7 +17,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 pub fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0).unwrap()
+    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .unwrap()
 }
 
 /// The fixed "now" of every test.
@@ -28,7 +29,11 @@ pub fn now() -> DateTime<Utc> {
 /// dev (0), prod (1), staging (2).
 pub fn workspace(is_demo: bool) -> WorkspaceInfo {
     WorkspaceInfo {
-        name: if is_demo { "demo".into() } else { "shop".into() },
+        name: if is_demo {
+            "demo".into()
+        } else {
+            "shop".into()
+        },
         is_demo,
         environments: vec![
             EnvSummary {
@@ -78,8 +83,7 @@ fn line(number: usize, text: &str, changed: &[(usize, usize)]) -> TextLine {
 
 pub const NGINX_BASE: &str =
     "user www-data;\nworker_processes 8;\nserver_name shop.example.com;\ngzip on;\n";
-pub const NGINX_OTHER: &str =
-    "user www-data;\nworker_processes 2;\nserver_name \u{1b}[2Jstaging\u{1b}]0;pwned\u{7};\ngzip on;\nkeepalive_timeout 5;\n";
+pub const NGINX_OTHER: &str = "user www-data;\nworker_processes 2;\nserver_name \u{1b}[2Jstaging\u{1b}]0;pwned\u{7};\ngzip on;\nkeepalive_timeout 5;\n";
 
 /// The text rows of the two nginx files (what the diff engine would produce).
 pub fn nginx_rows() -> Vec<TextRow> {
@@ -173,7 +177,10 @@ pub fn report() -> DriftReport {
             divergent: false,
             severity: Severity::High,
             change: ChangeKind::Minor,
-            cells: vec![present(Value::version("3.11.4")), present(Value::version("3.12.1"))],
+            cells: vec![
+                present(Value::version("3.11.4")),
+                present(Value::version("3.12.1")),
+            ],
             comparisons: vec![(
                 1,
                 Comparison::Version {
@@ -215,7 +222,10 @@ pub fn report() -> DriftReport {
             divergent: false,
             severity: Severity::High,
             change: ChangeKind::Value,
-            cells: vec![present(Value::string("warn")), present(Value::string("debug"))],
+            cells: vec![
+                present(Value::string("warn")),
+                present(Value::string("debug")),
+            ],
             comparisons: vec![],
         }),
         build(F {
@@ -227,7 +237,11 @@ pub fn report() -> DriftReport {
             change: ChangeKind::Fields,
             cells: vec![
                 present(Value::record([("type", "text"), ("nullable", "false")])),
-                present(Value::record([("type", "varchar(255)"), ("nullable", "false"), ("default", "''")])),
+                present(Value::record([
+                    ("type", "varchar(255)"),
+                    ("nullable", "false"),
+                    ("default", "''"),
+                ])),
             ],
             comparisons: vec![(
                 1,
@@ -297,7 +311,10 @@ pub fn report() -> DriftReport {
             divergent: false,
             severity: Severity::Medium,
             change: ChangeKind::Patch,
-            cells: vec![present(Value::version("3.0.13")), present(Value::version("3.0.2"))],
+            cells: vec![
+                present(Value::version("3.0.13")),
+                present(Value::version("3.0.2")),
+            ],
             comparisons: vec![(
                 1,
                 Comparison::Version {
@@ -307,7 +324,12 @@ pub fn report() -> DriftReport {
             )],
         }),
         equal(Category::Versions, "os.kernel", Value::version("6.1.0"), 2),
-        equal(Category::Config, "env.API_KEY", Value::Redacted("hmac-sha256:cccc".into()), 2),
+        equal(
+            Category::Config,
+            "env.API_KEY",
+            Value::Redacted("hmac-sha256:cccc".into()),
+            2,
+        ),
         equal(Category::Config, "env.TZ", Value::string("UTC"), 2),
     ];
     finish(
@@ -376,8 +398,10 @@ pub fn report_three_sides() -> DriftReport {
 }
 
 fn finish(sides: Vec<SideInfo>, facts: Vec<FactDiff>) -> DriftReport {
-    let mut categories: BTreeMap<Category, CategoryCounts> =
-        Category::ALL.iter().map(|c| (*c, CategoryCounts::default())).collect();
+    let mut categories: BTreeMap<Category, CategoryCounts> = Category::ALL
+        .iter()
+        .map(|c| (*c, CategoryCounts::default()))
+        .collect();
     for f in &facts {
         let c = categories.entry(f.key.category).or_default();
         c.facts += 1;
@@ -457,7 +481,10 @@ pub fn screen(terminal: &Terminal<TestBackend>) -> Vec<String> {
 /// Sends a key press.
 pub fn press(state: &mut State, key: char) {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    update(state, Msg::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)));
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)),
+    );
 }
 
 /// Sends a special key.

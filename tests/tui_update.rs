@@ -1,0 +1,580 @@
+//! Unit tests of the pure `update` function: every action, and every message kind.
+
+mod tui_support;
+
+use std::sync::Arc;
+
+use driftscope::model::Category;
+use driftscope::tui::state::CompareStatus;
+use driftscope::tui::{Action, Effect, Mode, Msg, Pane, State, update};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use tui_support::*;
+
+fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    update(state, Msg::Action(action))
+}
+
+fn selected_key(state: &State) -> Option<String> {
+    state.selected_fact().map(|f| f.key.to_string())
+}
+
+fn big(width: u16, height: u16) -> State {
+    let mut report = report();
+    let template = report.facts[1].clone();
+    for i in 0..1000 {
+        let mut f = template.clone();
+        f.key.key = format!("pkg.{i:04}");
+        report.facts.push(f);
+    }
+    let mut state = loaded_with(report, vec![1, 2], width, height, false);
+    state.focus = Pane::Facts;
+    state
+}
+
+#[test]
+fn quit_sets_the_quit_flag() {
+    let mut state = loaded(80, 24);
+    assert!(!state.quit);
+    press(&mut state, 'q');
+    assert!(state.quit);
+}
+
+#[test]
+fn toggle_help_opens_and_closes_and_q_closes_help_first() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode, Mode::Help);
+    act(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode, Mode::Browse);
+    press(&mut state, '?');
+    press(&mut state, 'q');
+    assert_eq!(state.mode, Mode::Browse);
+    assert!(!state.quit);
+}
+
+#[test]
+fn help_scrolls_with_the_movement_keys() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::ToggleHelp);
+    act(&mut state, Action::SelectNext);
+    act(&mut state, Action::SelectNext);
+    assert_eq!(state.help_scroll, 2);
+    act(&mut state, Action::SelectFirst);
+    assert_eq!(state.help_scroll, 0);
+}
+
+#[test]
+fn focus_next_and_prev_pane_cycle() {
+    let mut state = loaded(80, 24);
+    assert_eq!(state.focus, Pane::Environments);
+    act(&mut state, Action::FocusNextPane);
+    assert_eq!(state.focus, Pane::Categories);
+    act(&mut state, Action::FocusPrevPane);
+    act(&mut state, Action::FocusPrevPane);
+    assert_eq!(state.focus, Pane::Diff);
+    press_code(&mut state, KeyCode::Tab);
+    assert_eq!(state.focus, Pane::Environments);
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    assert_eq!(state.focus, Pane::Diff);
+}
+
+#[test]
+fn select_next_and_prev_move_within_bounds() {
+    let mut state = loaded(80, 24);
+    state.env_cursor.selected = 0;
+    act(&mut state, Action::SelectNext);
+    assert_eq!(state.env_cursor.selected, 1);
+    press(&mut state, 'j');
+    press(&mut state, 'j');
+    assert_eq!(
+        state.env_cursor.selected, 2,
+        "stops at the last environment"
+    );
+    act(&mut state, Action::SelectPrev);
+    press(&mut state, 'k');
+    press(&mut state, 'k');
+    assert_eq!(state.env_cursor.selected, 0);
+}
+
+#[test]
+fn select_first_and_last_jump_to_the_ends() {
+    let mut state = big(80, 24);
+    act(&mut state, Action::SelectLast);
+    assert_eq!(
+        state.fact_cursor().selected,
+        state.visible_facts().len() - 1
+    );
+    assert!(
+        state.fact_cursor().offset > 0,
+        "the list scrolled to show it"
+    );
+    press(&mut state, 'g');
+    assert_eq!(state.fact_cursor().selected, 0);
+    assert_eq!(state.fact_cursor().offset, 0);
+}
+
+#[test]
+fn page_down_and_up_move_by_a_page() {
+    let mut state = big(80, 24);
+    act(&mut state, Action::PageDown);
+    let page = state.fact_cursor().selected;
+    assert!(page >= 5, "moved a page, got {page}");
+    act(&mut state, Action::PageDown);
+    assert_eq!(state.fact_cursor().selected, 2 * page);
+    act(&mut state, Action::PageUp);
+    assert_eq!(state.fact_cursor().selected, page);
+}
+
+#[test]
+fn drill_in_goes_one_pane_deeper() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::DrillIn);
+    assert_eq!(state.focus, Pane::Categories);
+    press_code(&mut state, KeyCode::Enter);
+    assert_eq!(state.focus, Pane::Facts);
+    press(&mut state, 'l');
+    assert_eq!(state.focus, Pane::Diff);
+    act(&mut state, Action::DrillIn);
+    assert_eq!(state.focus, Pane::Diff, "nothing deeper than the diff");
+}
+
+#[test]
+fn drill_in_needs_a_fact_to_open_the_diff() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Facts;
+    act(&mut state, Action::StartFilter);
+    for c in "zzzz".chars() {
+        press(&mut state, c);
+    }
+    press_code(&mut state, KeyCode::Enter);
+    act(&mut state, Action::DrillIn);
+    assert_eq!(state.focus, Pane::Facts);
+}
+
+#[test]
+fn back_goes_one_pane_up_and_clears_a_filter_first() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Diff;
+    act(&mut state, Action::Back);
+    assert_eq!(state.focus, Pane::Facts);
+    state.filter = "py".into();
+    act(&mut state, Action::Back);
+    assert_eq!((state.focus, state.filter.as_str()), (Pane::Facts, ""));
+    press(&mut state, 'h');
+    assert_eq!(state.focus, Pane::Categories);
+    press_code(&mut state, KeyCode::Esc);
+    assert_eq!(state.focus, Pane::Environments);
+    act(&mut state, Action::Back);
+    assert_eq!(state.focus, Pane::Environments);
+}
+
+#[test]
+fn next_drift_walks_across_categories_and_wraps() {
+    let mut state = loaded(80, 24);
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        act(&mut state, Action::NextDrift);
+        seen.push(selected_key(&state).unwrap());
+    }
+    assert_eq!(state.focus, Pane::Facts);
+    assert_eq!(
+        &seen[..9],
+        &[
+            "versions/lib.openssl",
+            "config/file:/etc/nginx/nginx.conf",
+            "config/env.DATABASE_PASSWORD",
+            "config/env.LOG_LEVEL",
+            "schema/column:public.users.email",
+            "network/resolvers",
+            "infra/memory.total",
+            "services/unit:nginx.service",
+            "versions/runtime.python",
+        ]
+    );
+    assert_eq!(seen[9], "versions/lib.openssl", "wrapped around");
+}
+
+#[test]
+fn prev_drift_walks_backwards_and_wraps() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::PrevDrift);
+    assert_eq!(selected_key(&state).unwrap(), "services/unit:nginx.service");
+    press(&mut state, 'N');
+    assert_eq!(selected_key(&state).unwrap(), "infra/memory.total");
+}
+
+#[test]
+fn next_drift_skips_equal_facts_when_all_are_shown() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::ToggleShowAll);
+    state.focus = Pane::Facts;
+    state.category_cursor.selected = 0;
+    act(&mut state, Action::SelectLast);
+    let keys: Vec<_> = (0..3)
+        .map(|_| {
+            act(&mut state, Action::NextDrift);
+            selected_key(&state).unwrap()
+        })
+        .collect();
+    assert!(
+        keys.iter()
+            .all(|k| !k.contains("os.kernel") && !k.contains("env.TZ"))
+    );
+}
+
+#[test]
+fn next_drift_in_the_diff_pane_keeps_the_diff_focused() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Diff;
+    act(&mut state, Action::NextDrift);
+    assert_eq!(state.focus, Pane::Diff);
+}
+
+#[test]
+fn start_filter_narrows_incrementally_and_enter_keeps_it() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1; // config
+    press(&mut state, '/');
+    assert_eq!((state.mode, state.focus), (Mode::Filter, Pane::Facts));
+    press(&mut state, 'l');
+    press(&mut state, 'o');
+    press(&mut state, 'g');
+    assert_eq!(state.filter, "log");
+    assert_eq!(state.visible_facts().len(), 1);
+    assert_eq!(selected_key(&state).unwrap(), "config/env.LOG_LEVEL");
+    press_code(&mut state, KeyCode::Backspace);
+    assert_eq!(state.filter, "lo");
+    press_code(&mut state, KeyCode::Enter);
+    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.filter, "lo");
+    // Letters are actions again once the filter is kept.
+    press(&mut state, 'q');
+    assert!(state.quit);
+}
+
+#[test]
+fn esc_in_the_filter_clears_it() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1;
+    press(&mut state, '/');
+    press(&mut state, 'x');
+    press_code(&mut state, KeyCode::Esc);
+    assert_eq!((state.mode, state.filter.as_str()), (Mode::Browse, ""));
+    assert_eq!(state.visible_facts().len(), 3);
+}
+
+#[test]
+fn toggle_show_all_adds_equal_facts_and_keeps_the_selection() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1;
+    state.fact_cursors[1].selected = 2; // env.LOG_LEVEL
+    let before = selected_key(&state);
+    assert_eq!(state.visible_facts().len(), 3);
+    act(&mut state, Action::ToggleShowAll);
+    assert!(state.show_all);
+    assert_eq!(state.visible_facts().len(), 5);
+    assert_eq!(selected_key(&state), before);
+    press(&mut state, 'a');
+    assert_eq!(state.visible_facts().len(), 3);
+}
+
+#[test]
+fn toggle_compare_adds_and_removes_environments() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Environments;
+    state.env_cursor.selected = 0; // dev
+    let effects = act(&mut state, Action::ToggleCompare);
+    assert_eq!(state.selection.others, vec![0, 2]);
+    assert_eq!(state.status, CompareStatus::Running);
+    let [Effect::Compare(request)] = effects.as_slice() else {
+        panic!("expected one compare request, got {effects:?}");
+    };
+    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["prod", "dev", "staging"]);
+    assert_eq!(request.generation, state.generation);
+    press(&mut state, ' ');
+    assert_eq!(state.selection.others, vec![2]);
+}
+
+#[test]
+fn toggle_compare_keeps_at_least_two_sides_and_the_baseline() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Environments;
+    state.env_cursor.selected = 2; // staging, the only other
+    assert!(act(&mut state, Action::ToggleCompare).is_empty());
+    assert_eq!(state.selection.others, vec![2]);
+    assert!(state.notice.is_some());
+    state.env_cursor.selected = 1; // prod, the baseline
+    assert!(act(&mut state, Action::ToggleCompare).is_empty());
+    assert!(state.selection.contains(1));
+}
+
+#[test]
+fn toggle_compare_only_works_in_the_environments_pane() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Facts;
+    state.env_cursor.selected = 0;
+    assert!(act(&mut state, Action::ToggleCompare).is_empty());
+    assert_eq!(state.selection.others, vec![2]);
+}
+
+#[test]
+fn set_baseline_swaps_the_baseline_and_asks_for_a_comparison() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Environments;
+    state.env_cursor.selected = 2; // staging
+    let effects = act(&mut state, Action::SetBaseline);
+    assert_eq!(state.selection.baseline, 2);
+    assert_eq!(state.selection.others, vec![1]);
+    let [Effect::Compare(request)] = effects.as_slice() else {
+        panic!("expected one compare request");
+    };
+    assert_eq!(request.sides[0].1, "staging");
+    assert_eq!(request.others, vec![(0, "dev".to_string())]);
+}
+
+#[test]
+fn next_and_prev_side_cycle_through_the_other_sides() {
+    let mut state = loaded_with(report_three_sides(), vec![1, 0, 2], 100, 20, false);
+    assert_eq!(state.other_side(), 1);
+    act(&mut state, Action::NextSide);
+    assert_eq!(state.other_side(), 2);
+    press(&mut state, ']');
+    assert_eq!(state.other_side(), 1);
+    act(&mut state, Action::PrevSide);
+    assert_eq!(state.other_side(), 2);
+}
+
+#[test]
+fn next_side_does_nothing_with_two_sides() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::NextSide);
+    assert_eq!(state.other_side(), 1);
+}
+
+#[test]
+fn scroll_left_and_right_move_the_diff_horizontally() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::ScrollRight);
+    press(&mut state, '>');
+    assert_eq!(state.diff.hscroll, 16);
+    act(&mut state, Action::ScrollLeft);
+    assert_eq!(state.diff.hscroll, 8);
+    act(&mut state, Action::ScrollLeft);
+    act(&mut state, Action::ScrollLeft);
+    assert_eq!(state.diff.hscroll, 0);
+}
+
+#[test]
+fn diff_scroll_stops_at_the_end_of_the_content() {
+    let mut text = String::new();
+    for i in 0..100 {
+        text.push_str(&format!("line {i}\n"));
+    }
+    let mut report = report();
+    report.facts[2].comparisons.clear();
+    report.facts[2].cells = vec![
+        driftscope::diff::Cell::Present {
+            value: driftscope::model::Value::Text(text.clone()),
+        };
+        2
+    ];
+    let mut state = loaded_with(report, vec![1, 2], 80, 24, false);
+    state.category_cursor.selected = 1;
+    state.focus = Pane::Diff;
+    act(&mut state, Action::SelectNext);
+    assert_eq!(state.diff.scroll, 1);
+    act(&mut state, Action::SelectLast);
+    let last = state.diff.scroll;
+    assert!(last > 70 && last < 100, "scrolled to {last}");
+    act(&mut state, Action::PageDown);
+    assert_eq!(state.diff.scroll, last);
+}
+
+#[test]
+fn stale_comparisons_are_ignored() {
+    let mut state = loaded(80, 24);
+    let old = state.generation;
+    state.focus = Pane::Environments;
+    state.env_cursor.selected = 0;
+    act(&mut state, Action::ToggleCompare);
+    update(
+        &mut state,
+        Msg::Compared {
+            generation: old,
+            side_envs: vec![1, 2],
+            result: Err("late".into()),
+        },
+    );
+    assert_eq!(state.status, CompareStatus::Running);
+    let generation = state.generation;
+    update(
+        &mut state,
+        Msg::Compared {
+            generation,
+            side_envs: vec![1, 0, 2],
+            result: Ok(Arc::new(report_three_sides())),
+        },
+    );
+    assert_eq!(state.status, CompareStatus::Ready);
+    assert_eq!(state.report().unwrap().sides.len(), 3);
+}
+
+#[test]
+fn failed_comparisons_are_reported() {
+    let mut state = loaded(80, 24);
+    state.focus = Pane::Environments;
+    state.env_cursor.selected = 2;
+    act(&mut state, Action::SetBaseline);
+    let generation = state.generation;
+    update(
+        &mut state,
+        Msg::Compared {
+            generation,
+            side_envs: vec![2, 1],
+            result: Err("snapshots/prod/web-1.json: line 3: bad".into()),
+        },
+    );
+    assert!(matches!(&state.status, CompareStatus::Failed(m) if m.contains("web-1.json")));
+}
+
+#[test]
+fn env_drift_counts_arrive_per_environment() {
+    let mut state = loaded(80, 24);
+    assert_eq!(state.env_drift, vec![None, Some(0), Some(9)]);
+    let generation = state.generation;
+    update(
+        &mut state,
+        Msg::EnvDrift {
+            generation,
+            env: 0,
+            drift: 42,
+        },
+    );
+    update(
+        &mut state,
+        Msg::EnvDrift {
+            generation: generation - 1,
+            env: 0,
+            drift: 7,
+        },
+    );
+    assert_eq!(state.env_drift[0], Some(42));
+}
+
+#[test]
+fn resize_keeps_the_selection_visible() {
+    let mut state = big(80, 40);
+    for _ in 0..30 {
+        act(&mut state, Action::SelectNext);
+    }
+    update(&mut state, Msg::Resize(80, 24));
+    assert_eq!(state.area.height, 24);
+    let cursor = state.fact_cursor();
+    let layout = driftscope::tui::layout::AppLayout::compute(state.area, &state);
+    let height = layout.list_height(Pane::Facts, &state);
+    assert!(cursor.offset <= cursor.selected && cursor.selected < cursor.offset + height);
+}
+
+#[test]
+fn tick_updates_the_clock() {
+    let mut state = loaded(80, 24);
+    update(&mut state, Msg::Tick(at(21, 0, 0)));
+    assert_eq!(state.now, at(21, 0, 0));
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut state = loaded(80, 24);
+    let mut key = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    key.kind = KeyEventKind::Release;
+    update(&mut state, Msg::Key(key));
+    assert!(!state.quit);
+}
+
+#[test]
+fn unbound_keys_do_nothing() {
+    let mut state = loaded(80, 24);
+    let before = (state.focus, state.env_cursor, state.mode);
+    press(&mut state, 'Z');
+    assert_eq!(before, (state.focus, state.env_cursor, state.mode));
+}
+
+fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
+    Msg::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn click_focuses_a_pane_and_selects_the_row() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1;
+    let layout = driftscope::tui::layout::AppLayout::compute(state.area, &state);
+    let list = layout.list(Pane::Facts, &state).unwrap();
+    update(
+        &mut state,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            list.x + 3,
+            list.y + 2,
+        ),
+    );
+    assert_eq!(state.focus, Pane::Facts);
+    assert_eq!(state.fact_cursor().selected, 2);
+    let cats = layout.list(Pane::Categories, &state).unwrap();
+    update(
+        &mut state,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            cats.x + 1,
+            cats.y + 3,
+        ),
+    );
+    assert_eq!(state.focus, Pane::Categories);
+    assert_eq!(state.category(), Category::Network);
+}
+
+#[test]
+fn wheel_scrolls_the_pane_under_the_pointer() {
+    let mut state = big(80, 24);
+    state.focus = Pane::Environments;
+    let layout = driftscope::tui::layout::AppLayout::compute(state.area, &state);
+    let facts = layout.pane(Pane::Facts).unwrap();
+    update(
+        &mut state,
+        mouse(MouseEventKind::ScrollDown, facts.x + 2, facts.y + 2),
+    );
+    assert_eq!(state.fact_cursor().selected, 3);
+    assert_eq!(
+        state.focus,
+        Pane::Environments,
+        "the wheel does not move the focus"
+    );
+    update(
+        &mut state,
+        mouse(MouseEventKind::ScrollUp, facts.x + 2, facts.y + 2),
+    );
+    assert_eq!(state.fact_cursor().selected, 0);
+}
+
+#[test]
+fn start_picks_prod_as_baseline_and_requests_a_comparison() {
+    let mut state = State::new(
+        workspace(true),
+        driftscope::tui::Keymap::embedded().unwrap(),
+        now(),
+    );
+    assert_eq!(state.selection.baseline, 1);
+    let effects = driftscope::tui::update::start(&mut state);
+    assert_eq!(effects.len(), 1);
+    assert_eq!(state.status, CompareStatus::Running);
+}
