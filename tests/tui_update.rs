@@ -578,3 +578,16 @@ fn start_picks_prod_as_baseline_and_requests_a_comparison() {
     assert_eq!(effects.len(), 1);
     assert_eq!(state.status, CompareStatus::Running);
 }
+
+#[test]
+fn help_scroll_stops_at_the_last_line() {
+    let mut state = loaded(80, 24);
+    act(&mut state, Action::ToggleHelp);
+    act(&mut state, Action::SelectLast);
+    let last = state.help_scroll;
+    assert!(last > 0);
+    act(&mut state, Action::SelectNext);
+    assert_eq!(state.help_scroll, last);
+    act(&mut state, Action::SelectPrev);
+    assert_eq!(state.help_scroll, last - 1);
+}

@@ -13,7 +13,9 @@ use super::index::{FactIndex, drift_per_side};
 use super::keymap::Key;
 use super::layout::AppLayout;
 use super::message::{CompareRequest, Effect, Msg};
+use super::render;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
+use super::theme::Theme;
 
 /// Rows moved by one turn of the mouse wheel.
 const WHEEL_ROWS: usize = 3;
@@ -157,17 +159,20 @@ fn reselect(state: &mut State, key: Option<&crate::model::FactKey>) {
 /// Applies one action.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     if state.mode == Mode::Help {
-        match action {
-            Action::ToggleHelp | Action::Back | Action::Quit => state.mode = Mode::Browse,
-            Action::SelectNext => state.help_scroll += 1,
-            Action::SelectPrev => state.help_scroll = state.help_scroll.saturating_sub(1),
-            Action::PageDown => state.help_scroll += page(state, Pane::Diff),
-            Action::PageUp => {
-                state.help_scroll = state.help_scroll.saturating_sub(page(state, Pane::Diff));
-            }
-            Action::SelectFirst => state.help_scroll = 0,
-            Action::SelectLast => state.help_scroll = usize::MAX / 2,
-            _ => {}
+        let page = page(state, Pane::Diff);
+        let scroll = state.help_scroll;
+        state.help_scroll = match action {
+            Action::SelectNext => scroll + 1,
+            Action::SelectPrev => scroll.saturating_sub(1),
+            Action::PageDown => scroll + page,
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::SelectFirst => 0,
+            Action::SelectLast => usize::MAX,
+            _ => scroll,
+        }
+        .min(help_max_scroll(state));
+        if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
+            state.mode = Mode::Browse;
         }
         return Vec::new();
     }
@@ -305,6 +310,16 @@ fn page(state: &State, pane: Pane) -> usize {
         _ => layout.list_height(pane, state),
     };
     height.saturating_sub(1).max(1)
+}
+
+/// The largest useful help scroll: help lines minus the rows shown.
+fn help_max_scroll(state: &State) -> usize {
+    let lines = render::help_lines(&state.keymap, &Theme::plain("count")).len();
+    let layout = AppLayout::compute(state.area, state);
+    let shown = layout
+        .help
+        .map_or(1, |r| usize::from(r.height.saturating_sub(2)));
+    lines.saturating_sub(shown)
 }
 
 /// The largest useful diff scroll: content rows minus the rows shown.
@@ -496,7 +511,9 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) {
     let layout = AppLayout::compute(state.area, state);
     if state.mode == Mode::Help {
         match mouse.kind {
-            MouseEventKind::ScrollDown => state.help_scroll += WHEEL_ROWS,
+            MouseEventKind::ScrollDown => {
+                state.help_scroll = (state.help_scroll + WHEEL_ROWS).min(help_max_scroll(state));
+            }
             MouseEventKind::ScrollUp => {
                 state.help_scroll = state.help_scroll.saturating_sub(WHEEL_ROWS)
             }
