@@ -1,0 +1,185 @@
+//! End to end: the real binary in tmux on the embedded demo. Navigate to a config file
+//! drift, check the side-by-side rows are on screen, quit, check the terminal is restored.
+//!
+//! Skips (with a printed reason) when tmux is missing, unless DRIFTSCOPE_REQUIRE_SERVICES
+//! is set, in which case it fails.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 34;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn send(&self, keys: &[&str]) {
+        for key in keys {
+            let out = self.run(&["send-keys", "-t", "e2e", key]);
+            assert!(out.status.success(), "send-keys {key}: {out:?}");
+            std::thread::sleep(Duration::from_millis(120));
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", "e2e", "-l", text]);
+        assert!(out.status.success(), "send-keys -l {text}: {out:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    fn screen(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", "e2e"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "e2e", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if test(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn shell_quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+/// True when a line holds two side-by-side cells that both show `text` after a line number.
+fn side_by_side_row(screen: &str, text: &str) -> bool {
+    let numbered = |cell: &str| {
+        cell.trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    screen.lines().any(|line| {
+        let cells: Vec<&str> = line.split(['│', '┃']).collect();
+        cells
+            .windows(2)
+            .any(|pair| pair.iter().all(|c| c.contains(text) && numbered(c)))
+    })
+}
+
+#[test]
+fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
+    if !tmux_available() {
+        if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
+            panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
+        }
+        eprintln!("skipping the end-to-end test: tmux is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_driftscope"));
+    let command = format!(
+        "cd {work} && env HOME={home} XDG_CONFIG_HOME={home}/.config TERM=xterm-256color \
+         {bin}; echo DRIFTSCOPE_EXIT=$?; exec sleep 600",
+        work = shell_quote(work.path()),
+        home = shell_quote(home.path()),
+        bin = shell_quote(bin),
+    );
+    let tmux = Tmux {
+        socket: format!("driftscope-e2e-{}", std::process::id()),
+    };
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        &WIDTH.to_string(),
+        "-y",
+        &HEIGHT.to_string(),
+        "sh",
+        "-c",
+        &command,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+
+    let screen = tmux.wait_for("the demo overview", |s| {
+        s.contains("DEMO DATA") && s.contains("Categories") && !s.contains("comparing…")
+    });
+    assert!(
+        screen.contains("driftscope init"),
+        "demo hint missing:\n{screen}"
+    );
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "runs on the alternate screen"
+    );
+
+    // Categories → config → facts, filter to the nginx main config, open its diff.
+    tmux.send(&["Tab", "j", "Enter", "/"]);
+    tmux.type_text("nginx/nginx");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the filtered fact", |s| {
+        s.contains("file:/etc/nginx/nginx.conf")
+    });
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("the side-by-side rows", |s| {
+        side_by_side_row(s, "user www-data;")
+    });
+    assert!(
+        screen.contains("› config › file:/etc/nginx/nginx.conf"),
+        "breadcrumbs:\n{screen}"
+    );
+    assert!(side_by_side_row(&screen, "pid /run/nginx.pid;"), "{screen}");
+
+    tmux.send(&["q"]);
+    let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
+    assert!(screen.contains("DRIFTSCOPE_EXIT=0"), "{screen}");
+    assert!(
+        !screen.contains("Categories"),
+        "the explorer is off the screen:\n{screen}"
+    );
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "0",
+        "left the alternate screen"
+    );
+    assert_eq!(
+        tmux.display("#{mouse_any_flag}"),
+        "0",
+        "mouse capture is off"
+    );
+    assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is visible");
+}
