@@ -7,12 +7,14 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use driftscope::demo::synthetic;
 use driftscope::diff::{self, DiffOptions, DriftReport, Side};
 use driftscope::model::{Category, Snapshot, Value};
 use driftscope::store::Workspace;
-use driftscope::tui::{Keymap, Msg, Pane, State, Theme, render, update, workspace_info};
+use driftscope::tui::{
+    Keymap, Msg, Pane, State, Theme, compare_environments, render, update, workspace_info,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -79,6 +81,7 @@ fn state_with(info: driftscope::tui::WorkspaceInfo, report: DriftReport) -> Stat
             generation,
             side_envs: vec![0, 1],
             result: Ok(Arc::new(report)),
+            complete: true,
         },
     );
     state
@@ -170,12 +173,13 @@ fn launch(c: &mut Criterion) {
     group.bench_function(
         "open + load + compare + first frame, 2 x 100k facts",
         |bench| {
-            bench.iter(|| {
+            // What the explorer does before its first frame with data (the drift-only
+            // report comes first); freeing it all afterwards is not part of the launch.
+            bench.iter_with_large_drop(|| {
                 let workspace = Workspace::open(dir.path()).expect("open");
                 let info = workspace_info(&workspace);
-                let a = workspace.resolve("prod").expect("resolve prod");
-                let b = workspace.resolve("staging").expect("resolve staging");
-                let report = compare(&a.snapshots[0], &b.snapshots[0]);
+                let report =
+                    compare_environments(&workspace, &["prod", "staging"], false).expect("compare");
                 let state = state_with(info, report);
                 let mut terminal =
                     Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
@@ -184,7 +188,63 @@ fn launch(c: &mut Criterion) {
                         black_box(render(f, &state, &theme));
                     })
                     .expect("draw");
+                (workspace, state)
             })
+        },
+    );
+    // The stages of the launch, to see where the time goes.
+    group.bench_function("stage: open the workspace (index history)", |bench| {
+        bench.iter(|| black_box(Workspace::open(dir.path()).expect("open")))
+    });
+    let workspace = Workspace::open(dir.path()).expect("open");
+    group.bench_function("stage: load both sides", |bench| {
+        bench.iter_with_large_drop(|| {
+            (
+                workspace.resolve("prod").expect("prod"),
+                workspace.resolve("staging").expect("staging"),
+            )
+        })
+    });
+    let a = workspace.resolve("prod").expect("prod");
+    let b = workspace.resolve("staging").expect("staging");
+    group.bench_function("stage: compare (equal facts kept)", |bench| {
+        bench.iter_with_large_drop(|| compare(&a.snapshots[0], &b.snapshots[0]))
+    });
+    group.bench_function("stage: compare (drift only)", |bench| {
+        bench.iter_with_large_drop(|| {
+            let sides = [
+                Side {
+                    label: "prod".into(),
+                    snapshots: vec![&a.snapshots[0]],
+                },
+                Side {
+                    label: "staging".into(),
+                    snapshots: vec![&b.snapshots[0]],
+                },
+            ];
+            diff::compare(&sides, &DiffOptions::default())
+        })
+    });
+    let report = compare(&a.snapshots[0], &b.snapshots[0]);
+    let info = workspace_info(&workspace);
+    group.bench_function(
+        "stage: index the report and draw the first frame",
+        |bench| {
+            bench.iter_batched(
+                || report.clone(),
+                |report| {
+                    let state = state_with(info.clone(), report);
+                    let mut terminal =
+                        Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
+                    terminal
+                        .draw(|f| {
+                            black_box(render(f, &state, &theme));
+                        })
+                        .expect("draw");
+                    state
+                },
+                BatchSize::LargeInput,
+            )
         },
     );
     group.finish();

@@ -163,7 +163,7 @@ fn three_sides_text_diff_switches_the_other_side() {
     update(&mut state, Msg::Action(Action::NextSide));
     let second = screen(&draw(&state)).join("\n");
     assert!(second.contains("worker_processes 2;"), "{second}");
-    assert!(second.contains("side 2 of 2"), "{second}");
+    assert!(second.contains("prod ⇄ staging (2/2)"), "{second}");
 }
 
 #[test]
@@ -205,4 +205,31 @@ fn large_report_draws_only_visible_rows() {
     update(&mut state, Msg::Action(Action::SelectLast));
     let text = screen(&draw(&state)).join("\n");
     assert!(text.contains("pkg.49999"), "{text}");
+}
+
+#[test]
+fn every_terminal_size_draws_without_panicking() {
+    let mut states = Vec::new();
+    for focus in Pane::ALL {
+        let mut state = loaded(80, 24);
+        go_to(&mut state, Category::Config, "file:/etc/nginx/nginx.conf");
+        state.focus = focus;
+        states.push(state);
+    }
+    let mut help = loaded(80, 24);
+    update(&mut help, Msg::Action(Action::ToggleHelp));
+    states.push(help);
+    let mut filtering = loaded(80, 24);
+    update(&mut filtering, Msg::Action(Action::StartFilter));
+    press(&mut filtering, 'x');
+    states.push(filtering);
+    for width in (0..150).step_by(3) {
+        for height in (0..48).step_by(2) {
+            for state in &mut states {
+                update(state, Msg::Resize(width, height));
+                let term = draw(state);
+                assert_eq!(term.backend().buffer().area.width, width);
+            }
+        }
+    }
 }

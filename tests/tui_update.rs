@@ -409,6 +409,7 @@ fn stale_comparisons_are_ignored() {
             generation: old,
             side_envs: vec![1, 2],
             result: Err("late".into()),
+            complete: true,
         },
     );
     assert_eq!(state.status, CompareStatus::Running);
@@ -419,6 +420,7 @@ fn stale_comparisons_are_ignored() {
             generation,
             side_envs: vec![1, 0, 2],
             result: Ok(Arc::new(report_three_sides())),
+            complete: true,
         },
     );
     assert_eq!(state.status, CompareStatus::Ready);
@@ -438,6 +440,7 @@ fn failed_comparisons_are_reported() {
             generation,
             side_envs: vec![2, 1],
             result: Err("snapshots/prod/web-1.json: line 3: bad".into()),
+            complete: true,
         },
     );
     assert!(matches!(&state.status, CompareStatus::Failed(m) if m.contains("web-1.json")));
@@ -590,4 +593,45 @@ fn help_scroll_stops_at_the_last_line() {
     assert_eq!(state.help_scroll, last);
     act(&mut state, Action::SelectPrev);
     assert_eq!(state.help_scroll, last - 1);
+}
+
+#[test]
+fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
+    let mut drift_only = report();
+    drift_only.facts.retain(|f| f.is_drift());
+    let mut state = State::new(
+        workspace(false),
+        driftscope::tui::Keymap::embedded().unwrap(),
+        now(),
+    );
+    state.selection.baseline = 1;
+    state.selection.others = vec![2];
+    driftscope::tui::update::start(&mut state);
+    let generation = state.generation;
+    update(
+        &mut state,
+        Msg::Compared {
+            generation,
+            side_envs: vec![1, 2],
+            result: Ok(Arc::new(drift_only)),
+            complete: false,
+        },
+    );
+    state.category_cursor.selected = 1;
+    state.fact_cursors[1].selected = 2;
+    act(&mut state, Action::ToggleShowAll);
+    assert_eq!(state.visible_facts().len(), 3, "equal facts not there yet");
+    let before = selected_key(&state);
+    update(
+        &mut state,
+        Msg::Compared {
+            generation,
+            side_envs: vec![1, 2],
+            result: Ok(Arc::new(report())),
+            complete: true,
+        },
+    );
+    assert!(state.loaded.as_ref().unwrap().complete);
+    assert_eq!(state.visible_facts().len(), 5);
+    assert_eq!(selected_key(&state), before);
 }

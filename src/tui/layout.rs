@@ -10,6 +10,8 @@ pub const MIN_WIDTH: u16 = 30;
 pub const MIN_HEIGHT: u16 = 8;
 /// At least this wide, the four panes are shown side by side.
 pub const WIDE: u16 = 120;
+/// Narrower than this, a focused diff pane takes the whole body, for wide text columns.
+pub const DIFF_BESIDE: u16 = 180;
 
 /// The rectangles of one frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,7 +64,7 @@ impl AppLayout {
         };
         if compact {
             out.set(state.focus, body);
-        } else if area.width >= WIDE {
+        } else if area.width >= WIDE && (state.focus != Pane::Diff || area.width >= DIFF_BESIDE) {
             let [left, facts, diff] = Layout::horizontal([
                 Constraint::Length(30),
                 Constraint::Percentage(36),

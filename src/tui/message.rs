@@ -30,6 +30,9 @@ pub enum Msg {
         side_envs: Vec<usize>,
         /// The report, or a one-line reason it could not be made.
         result: Result<Arc<DriftReport>, String>,
+        /// True when the report includes equal facts; a drift-only report comes first
+        /// and is replaced by the complete one.
+        complete: bool,
     },
     /// The drift count of an environment outside the comparison, against the baseline.
     EnvDrift {

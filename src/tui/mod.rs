@@ -30,6 +30,7 @@ pub use render::render;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
 pub use update::update;
+pub use worker::compare_environments;
 
 use crate::store::Workspace;
 

@@ -160,6 +160,8 @@ pub struct Loaded {
     pub side_envs: Vec<usize>,
     /// Per-category fact lists.
     pub index: FactIndex,
+    /// True when the report includes equal facts (else they are still being compared).
+    pub complete: bool,
 }
 
 /// Scrolling of the diff pane.

@@ -44,9 +44,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             generation,
             side_envs,
             result,
+            complete,
         } => {
             if generation == state.generation {
-                on_compared(state, side_envs, result);
+                on_compared(state, side_envs, result, complete);
             }
             Vec::new()
         }
@@ -480,6 +481,7 @@ fn on_compared(
     state: &mut State,
     side_envs: Vec<usize>,
     result: Result<std::sync::Arc<crate::diff::DriftReport>, String>,
+    complete: bool,
 ) {
     match result {
         Err(message) => state.status = CompareStatus::Failed(message),
@@ -499,6 +501,7 @@ fn on_compared(
                 report,
                 side_envs,
                 index,
+                complete,
             });
             state.status = CompareStatus::Ready;
             state.diff.other = state.other_side();

@@ -116,14 +116,22 @@ fn serve(
     tx: &Sender<Outcome>,
 ) -> bool {
     let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
-    let result = compare(workspace, cache, &names).map(Arc::new);
-    let msg = Msg::Compared {
-        generation: request.generation,
-        side_envs: request.sides.iter().map(|(i, _)| *i).collect(),
-        result,
-    };
-    if tx.send(Outcome::Msg(msg)).is_err() {
-        return false;
+    // Drift first, for a fast first screen; then the full report with equal facts.
+    for complete in [false, true] {
+        let result = compare(workspace, cache, &names, complete).map(Arc::new);
+        let failed = result.is_err();
+        let msg = Msg::Compared {
+            generation: request.generation,
+            side_envs: request.sides.iter().map(|(i, _)| *i).collect(),
+            result,
+            complete,
+        };
+        if tx.send(Outcome::Msg(msg)).is_err() {
+            return false;
+        }
+        if failed || superseded(shared) {
+            return true;
+        }
     }
     // Drift counts of the environments outside the comparison, against the baseline.
     let Some((_, baseline)) = request.sides.first() else {
@@ -133,7 +141,7 @@ fn serve(
         if superseded(shared) {
             return true;
         }
-        if let Ok(report) = compare(workspace, cache, &[baseline.as_str(), name.as_str()]) {
+        if let Ok(report) = compare(workspace, cache, &[baseline.as_str(), name.as_str()], false) {
             let msg = Msg::EnvDrift {
                 generation: request.generation,
                 env: *env,
@@ -147,22 +155,59 @@ fn serve(
     true
 }
 
-/// Loads (or reuses) each environment's newest snapshots and compares them.
-pub fn compare(
+/// Loads each environment's newest snapshots (in parallel) and compares them, baseline
+/// first; equal facts are kept in the report when `include_equal`.
+pub fn compare_environments(
+    workspace: &Workspace,
+    names: &[&str],
+    include_equal: bool,
+) -> Result<diff::DriftReport, String> {
+    compare(workspace, &mut HashMap::new(), names, include_equal)
+}
+
+/// Like [`compare_environments`], reusing (and filling) a cache of loaded sides.
+fn compare(
     workspace: &Workspace,
     cache: &mut HashMap<String, Arc<ResolvedSide>>,
     names: &[&str],
+    include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !cache.contains_key(*n))
+        .collect();
+    // Parsing snapshots dominates loading: one thread per side.
+    let loaded: Vec<(&str, Result<ResolvedSide, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = missing
+            .iter()
+            .map(|name| {
+                let name = *name;
+                (
+                    name,
+                    scope.spawn(move || workspace.resolve(name).map_err(|e| format!("{e}"))),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(name, h)| {
+                let result = h
+                    .join()
+                    .unwrap_or_else(|_| Err(format!("{name}: loading the snapshots failed")));
+                (name, result)
+            })
+            .collect()
+    });
+    for (name, result) in loaded {
+        cache.insert(name.to_string(), Arc::new(result?));
+    }
     let mut resolved = Vec::with_capacity(names.len());
     for name in names {
-        let side = match cache.get(*name) {
-            Some(side) => side.clone(),
-            None => {
-                let side = Arc::new(workspace.resolve(name).map_err(|e| format!("{e}"))?);
-                cache.insert((*name).to_string(), side.clone());
-                side
-            }
-        };
+        let side = cache
+            .get(*name)
+            .cloned()
+            .ok_or_else(|| format!("{name}: not loaded"))?;
         resolved.push(side);
     }
     let sides: Vec<Side<'_>> = resolved
@@ -177,7 +222,7 @@ pub fn compare(
         .ignore_rules()
         .map_err(|e| format!("{e}"))?;
     let options = DiffOptions {
-        include_equal: true,
+        include_equal,
         category: None,
         ignore,
     };

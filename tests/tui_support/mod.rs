@@ -444,6 +444,7 @@ pub fn loaded_with(
             generation,
             side_envs,
             result: Ok(Arc::new(report)),
+            complete: true,
         },
     );
     state

@@ -115,8 +115,19 @@ fn headline<'a>(
     ];
     if let DiffBody::Text { other, .. } = body {
         if report.sides.len() > 2 {
+            let name = |side: usize| {
+                report
+                    .sides
+                    .get(side)
+                    .map_or(String::new(), |s| clean(&s.label).into_owned())
+            };
             spans.push(span(
-                format!("   baseline vs side {other} of {}", report.sides.len() - 1),
+                format!(
+                    "   {} ⇄ {} ({other}/{})",
+                    name(0),
+                    name(*other),
+                    report.sides.len() - 1
+                ),
                 Role::Dim,
                 theme,
             ));

@@ -20,7 +20,16 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let category = state.category();
     let visible = state.visible_facts();
     let what = if state.show_all { "all facts" } else { "drift" };
-    let title = Line::from(format!(" Facts · {category} · {} {what} ", visible.len()));
+    let pending = state.show_all && state.loaded.as_ref().is_some_and(|l| !l.complete);
+    let title = Line::from(format!(
+        " Facts · {category} · {} {what}{} ",
+        visible.len(),
+        if pending {
+            " (equal facts loading…)"
+        } else {
+            ""
+        }
+    ));
     let block = pane_block(title, state.focus == Pane::Facts, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
