@@ -233,3 +233,17 @@ fn every_terminal_size_draws_without_panicking() {
         }
     }
 }
+
+#[test]
+fn unreadable_snapshot_files_are_reported_in_the_header() {
+    let mut info = workspace(false);
+    info.problems = vec!["snapshots/prod/web-9/x.json: line 2, column 1: expected value".into()];
+    let mut state =
+        driftscope::tui::State::new(info, driftscope::tui::Keymap::embedded().unwrap(), now());
+    update(&mut state, Msg::Resize(120, 24));
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("⚠ snapshots/prod/web-9/x.json: line 2"),
+        "{text}"
+    );
+}

@@ -141,6 +141,14 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
     }
     if let Some(notice) = &state.notice {
         spans.push(span(format!("   {}", clean(notice)), Role::Filter, theme));
+    } else if let Some(first) = state.workspace.problems.first() {
+        let more = state.workspace.problems.len() - 1;
+        let text = if more > 0 {
+            format!("   ⚠ {} (and {more} more)", clean(first))
+        } else {
+            format!("   ⚠ {}", clean(first))
+        };
+        spans.push(span(text, Role::Error, theme));
     }
     Line::from(spans)
 }
