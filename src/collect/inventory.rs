@@ -159,18 +159,7 @@ fn dedup(jobs: Vec<HostJob>) -> Vec<HostJob> {
 }
 
 fn check_env_name(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !name.starts_with('.');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{name}' is not a valid environment name (letters, digits, '-', '_', '.')"
-        ))
-    }
+    crate::store::check_environment_name(name)
 }
 
 fn bracket(host: &str) -> String {

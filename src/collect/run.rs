@@ -287,6 +287,26 @@ impl Collector {
     }
 }
 
+/// Starts collecting `selection` of `workspace` in the background (for the TUI): the
+/// hosts, in the order their progress indexes refer to, and the progress messages.
+/// Storing each [`Collected`] snapshot is the caller's job
+/// ([`crate::store::Workspace::store_snapshot`]).
+pub fn start(
+    workspace: &crate::store::Workspace,
+    selection: &super::Selection,
+    options: &CollectOptions,
+) -> Result<(Vec<HostJob>, Receiver<Progress>), String> {
+    let Some(root) = workspace.root.as_deref() else {
+        return Err("the demo workspace is read-only".into());
+    };
+    let jobs = super::plan(&workspace.config.environments, selection)?;
+    let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
+    let settings = CollectSettings::from_config(&workspace.config);
+    let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);
+    let rx = collector.spawn(jobs.clone());
+    Ok((jobs, rx))
+}
+
 fn script_failure(label: &str, raw: &RawOutput) -> String {
     let stderr = String::from_utf8_lossy(&raw.stderr);
     match (first_line(&stderr), raw.exit_status) {

@@ -56,7 +56,7 @@ pub fn run(
     session.set_tcp_stream(tcp);
     set_timeout(&session, connect_deadline);
     session.handshake().map_err(|e| {
-        if Instant::now() >= connect_deadline {
+        if is_timeout(&e) || Instant::now() >= connect_deadline {
             format!(
                 "{shown}: SSH handshake timed out after {}",
                 secs(ctx.connect_timeout)
@@ -114,11 +114,18 @@ fn failure(
     deadline: Instant,
     timed_out: &dyn Fn() -> String,
 ) -> String {
-    if Instant::now() >= deadline {
+    if is_timeout(e) || Instant::now() >= deadline {
         timed_out()
     } else {
         format!("{shown}: {what}: {}", e.message())
     }
+}
+
+/// libssh2's "timed out waiting" error code.
+const LIBSSH2_ERROR_TIMEOUT: i32 = -9;
+
+fn is_timeout(e: &ssh2::Error) -> bool {
+    e.code() == ssh2::ErrorCode::Session(LIBSSH2_ERROR_TIMEOUT)
 }
 
 fn secs(d: Duration) -> String {
