@@ -23,39 +23,43 @@ pub const DEFAULT_SYSCTL: &[&str] = &[
     "vm.swappiness",
 ];
 
-/// A helper the runtime and server probes share: `v NAME COMMAND ARGS…` prints
-/// `NAME<TAB>first line of output` when COMMAND exists, and nothing otherwise.
-const BANNER_HELPER: &str = "v() { n=$1; shift; command -v \"$1\" >/dev/null 2>&1 || return 0; \
-o=$(\"$@\" 2>&1 | head -n 1); printf '%s\\t%s\\n' \"$n\" \"$o\"; }\n";
+/// A helper the runtime and server probes share: `v FILE NAME COMMAND ARGS…` writes
+/// `NAME<TAB>first line of output` to FILE when COMMAND exists. The probes start every
+/// `v` in the background and print the files in order, so banners load side by side.
+const BANNER_HELPER: &str = "v() { f=\"$DS_DIR/$1\"; n=$2; shift 2; command -v \"$1\" >/dev/null 2>&1 || return 0; \
+o=$(\"$@\" 2>&1 | head -n 1); printf '%s\\t%s\\n' \"$n\" \"$o\" >\"$f\"; }\n";
 
 const RUNTIMES: &str = "\
-if command -v python3 >/dev/null 2>&1; then v python python3 --version; else v python python --version; fi
-v node node --version
-v java java -version
-v ruby ruby --version
-v go go version
-v php php --version
-v perl perl -e 'print \"$^V\\n\"'
-v rust rustc --version
-v dotnet dotnet --version
+if command -v python3 >/dev/null 2>&1; then v rt1 python python3 --version & else v rt1 python python --version & fi
+v rt2 node node --version &
+v rt3 java java -version &
+v rt4 ruby ruby --version &
+v rt5 go go version &
+v rt6 php php --version &
+v rt7 perl perl -e 'print \"$^V\\n\"' &
+v rt8 rust rustc --version &
+v rt9 dotnet dotnet --version &
+wait
+cat \"$DS_DIR\"/rt* 2>/dev/null; true
 ";
 
 const SERVERS: &str = "\
-if command -v postgres >/dev/null 2>&1; then v postgres postgres --version; else
+if command -v postgres >/dev/null 2>&1; then v sv01 postgres postgres --version & else
   pg=; for p in /usr/lib/postgresql/*/bin/postgres; do [ -x \"$p\" ] && pg=$p; done
-  [ -n \"$pg\" ] && v postgres \"$pg\" --version
+  [ -n \"$pg\" ] && v sv01 postgres \"$pg\" --version &
 fi
-v mysql mysqld --version
-v mariadb mariadbd --version
-v redis redis-server --version
-v memcached memcached -V
-v mongodb mongod --version
-v nginx nginx -v
-v apache apache2 -v
-v apache httpd -v
-v haproxy haproxy -v
-v etcd etcd --version
-true
+v sv02 mysql mysqld --version &
+v sv03 mariadb mariadbd --version &
+v sv04 redis redis-server --version &
+v sv05 memcached memcached -V &
+v sv06 mongodb mongod --version &
+v sv07 nginx nginx -v &
+v sv08 apache apache2 -v &
+v sv09 apache httpd -v &
+v sv10 haproxy haproxy -v &
+v sv11 etcd etcd --version &
+wait
+cat \"$DS_DIR\"/sv* 2>/dev/null; true
 ";
 
 const PACKAGES: &str = "\
@@ -78,13 +82,20 @@ const CERT_FIELDS: &str = "-noout -subject -issuer -enddate -serial -ext subject
 /// The built-in probes, in the order they run.
 pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
     use Category::*;
-    let sysctl_list = DEFAULT_SYSCTL
+    // One `grep` prints `path:value` for every readable key (`/dev/null` makes it name
+    // the file even for one key); keys the kernel lacks are simply absent.
+    let sysctl_files: String = DEFAULT_SYSCTL
         .iter()
         .map(|k| k.to_string())
         .chain(sysctl_keys.iter().cloned())
-        .map(|k| shell_quote(&k))
-        .collect::<Vec<_>>()
-        .join(" ");
+        .map(|key| {
+            format!(
+                " {}",
+                shell_quote(&format!("/proc/sys/{}", key.replace('.', "/")))
+            )
+        })
+        .collect();
+    let sysctl_script = format!("grep '' /dev/null{sysctl_files} 2>/dev/null; true");
     vec![
         Probe::plain(
             "os-release",
@@ -129,16 +140,7 @@ pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
             versions::servers,
         ),
         Probe::plain("packages", Versions, &[], PACKAGES, versions::packages),
-        Probe::plain(
-            "sysctl",
-            Config,
-            &[],
-            format!(
-                "for k in {sysctl_list}; do f=/proc/sys/$(printf '%s' \"$k\" | tr . /); \
-                 if [ -r \"$f\" ]; then printf '%s = %s\\n' \"$k\" \"$(cat \"$f\")\"; fi; done"
-            ),
-            config::sysctl,
-        ),
+        Probe::plain("sysctl", Config, &[], sysctl_script, config::sysctl),
         Probe::plain(
             "timezone",
             Config,

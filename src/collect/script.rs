@@ -1,15 +1,20 @@
 //! Compiles probes into one POSIX `sh` script, run in one go on the host.
 //!
 //! Each probe runs in its own `sh -c` (under `timeout` when the host has it) with stdin
-//! from `/dev/null` and its stdout and stderr captured to private files. The script then
-//! writes one frame per probe:
+//! from `/dev/null` and its stdout, stderr and exit status captured to private files.
+//! Probes run side by side, so a host takes about as long as its slowest probe. When all
+//! have finished, the script prints a table of contents, then every capture in order,
+//! then an end marker:
 //!
 //! ```text
-//! @@<token> <index> <exit status> <stdout bytes> <stderr bytes>\n<stdout><stderr>
+//! @@<token> frames <N>
+//! <index> <exit status> <stdout bytes> <stderr bytes>     (N lines)
+//! <stdout 0><stderr 0><stdout 1><stderr 1>…
+//! @@<token> end
 //! ```
 //!
-//! and `@@<token> end` when every probe has run. The token is random per run, and the
-//! byte counts make the framing immune to whatever the probes print.
+//! The token is random per run, and the byte counts make the framing immune to whatever
+//! the probes print. Framing costs two processes (`wc`, `cat`) whatever the probe count.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -58,18 +63,20 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
          T={token}\n\
          D=$(mktemp -d 2>/dev/null) || D=\"${{TMPDIR:-/tmp}}/driftscope.$$\"\n\
          [ -d \"$D\" ] || mkdir -m 700 \"$D\" || {{ echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }}\n\
-         trap 'rm -rf \"$D\"' EXIT\n\
+         DS_DIR=$D; export DS_DIR\n\
+         trap 'cd /; rm -rf \"$D\"' EXIT\n\
          trap 'exit 129' HUP INT TERM\n\
          W=\n\
          if command -v timeout >/dev/null 2>&1; then W=\"timeout {secs}\"; fi\n\
-         f() {{ printf '@@%s %s %s %s %s\\n' \"$T\" \"$1\" \"$2\" $(wc -c <\"$D/$1.o\") $(wc -c <\"$D/$1.e\"); cat \"$D/$1.o\" \"$D/$1.e\"; }}\n"
+"
     );
+    let mut files = String::new();
     for (index, probe) in probes.iter().enumerate() {
         let mut body = String::new();
         for tool in &probe.requires {
-            let _ = write!(
+            let _ = writeln!(
                 body,
-                "command -v {q} >/dev/null 2>&1 || {{ echo 'not installed: {name}' >&2; exit {UNAVAILABLE_STATUS}; }}\n",
+                "command -v {q} >/dev/null 2>&1 || {{ echo 'not installed: {name}' >&2; exit {UNAVAILABLE_STATUS}; }}",
                 q = shell_quote(tool),
                 name = tool.replace('\'', ""),
             );
@@ -77,12 +84,35 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
         body.push_str(&probe.command);
         let _ = write!(
             text,
-            "# {index}: {name}\n$W sh -c {body} >\"$D/{index}.o\" 2>\"$D/{index}.e\" </dev/null; f {index} $?\n",
+            "# {index}: {name}\n\
+             ( $W sh -c {body} >\"$D/{index}.o\" 2>\"$D/{index}.e\" </dev/null; echo $? >\"$D/{index}.s\" ) &\n",
             name = probe.name.replace('\n', " "),
             body = shell_quote(&body),
         );
+        let _ = write!(files, " {index}.o {index}.e");
     }
-    text.push_str("printf '@@%s end\\n' \"$T\"\n");
+    let _ = write!(
+        text,
+        "wait\n\
+         cd \"$D\" || exit 125\n\
+         printf '@@%s frames %s\\n' \"$T\" {count}\n",
+        count = probes.len()
+    );
+    if !probes.is_empty() {
+        let _ = write!(
+            text,
+            "wc -c{files} </dev/null >sizes\n\
+             i=0\n\
+             while read size name; do\n\
+             \x20 case $name in\n\
+             \x20   *.o) o=$size ;;\n\
+             \x20   *.e) s=125; [ -r \"$i.s\" ] && read s <\"$i.s\"; printf '%s %s %s %s\\n' \"$i\" \"$s\" \"$o\" \"$size\"; i=$((i + 1)) ;;\n\
+             \x20 esac\n\
+             done <sizes\n\
+             cat{files} </dev/null\n"
+        );
+    }
+    text.push_str("printf '\\n@@%s end\\n' \"$T\"\n");
     Script { text, token }
 }
 
@@ -147,6 +177,14 @@ mod tests {
         );
         // stdin is /dev/null, so `cat` cannot eat the rest of the script.
         assert_eq!(out.frames[3].stdout, "it's 2\n");
+    }
+
+    #[test]
+    fn an_empty_script_completes_without_reading_its_own_input() {
+        let script = compile(&[], Duration::from_secs(5));
+        let out = frames::parse(&run(&script), &script.token).unwrap();
+        assert!(out.complete);
+        assert!(out.frames.is_empty());
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn kv(out: &str, key: &str) -> Result<Facts, String> {
         .map(|(k, v)| (format!("{key}.{k}"), Value::string(v)))
         .collect();
     if facts.is_empty() && !out.trim().is_empty() {
-        return Err("no key=value lines in the output".into());
+        return Err("no lines of the form name=value in the output".into());
     }
     Ok(facts)
 }
