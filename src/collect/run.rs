@@ -120,10 +120,11 @@ impl Collector {
                 known_hosts.push(dir.join("known_hosts"));
             }
         }
-        let accept_into = known_hosts
-            .first()
-            .cloned()
-            .unwrap_or_else(|| root.join(super::key::LOCAL_DIR).join("known_hosts"));
+        if known_hosts.is_empty() {
+            // No workspace file and no home: keep accepted keys with the workspace.
+            known_hosts.push(root.join(super::key::LOCAL_DIR).join("known_hosts"));
+        }
+        let accept_into = known_hosts[0].clone();
         let config_path = match &settings.ssh.config {
             Some(p) => Some(resolve(p)),
             None => ssh_dir.as_ref().map(|d| d.join("config")),
