@@ -129,14 +129,13 @@ fn strip_counters(line: &str) -> String {
     let mut words: Vec<&str> = Vec::new();
     let mut iter = line.split(' ').peekable();
     while let Some(word) = iter.next() {
-        if word == "packets" || word == "bytes" {
-            if iter
+        if (word == "packets" || word == "bytes")
+            && iter
                 .peek()
                 .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
-            {
-                iter.next();
-                continue;
-            }
+        {
+            iter.next();
+            continue;
         }
         let is_counter = word.starts_with('[')
             && word.ends_with(']')
