@@ -5,6 +5,7 @@
 //! A fact that every host holds with one value is settled by an equality check alone;
 //! only drifting facts (or equal ones, when asked for) are built into the report.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::collections::btree_map;
 use std::ops::Range;
@@ -100,17 +101,31 @@ fn merge_category<'a>(
         iters.iter_mut().map(Iterator::next).collect();
     let mut values: Vec<Option<&'a Value>> = vec![None; hosts.len()];
     loop {
-        let Some(min) = heads.iter().flatten().map(|&(k, _)| k).min() else {
+        // One pass finds the smallest key and which hosts hold it: each key is
+        // compared once, which matters when the walk is bound by memory.
+        let mut min: Option<&'a String> = None;
+        for (h, head) in heads.iter().enumerate() {
+            let Some((key, value)) = *head else {
+                values[h] = None;
+                continue;
+            };
+            match min.map(|m| key.cmp(m)) {
+                None | Some(Ordering::Less) => {
+                    min = Some(key);
+                    values[..h].fill(None);
+                    values[h] = Some(value);
+                }
+                Some(Ordering::Equal) => values[h] = Some(value),
+                Some(Ordering::Greater) => values[h] = None,
+            }
+        }
+        let Some(min) = min else {
             return;
         };
-        for ((head, iter), value) in heads.iter_mut().zip(&mut iters).zip(&mut values) {
-            *value = match *head {
-                Some((k, v)) if k == min => {
-                    *head = iter.next();
-                    Some(v)
-                }
-                _ => None,
-            };
+        for ((head, iter), value) in heads.iter_mut().zip(&mut iters).zip(&values) {
+            if value.is_some() {
+                *head = iter.next();
+            }
         }
         visit(min, &values);
     }
