@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{TimeZone, Utc};
+use driftscope::diff::version::{classify, compare_versions};
 use driftscope::diff::{ChangeKind, DiffOptions, DriftReport, Severity, Side, Status, compare};
 use driftscope::model::{Category, Scalar, Snapshot, Source, Value};
 use proptest::prelude::*;
@@ -152,6 +153,28 @@ proptest! {
         let first = drifting_keys(&reports[0]);
         for report in &reports[1..] {
             prop_assert_eq!(&drifting_keys(report), &first);
+        }
+    }
+
+    #[test]
+    fn version_order_is_antisymmetric_and_classify_symmetric(
+        a in "[0-9a-zA-Z.~+:_-]{0,12}",
+        b in "[0-9a-zA-Z.~+:_-]{0,12}",
+    ) {
+        prop_assert_eq!(compare_versions(&a, &b), compare_versions(&b, &a).reverse());
+        prop_assert_eq!(classify(&a, &b), classify(&b, &a));
+        prop_assert_eq!(classify(&a, &b) == ChangeKind::None, a == b);
+    }
+
+    #[test]
+    fn sorted_versions_stay_consistent_pairwise(
+        mut versions in prop::collection::vec("[0-9a-z.~+:-]{0,8}", 0..12),
+    ) {
+        versions.sort_by(|x, y| compare_versions(x, y));
+        for (i, x) in versions.iter().enumerate() {
+            for y in &versions[i + 1..] {
+                prop_assert_ne!(compare_versions(x, y), std::cmp::Ordering::Greater, "{} > {}", x, y);
+            }
         }
     }
 }
