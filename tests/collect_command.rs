@@ -254,3 +254,39 @@ fn an_unknown_environment_is_a_clear_error() {
         "unknown environment 'prod' (driftscope.toml declares: dev)"
     );
 }
+
+#[test]
+fn background_collection_for_the_tui_reports_each_host() {
+    use driftscope::collect::{CollectOptions, Progress, Selection, start};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("driftscope.toml"),
+        "[environments.dev]\nhosts = [\"local\"]\n\n[collect]\nskip = [\"packages\"]\n",
+    )
+    .unwrap();
+    let mut ws = Workspace::open(dir.path()).unwrap();
+    let selection = Selection {
+        environments: vec!["dev".into()],
+        ..Selection::default()
+    };
+    let options = CollectOptions {
+        use_agent: false,
+        ..CollectOptions::default()
+    };
+    let (jobs, progress) = start(&ws, &selection, &options).unwrap();
+    assert_eq!(jobs.len(), 1);
+    let mut started = 0;
+    let mut snapshots = Vec::new();
+    for message in progress {
+        match message {
+            Progress::Started { index, .. } => {
+                assert_eq!(index, 0);
+                started += 1;
+            }
+            Progress::Finished { outcome, .. } => snapshots.push(outcome.unwrap().snapshot),
+        }
+    }
+    assert_eq!((started, snapshots.len()), (1, 1));
+    let path = ws.store_snapshot(&snapshots[0]).unwrap();
+    assert!(path.starts_with(dir.path().join("snapshots/dev/local")));
+}

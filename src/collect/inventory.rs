@@ -190,6 +190,13 @@ pub fn parse_entry(entry: &str) -> Result<Entry, String> {
         ));
     }
     let (user, hostport) = match rest.rsplit_once('@') {
+        Some((u, _)) if u.contains(':') => {
+            let name = u.split(':').next().unwrap_or_default();
+            return Err(format!(
+                "the entry for user '{name}' holds a password (user:password@host); \
+                 driftscope signs in with keys only, so remove it"
+            ));
+        }
         Some((u, h)) if !u.is_empty() => (Some(u.to_string()), h),
         Some(_) => return Err(format!("'{entry}' has an empty user")),
         None => (None, rest),
@@ -379,6 +386,11 @@ mod tests {
         assert!(parse_entry("host:http").is_err());
         assert!(parse_entry("@host").is_err());
         assert!(parse_entry("a b").is_err());
+        let err = parse_entry("deploy:hunter2@web-1").unwrap_err();
+        assert!(
+            err.contains("password") && !err.contains("hunter2"),
+            "{err}"
+        );
     }
 
     #[test]

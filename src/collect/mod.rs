@@ -24,4 +24,4 @@ pub use config::{
 };
 pub use inventory::{HostJob, Selection, Target, plan};
 pub use key::{WorkspaceKey, load_or_create};
-pub use run::{CollectOptions, Collected, Collector, Progress};
+pub use run::{CollectOptions, Collected, Collector, Progress, start};
