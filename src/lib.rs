@@ -4,6 +4,7 @@
 //! `diff` compares them, and `tui` / `report` show the result. `model` holds the plain
 //! types they share; `commands` glues them together for the command line.
 
+pub mod collect;
 pub mod commands;
 pub mod demo;
 pub mod diff;

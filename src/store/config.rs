@@ -25,6 +25,18 @@ pub struct Config {
     /// Facts to leave out of comparisons.
     #[serde(default)]
     pub ignore: IgnoreConfig,
+    /// `[collect]`: concurrency, timeouts and what the built-in probes look at.
+    #[serde(default)]
+    pub collect: crate::collect::CollectConfig,
+    /// `[ssh]`: known hosts, SSH client configuration, identities.
+    #[serde(default)]
+    pub ssh: crate::collect::SshConfig,
+    /// `[[probes]]`: the user's own probes.
+    #[serde(default)]
+    pub probes: Vec<crate::collect::ProbeConfig>,
+    /// `[secrets]`: keys always redacted.
+    #[serde(default)]
+    pub secrets: crate::collect::SecretsConfig,
 }
 
 /// One environment: its hosts.

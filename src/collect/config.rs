@@ -1,0 +1,188 @@
+//! The collection settings a user writes in `driftscope.toml`: `[collect]`, `[ssh]`,
+//! `[[probes]]` and `[secrets]`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::model::Category;
+
+/// `[collect]`: how hosts are collected and what the built-in probes look at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectConfig {
+    /// How many hosts are collected at the same time.
+    pub concurrency: usize,
+    /// The longest wait for a TCP connection and the SSH handshake.
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// The longest a whole host may take, connection included.
+    #[serde(with = "humantime_serde")]
+    pub host_timeout: Duration,
+    /// The longest one probe may run on the host (needs `timeout` there).
+    #[serde(with = "humantime_serde")]
+    pub probe_timeout: Duration,
+    /// Built-in probes to leave out, by name (see `docs/probes.md`).
+    pub skip: Vec<String>,
+    /// Files whose contents are kept as text facts (`file:<path>`).
+    pub files: Vec<String>,
+    /// Environment files (`KEY=value` lines) whose entries become `env.<KEY>` facts.
+    pub env_files: Vec<String>,
+    /// Extra sysctl keys to read, beyond the built-in selection.
+    pub sysctl: Vec<String>,
+    /// PEM certificate files to describe (`cert:<path>`).
+    pub cert_files: Vec<String>,
+    /// `host:port` TLS endpoints whose certificates are described (`cert:<host:port>`).
+    pub cert_endpoints: Vec<String>,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        CollectConfig {
+            concurrency: 8,
+            connect_timeout: Duration::from_secs(5),
+            host_timeout: Duration::from_secs(60),
+            probe_timeout: Duration::from_secs(20),
+            skip: Vec::new(),
+            files: Vec::new(),
+            env_files: Vec::new(),
+            sysctl: Vec::new(),
+            cert_files: Vec::new(),
+            cert_endpoints: Vec::new(),
+        }
+    }
+}
+
+/// `[ssh]`: how SSH connections are made and host keys checked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SshConfig {
+    /// The workspace's own known-hosts file, relative to the workspace root. It is
+    /// checked before `~/.ssh/known_hosts`, and accepted keys are written to it.
+    pub known_hosts: Option<PathBuf>,
+    /// Leave `~/.ssh/known_hosts` out of host key checks.
+    pub ignore_user_known_hosts: bool,
+    /// An SSH client configuration to read instead of `~/.ssh/config`.
+    pub config: Option<PathBuf>,
+    /// Identity files tried after the agent, before those named by the SSH config.
+    pub identity_files: Vec<PathBuf>,
+    /// The user to log in as when neither the target nor the SSH config names one.
+    pub user: Option<String>,
+}
+
+/// How a user probe's output becomes facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParserKind {
+    /// Non-empty lines, in order: one list fact.
+    Lines,
+    /// Non-empty lines, order ignored: one set fact.
+    Set,
+    /// `key=value` lines: one fact per key.
+    #[serde(alias = "key=value", alias = "keyvalue")]
+    Kv,
+    /// A JSON document: an object's fields become facts; anything else one fact.
+    Json,
+    /// The whole output: one text fact.
+    Text,
+    /// The first version number in the output: one version fact.
+    Version,
+}
+
+/// `[[probes]]`: a probe the user adds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeConfig {
+    /// The probe's name; also the fact key (or key prefix) unless `key` is set.
+    pub name: String,
+    /// The category its facts go to.
+    pub category: Category,
+    /// A POSIX `sh` command run on the host.
+    pub command: String,
+    /// How its output is read.
+    pub parser: ParserKind,
+    /// The fact key (or key prefix for `kv` and `json`); defaults to `name`.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// `[secrets]`: facts whose values are kept only as keyed fingerprints.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// Fact keys or names (globs, case-insensitive) always treated as secret,
+    /// e.g. `DATABASE_URL`, `env.STRIPE_*`, `sysctl.kernel.*`.
+    pub keys: Vec<String>,
+}
+
+/// All collection settings of a workspace, as one value.
+#[derive(Debug, Clone, Default)]
+pub struct CollectSettings {
+    /// `[collect]`.
+    pub collect: CollectConfig,
+    /// `[ssh]`.
+    pub ssh: SshConfig,
+    /// `[[probes]]`.
+    pub probes: Vec<ProbeConfig>,
+    /// `[secrets]`.
+    pub secrets: SecretsConfig,
+}
+
+impl CollectSettings {
+    /// The collection settings of a workspace configuration.
+    pub fn from_config(config: &crate::store::Config) -> CollectSettings {
+        CollectSettings {
+            collect: config.collect.clone(),
+            ssh: config.ssh.clone(),
+            probes: config.probes.clone(),
+            secrets: config.secrets.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        collect: CollectConfig,
+        #[serde(default)]
+        probes: Vec<ProbeConfig>,
+    }
+
+    #[test]
+    fn durations_and_probes_parse_from_toml() {
+        let doc: Doc = toml::from_str(
+            r#"
+            [collect]
+            concurrency = 3
+            connect_timeout = "1500ms"
+            host_timeout = "2m"
+            files = ["/etc/nginx/nginx.conf"]
+
+            [[probes]]
+            name = "app.version"
+            category = "versions"
+            command = "cat /opt/app/VERSION"
+            parser = "version"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(doc.collect.concurrency, 3);
+        assert_eq!(doc.collect.connect_timeout, Duration::from_millis(1500));
+        assert_eq!(doc.collect.host_timeout, Duration::from_secs(120));
+        assert_eq!(doc.collect.probe_timeout, Duration::from_secs(20));
+        assert_eq!(doc.probes[0].category, Category::Versions);
+        assert_eq!(doc.probes[0].parser, ParserKind::Version);
+    }
+
+    #[test]
+    fn unknown_fields_and_parsers_are_rejected() {
+        assert!(toml::from_str::<Doc>("[collect]\nconcurency = 3\n").is_err());
+        let bad = "[[probes]]\nname='x'\ncategory='config'\ncommand='true'\nparser='yaml'\n";
+        assert!(toml::from_str::<Doc>(bad).is_err());
+    }
+}

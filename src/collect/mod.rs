@@ -1,0 +1,27 @@
+//! Collection: turning hosts into snapshots.
+//!
+//! Agentless: every probe of a host is compiled into one POSIX `sh` script
+//! ([`script`]), run in one round trip on this machine or over SSH ([`transport`]), and
+//! its framed output ([`frames`]) parsed locally by pure parsers ([`parsers`]). Secrets
+//! are replaced by keyed fingerprints ([`redact`]) before a snapshot exists. Hosts are
+//! collected concurrently with progress messages ([`run`]).
+
+pub mod catalogue;
+pub mod config;
+pub mod frames;
+pub mod interpret;
+pub mod inventory;
+pub mod key;
+pub mod parsers;
+pub mod probe;
+pub mod redact;
+pub mod run;
+pub mod script;
+pub mod transport;
+
+pub use config::{
+    CollectConfig, CollectSettings, ParserKind, ProbeConfig, SecretsConfig, SshConfig,
+};
+pub use inventory::{HostJob, Selection, Target, plan};
+pub use key::{WorkspaceKey, load_or_create};
+pub use run::{CollectOptions, Collected, Collector, Progress, start};

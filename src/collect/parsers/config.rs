@@ -1,0 +1,149 @@
+//! Configuration: files, environment files, sysctl keys, time zone, locale and limits.
+
+use super::key_value;
+use crate::collect::probe::Facts;
+use crate::model::Value;
+
+/// A file's contents → one text fact under `key` (`file:/etc/nginx/nginx.conf`).
+pub fn file_text(out: &str, key: &str) -> Result<Facts, String> {
+    Ok(vec![(key.to_string(), Value::Text(out.to_string()))])
+}
+
+/// An environment file (`KEY=value`, `export KEY=value`, quotes, comments) →
+/// one `env.<KEY>` fact per entry.
+pub fn env_file(out: &str) -> Result<Facts, String> {
+    Ok(out
+        .lines()
+        .filter_map(key_value)
+        .map(|(k, v)| (format!("env.{k}"), Value::string(v)))
+        .collect())
+}
+
+/// `key = value` lines (as `sysctl` prints them) or `/proc/sys/<path>:value` lines (as
+/// `grep '' /proc/sys/…` prints them) → `sysctl.<key>`; runs of blanks inside values
+/// (`4096\t131072\t6291456`) become one space.
+pub fn sysctl(out: &str) -> Result<Facts, String> {
+    Ok(out
+        .lines()
+        .filter_map(|line| match line.strip_prefix("/proc/sys/") {
+            Some(rest) => rest
+                .split_once(':')
+                .map(|(path, value)| (path.replace('/', "."), value.to_string())),
+            None => key_value(line).map(|(k, v)| (k.to_string(), v.to_string())),
+        })
+        .map(|(k, v)| {
+            let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            (format!("sysctl.{k}"), Value::string(v))
+        })
+        .collect())
+}
+
+/// The zone name (`Europe/Paris`, from `/etc/timezone` or the `/etc/localtime` link)
+/// → `timezone`.
+pub fn timezone(out: &str) -> Result<Facts, String> {
+    let zone = out
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .ok_or("empty output")?;
+    let zone = zone.rsplit_once("zoneinfo/").map_or(zone, |(_, z)| z);
+    Ok(vec![("timezone".into(), Value::string(zone))])
+}
+
+/// `/etc/default/locale` or `/etc/locale.conf` → `locale.<VAR>`.
+pub fn locale(out: &str) -> Result<Facts, String> {
+    prefixed_pairs(out, "locale")
+}
+
+/// `name=value` lines of shell limits → `limits.<name>`.
+pub fn limits(out: &str) -> Result<Facts, String> {
+    prefixed_pairs(out, "limits")
+}
+
+fn prefixed_pairs(out: &str, prefix: &str) -> Result<Facts, String> {
+    let facts: Facts = out
+        .lines()
+        .filter_map(key_value)
+        .map(|(k, v)| (format!("{prefix}.{k}"), Value::string(v)))
+        .collect();
+    let has_content = out
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#'));
+    if facts.is_empty() && has_content {
+        return Err("no lines of the form name=value".into());
+    }
+    Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_file_entries_become_env_facts() {
+        let out = "# app settings\nLOG_LEVEL=warn\nexport WORKERS=\"8\"\n\nDB_PASSWORD='x y'\n";
+        let facts = env_file(out).unwrap();
+        assert_eq!(
+            facts,
+            vec![
+                ("env.LOG_LEVEL".into(), Value::string("warn")),
+                ("env.WORKERS".into(), Value::string("8")),
+                ("env.DB_PASSWORD".into(), Value::string("x y")),
+            ]
+        );
+    }
+
+    #[test]
+    fn sysctl_output_normalises_blanks() {
+        let out = "net.core.somaxconn = 4096\nnet.ipv4.tcp_rmem = 4096\t131072\t6291456\nvm.swappiness = 60\n";
+        let facts = sysctl(out).unwrap();
+        assert_eq!(
+            facts[0],
+            ("sysctl.net.core.somaxconn".into(), Value::string("4096"))
+        );
+        assert_eq!(facts[1].1, Value::string("4096 131072 6291456"));
+        let grep = "/proc/sys/net/core/somaxconn:4096\n/proc/sys/net/ipv4/ip_local_port_range:32768\t60999\n";
+        let facts = sysctl(grep).unwrap();
+        assert_eq!(
+            facts[0],
+            ("sysctl.net.core.somaxconn".into(), Value::string("4096"))
+        );
+        assert_eq!(
+            facts[1],
+            (
+                "sysctl.net.ipv4.ip_local_port_range".into(),
+                Value::string("32768 60999")
+            )
+        );
+    }
+
+    #[test]
+    fn timezone_from_file_or_link() {
+        assert_eq!(
+            timezone("Etc/UTC\n").unwrap()[0].1,
+            Value::string("Etc/UTC")
+        );
+        assert_eq!(
+            timezone("/usr/share/zoneinfo/Europe/Paris\n").unwrap()[0].1,
+            Value::string("Europe/Paris")
+        );
+        assert!(timezone("\n").is_err());
+    }
+
+    #[test]
+    fn locale_and_limits() {
+        let facts = locale("LANG=en_US.UTF-8\nLC_TIME=\"C.UTF-8\"\n").unwrap();
+        assert_eq!(
+            facts[1],
+            ("locale.LC_TIME".into(), Value::string("C.UTF-8"))
+        );
+        let facts = limits("nofile=1048576\nstack=8192\ncore=0\n").unwrap();
+        assert_eq!(facts[0], ("limits.nofile".into(), Value::string("1048576")));
+        assert!(limits("oops\n").is_err());
+        assert_eq!(
+            locale("#  File generated by update-locale\n").unwrap(),
+            vec![]
+        );
+    }
+}

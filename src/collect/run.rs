@@ -1,0 +1,320 @@
+//! Collecting many hosts: a bounded number at a time, each within its own deadline,
+//! with progress reported as messages so a command line or a TUI can follow along.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::{SubsecRound, Utc};
+
+use super::catalogue;
+use super::config::{CollectConfig, CollectSettings};
+use super::frames;
+use super::interpret::{self, Origin, first_line};
+use super::inventory::{ClientConfig, HostJob, Target};
+use super::key::WorkspaceKey;
+use super::probe::Probe;
+use super::redact::Redactor;
+use super::script::{self, Script};
+use super::transport::ssh::SshContext;
+use super::transport::{RawOutput, local, ssh};
+use crate::model::{Snapshot, Source};
+
+/// Choices made on the command line rather than in `driftscope.toml`.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// Accept and record unknown host keys (never changed ones).
+    pub accept_new_host_keys: bool,
+    /// The user's home folder, for `~/.ssh`; `None` reads `$HOME`.
+    pub home: Option<PathBuf>,
+    /// Whether to ask the SSH agent.
+    pub use_agent: bool,
+    /// Overrides `[collect] concurrency`.
+    pub concurrency: Option<usize>,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            accept_new_host_keys: false,
+            home: None,
+            use_agent: true,
+            concurrency: None,
+        }
+    }
+}
+
+/// One host's successful collection.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    /// The snapshot, secrets already redacted.
+    pub snapshot: Snapshot,
+    /// Lines worth showing (e.g. an accepted host key).
+    pub notes: Vec<String>,
+}
+
+/// A progress message from a running collection.
+#[derive(Debug)]
+pub enum Progress {
+    /// A host's collection began.
+    Started {
+        /// The job's position in the list given to [`Collector::spawn`].
+        index: usize,
+        /// `env/host`.
+        label: String,
+    },
+    /// A host's collection ended.
+    Finished {
+        /// The job's position in the list given to [`Collector::spawn`].
+        index: usize,
+        /// `env/host`.
+        label: String,
+        /// How long it took.
+        elapsed: Duration,
+        /// The snapshot, or a one-line reason naming the host.
+        outcome: Result<Box<Collected>, String>,
+    },
+}
+
+/// Collects hosts with a workspace's probes, redaction and SSH settings.
+#[derive(Debug)]
+pub struct Collector {
+    probes: Vec<Probe>,
+    redactor: Redactor,
+    ssh: SshContext,
+    config: CollectConfig,
+}
+
+impl Collector {
+    /// Prepares a collector for the workspace at `root` (`None`: no workspace; paths
+    /// are then relative to the current folder). Fails on a bad setting, naming it.
+    pub fn new(
+        root: Option<&Path>,
+        settings: &CollectSettings,
+        key: WorkspaceKey,
+        options: &CollectOptions,
+    ) -> Result<Collector, String> {
+        let probes = catalogue::plan_probes(settings)?;
+        let redactor = Redactor::new(key, &settings.secrets)?;
+        let home = options
+            .home
+            .clone()
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
+        let root = root.map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &Path| -> PathBuf {
+            match (p.strip_prefix("~"), &home) {
+                (Ok(rest), Some(h)) => h.join(rest),
+                _ => root.join(p),
+            }
+        };
+        let ssh_dir = home.as_ref().map(|h| h.join(".ssh"));
+        let mut known_hosts = Vec::new();
+        if let Some(file) = &settings.ssh.known_hosts {
+            known_hosts.push(resolve(file));
+        }
+        if !settings.ssh.ignore_user_known_hosts {
+            if let Some(dir) = &ssh_dir {
+                known_hosts.push(dir.join("known_hosts"));
+            }
+        }
+        if known_hosts.is_empty() {
+            // No workspace file and no home: keep accepted keys with the workspace.
+            known_hosts.push(root.join(super::key::LOCAL_DIR).join("known_hosts"));
+        }
+        let accept_into = known_hosts[0].clone();
+        let config_path = match &settings.ssh.config {
+            Some(p) => Some(resolve(p)),
+            None => ssh_dir.as_ref().map(|d| d.join("config")),
+        };
+        let mut identity_files: Vec<PathBuf> = settings
+            .ssh
+            .identity_files
+            .iter()
+            .map(|p| resolve(p))
+            .collect();
+        if let Some(dir) = &ssh_dir {
+            for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
+                identity_files.push(dir.join(name));
+            }
+        }
+        let default_user = settings
+            .ssh
+            .user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .unwrap_or_else(|| "root".to_string());
+        let mut config = settings.collect.clone();
+        if let Some(n) = options.concurrency {
+            config.concurrency = n;
+        }
+        if config.concurrency == 0 {
+            return Err("[collect] concurrency must be at least 1".into());
+        }
+        Ok(Collector {
+            probes,
+            redactor,
+            ssh: SshContext {
+                client_config: ClientConfig::load(config_path.as_deref()),
+                default_user,
+                known_hosts,
+                accept_into,
+                accept_new: options.accept_new_host_keys,
+                identity_files,
+                use_agent: options.use_agent,
+                connect_timeout: config.connect_timeout,
+            },
+            config,
+        })
+    }
+
+    /// The probes every host runs.
+    pub fn probes(&self) -> &[Probe] {
+        &self.probes
+    }
+
+    /// A freshly compiled probe script (new token each time).
+    pub fn script(&self) -> Script {
+        script::compile(&self.probes, self.config.probe_timeout)
+    }
+
+    /// How many hosts run at the same time.
+    pub fn concurrency(&self) -> usize {
+        self.config.concurrency
+    }
+
+    /// The per-host time limit.
+    pub fn host_timeout(&self) -> Duration {
+        self.config.host_timeout
+    }
+
+    /// Collects one host, blocking, within the host timeout.
+    pub fn collect(&self, job: &HostJob) -> Result<Collected, String> {
+        let label = job.label();
+        let taken_at = Utc::now().trunc_subsecs(0);
+        let deadline = Instant::now() + self.config.host_timeout;
+        let script = self.script();
+        let (raw, source) = match &job.target {
+            Target::Local => (local::run(&script.text, deadline), Source::Local),
+            Target::Ssh(entry) => (
+                ssh::run(&self.ssh, entry, &script.text, deadline),
+                Source::Ssh {
+                    target: entry.clone(),
+                },
+            ),
+        };
+        let raw = raw.map_err(|e| self.redactor.line(&format!("{label}: {e}")))?;
+        let frames = frames::parse(&raw.stdout, &script.token)
+            .map_err(|e| format!("{label}: unreadable probe output: {e}"))?;
+        if frames.frames.is_empty() && !frames.complete {
+            return Err(self.redactor.line(&script_failure(&label, &raw)));
+        }
+        let origin = Origin {
+            environment: job.environment.clone(),
+            host: job.host.clone(),
+            source,
+            taken_at,
+        };
+        let snapshot = interpret::snapshot(origin, &self.probes, &frames, &self.redactor);
+        Ok(Collected {
+            snapshot,
+            notes: raw.notes,
+        })
+    }
+
+    /// Collects `jobs` in the background, [`Collector::concurrency`] at a time, and
+    /// returns the progress messages. The channel closes when every host is done; a
+    /// host that outlives its timeout is reported failed and never holds up the rest.
+    pub fn spawn(self: &Arc<Self>, jobs: Vec<HostJob>) -> Receiver<Progress> {
+        let (tx, rx) = mpsc::channel();
+        let workers = self.config.concurrency.min(jobs.len()).max(1);
+        let queue: Arc<Mutex<VecDeque<(usize, HostJob)>>> =
+            Arc::new(Mutex::new(jobs.into_iter().enumerate().collect()));
+        for _ in 0..workers {
+            let queue = Arc::clone(&queue);
+            let tx = tx.clone();
+            let collector = Arc::clone(self);
+            thread::spawn(move || collector.work(&queue, &tx));
+        }
+        rx
+    }
+
+    fn work(self: &Arc<Self>, queue: &Mutex<VecDeque<(usize, HostJob)>>, tx: &Sender<Progress>) {
+        loop {
+            let next = match queue.lock() {
+                Ok(mut q) => q.pop_front(),
+                Err(_) => None,
+            };
+            let Some((index, job)) = next else { return };
+            let label = job.label();
+            if tx
+                .send(Progress::Started {
+                    index,
+                    label: label.clone(),
+                })
+                .is_err()
+            {
+                return;
+            }
+            let started = Instant::now();
+            let (done_tx, done_rx) = mpsc::channel();
+            let collector = Arc::clone(self);
+            thread::spawn(move || {
+                let _ = done_tx.send(collector.collect(&job));
+            });
+            // The transports keep their own deadline; this guards against anything
+            // that ignores it (a hung name lookup, say).
+            let guard = self.config.host_timeout + Duration::from_secs(2);
+            let outcome = match done_rx.recv_timeout(guard) {
+                Ok(result) => result.map(Box::new),
+                Err(_) => Err(format!(
+                    "{label}: timed out after {}s",
+                    self.config.host_timeout.as_secs()
+                )),
+            };
+            let msg = Progress::Finished {
+                index,
+                label,
+                elapsed: started.elapsed(),
+                outcome,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Starts collecting `selection` of `workspace` in the background (for the TUI): the
+/// hosts, in the order their progress indexes refer to, and the progress messages.
+/// Storing each [`Collected`] snapshot is the caller's job
+/// ([`crate::store::Workspace::store_snapshot`]).
+pub fn start(
+    workspace: &crate::store::Workspace,
+    selection: &super::Selection,
+    options: &CollectOptions,
+) -> Result<(Vec<HostJob>, Receiver<Progress>), String> {
+    let Some(root) = workspace.root.as_deref() else {
+        return Err("the demo workspace is read-only".into());
+    };
+    let jobs = super::plan(&workspace.config.environments, selection)?;
+    let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
+    let settings = CollectSettings::from_config(&workspace.config);
+    let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);
+    let rx = collector.spawn(jobs.clone());
+    Ok((jobs, rx))
+}
+
+fn script_failure(label: &str, raw: &RawOutput) -> String {
+    let stderr = String::from_utf8_lossy(&raw.stderr);
+    match (first_line(&stderr), raw.exit_status) {
+        (Some(line), _) => format!("{label}: the probe script failed: {line}"),
+        (None, Some(status)) => {
+            format!("{label}: the probe script produced no output (exit status {status})")
+        }
+        (None, None) => format!("{label}: the probe script produced no output"),
+    }
+}

@@ -1,0 +1,212 @@
+//! Compiles probes into one POSIX `sh` script, run in one go on the host.
+//!
+//! Each probe runs in its own `sh -c` (under `timeout` when the host has it) with stdin
+//! from `/dev/null` and its stdout, stderr and exit status captured to private files.
+//! Probes run side by side, so a host takes about as long as its slowest probe. When all
+//! have finished, the script prints a table of contents, then every capture in order,
+//! then an end marker:
+//!
+//! ```text
+//! @@<token> frames <N>
+//! <index> <exit status> <stdout bytes> <stderr bytes>     (N lines)
+//! <stdout 0><stderr 0><stdout 1><stderr 1>…
+//! @@<token> end
+//! ```
+//!
+//! The token is random per run, and the byte counts make the framing immune to whatever
+//! the probes print. Framing costs two processes (`wc`, `cat`) whatever the probe count.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::probe::{Probe, shell_quote};
+
+/// A compiled script and the token its frames carry.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// The script text, fed to `sh -s` on the host.
+    pub text: String,
+    /// The per-run boundary token.
+    pub token: String,
+}
+
+/// The exit status a probe reports when a tool it needs is missing.
+pub const UNAVAILABLE_STATUS: i32 = 127;
+/// The exit status `timeout` reports when it stopped a probe.
+pub const TIMED_OUT_STATUS: i32 = 124;
+
+/// A fresh random token: 16 random bytes in hex, or a time-based one if the system
+/// has no randomness to give.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        bytes = nanos.to_le_bytes();
+    }
+    format!("DS{}", hex::encode(bytes))
+}
+
+/// Compiles `probes` into one script whose probes may each run `probe_timeout`.
+pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
+    let token = new_token();
+    let secs = probe_timeout.as_secs().max(1);
+    let mut text = String::with_capacity(4096 + probes.len() * 256);
+    let _ = write!(
+        text,
+        "# driftscope probe script\n\
+         LC_ALL=C; export LC_ALL\n\
+         PATH=\"$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"; export PATH\n\
+         umask 077\n\
+         T={token}\n\
+         D=$(mktemp -d 2>/dev/null) || D=\"${{TMPDIR:-/tmp}}/driftscope.$$\"\n\
+         [ -d \"$D\" ] || mkdir -m 700 \"$D\" || {{ echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }}\n\
+         DS_DIR=$D; export DS_DIR\n\
+         trap 'cd /; rm -rf \"$D\"' EXIT\n\
+         trap 'exit 129' HUP INT TERM\n\
+         W=\n\
+         if command -v timeout >/dev/null 2>&1; then W=\"timeout {secs}\"; fi\n\
+"
+    );
+    let mut files = String::new();
+    for (index, probe) in probes.iter().enumerate() {
+        let mut body = String::new();
+        for tool in &probe.requires {
+            let _ = writeln!(
+                body,
+                "command -v {q} >/dev/null 2>&1 || {{ echo 'not installed: {name}' >&2; exit {UNAVAILABLE_STATUS}; }}",
+                q = shell_quote(tool),
+                name = tool.replace('\'', ""),
+            );
+        }
+        body.push_str(&probe.command);
+        let _ = write!(
+            text,
+            "# {index}: {name}\n\
+             ( $W sh -c {body} >\"$D/{index}.o\" 2>\"$D/{index}.e\" </dev/null; echo $? >\"$D/{index}.s\" ) &\n",
+            name = probe.name.replace('\n', " "),
+            body = shell_quote(&body),
+        );
+        let _ = write!(files, " {index}.o {index}.e");
+    }
+    let _ = write!(
+        text,
+        "wait\n\
+         cd \"$D\" || exit 125\n\
+         printf '@@%s frames %s\\n' \"$T\" {count}\n",
+        count = probes.len()
+    );
+    if !probes.is_empty() {
+        let _ = write!(
+            text,
+            "wc -c{files} </dev/null >sizes\n\
+             i=0\n\
+             while read size name; do\n\
+             \x20 case $name in\n\
+             \x20   *.o) o=$size ;;\n\
+             \x20   *.e) s=125; [ -r \"$i.s\" ] && read s <\"$i.s\"; printf '%s %s %s %s\\n' \"$i\" \"$s\" \"$o\" \"$size\"; i=$((i + 1)) ;;\n\
+             \x20 esac\n\
+             done <sizes\n\
+             cat{files} </dev/null\n"
+        );
+    }
+    text.push_str("printf '\\n@@%s end\\n' \"$T\"\n");
+    Script { text, token }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::frames;
+    use crate::model::Category;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    fn probe(name: &str, requires: &[&str], command: &str) -> Probe {
+        Probe::plain(name, Category::Config, requires, command, |_| Ok(vec![]))
+    }
+
+    fn run(script: &Script) -> Vec<u8> {
+        let mut child = Command::new("sh")
+            .arg("-s")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap().stdout
+    }
+
+    #[test]
+    fn tokens_are_random() {
+        assert_ne!(new_token(), new_token());
+    }
+
+    #[test]
+    fn script_frames_status_stdout_and_stderr_of_each_probe() {
+        let probes = [
+            probe("ok", &[], "printf 'a\\nb'"),
+            probe("fails", &[], "echo oops >&2; exit 3"),
+            probe("missing", &["no-such-tool-xyz"], "no-such-tool-xyz"),
+            probe("quotes", &[], "echo \"it's $((1+1))\"; cat"),
+        ];
+        let script = compile(&probes, Duration::from_secs(5));
+        let out = frames::parse(&run(&script), &script.token).unwrap();
+        assert!(out.complete);
+        assert_eq!(out.frames.len(), 4);
+        assert_eq!(
+            (out.frames[0].status, out.frames[0].stdout.as_str()),
+            (0, "a\nb")
+        );
+        assert_eq!(
+            (out.frames[1].status, out.frames[1].stderr.as_str()),
+            (3, "oops\n")
+        );
+        assert_eq!(out.frames[2].status, UNAVAILABLE_STATUS);
+        assert!(
+            out.frames[2]
+                .stderr
+                .contains("not installed: no-such-tool-xyz")
+        );
+        // stdin is /dev/null, so `cat` cannot eat the rest of the script.
+        assert_eq!(out.frames[3].stdout, "it's 2\n");
+    }
+
+    #[test]
+    fn an_empty_script_completes_without_reading_its_own_input() {
+        let script = compile(&[], Duration::from_secs(5));
+        let out = frames::parse(&run(&script), &script.token).unwrap();
+        assert!(out.complete);
+        assert!(out.frames.is_empty());
+    }
+
+    #[test]
+    fn a_slow_probe_is_stopped_by_the_probe_timeout() {
+        if Command::new("sh")
+            .args(["-c", "command -v timeout"])
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            eprintln!("skipped: no `timeout` command on this machine");
+            return;
+        }
+        let probes = [
+            probe("slow", &[], "sleep 10"),
+            probe("next", &[], "echo fine"),
+        ];
+        let script = compile(&probes, Duration::from_secs(1));
+        let started = std::time::Instant::now();
+        let out = frames::parse(&run(&script), &script.token).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(out.frames[0].status, TIMED_OUT_STATUS);
+        assert_eq!(out.frames[1].stdout, "fine\n");
+    }
+}

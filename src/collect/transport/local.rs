@@ -1,0 +1,108 @@
+//! Runs the probe script on this machine with `sh -s`.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::RawOutput;
+
+/// Runs `script` with `sh -s`; the child is killed when `deadline` passes.
+pub fn run(script: &str, deadline: Instant) -> Result<RawOutput, String> {
+    let mut command = Command::new("sh");
+    command
+        .arg("-s")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout stops the probes it started too.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start sh: {e}"))?;
+    let (stdin, stdout, stderr) =
+        match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
+            (Some(i), Some(o), Some(e)) => (i, o, e),
+            _ => return Err("cannot open pipes to sh".into()),
+        };
+    let script = script.to_string();
+    let writer = thread::spawn(move || {
+        let mut stdin = stdin;
+        // A write error means sh stopped early; its status and output tell why.
+        let _ = stdin.write_all(script.as_bytes());
+    });
+    let out_rx = read_all(stdout);
+    let err_rx = read_all(stderr);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                kill_group(child.id());
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("timed out: the probe script did not finish in time".into());
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("cannot wait for sh: {e}")),
+        }
+    };
+    let _ = writer.join();
+    let grace = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(1);
+    let stdout = out_rx.recv_timeout(grace).unwrap_or_default();
+    let stderr = err_rx
+        .recv_timeout(Duration::from_millis(200))
+        .unwrap_or_default();
+    Ok(RawOutput {
+        stdout,
+        stderr,
+        exit_status: status.code(),
+        notes: Vec::new(),
+    })
+}
+
+/// Kills the process group led by `pid`.
+fn kill_group(pid: u32) {
+    if cfg!(unix) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        let _ = tx.send(buf);
+    });
+    rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_a_script_and_returns_output_and_status() {
+        let out = run(
+            "echo hi; echo err >&2; exit 3\n",
+            Instant::now() + Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, b"hi\n");
+        assert_eq!(out.stderr, b"err\n");
+        assert_eq!(out.exit_status, Some(3));
+    }
+
+    #[test]
+    fn a_script_past_its_deadline_is_killed() {
+        let started = Instant::now();
+        let err = run("sleep 20\n", Instant::now() + Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("timed out"));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}

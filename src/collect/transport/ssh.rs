@@ -1,0 +1,502 @@
+//! Runs the probe script over SSH: one TCP connection, one exec channel.
+//!
+//! Host keys are checked against the workspace's known-hosts file and
+//! `~/.ssh/known_hosts`: an unknown key is refused (with its fingerprint) unless the
+//! user accepts new keys, in which case it is recorded; a changed key is always refused.
+//! Authentication tries the SSH agent, then identity files; when all fail the error
+//! lists what was tried.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use ssh2::{CheckResult, HostKeyType, KnownHostFileKind, Session};
+
+use super::RawOutput;
+use crate::collect::inventory::{ClientConfig, SshTarget};
+
+/// Everything the SSH transport needs besides the host entry.
+#[derive(Debug, Clone)]
+pub struct SshContext {
+    /// The parsed SSH client configuration.
+    pub client_config: ClientConfig,
+    /// The user to log in as when neither the entry nor the configuration names one.
+    pub default_user: String,
+    /// Known-hosts files checked, in order; missing files count as empty.
+    pub known_hosts: Vec<PathBuf>,
+    /// Where an accepted new host key is written.
+    pub accept_into: PathBuf,
+    /// Whether unknown host keys are accepted (and written to `accept_into`).
+    pub accept_new: bool,
+    /// Identity files tried after the agent and after those of the SSH configuration.
+    pub identity_files: Vec<PathBuf>,
+    /// Whether to ask the SSH agent (`SSH_AUTH_SOCK`).
+    pub use_agent: bool,
+    /// The longest wait for the TCP connection and the handshake.
+    pub connect_timeout: Duration,
+}
+
+/// Runs `script` on the host behind `entry`, giving up at `deadline`.
+pub fn run(
+    ctx: &SshContext,
+    entry: &str,
+    script: &str,
+    deadline: Instant,
+) -> Result<RawOutput, String> {
+    let target = ctx.client_config.resolve(entry, &ctx.default_user)?;
+    let shown = target.display();
+    let connect_deadline = deadline.min(Instant::now() + ctx.connect_timeout);
+    let tcp = connect(&target, connect_deadline)?;
+    let mut session =
+        Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
+    session.set_tcp_stream(tcp);
+    set_timeout(&session, connect_deadline);
+    session.handshake().map_err(|e| {
+        if is_timeout(&e) || Instant::now() >= connect_deadline {
+            format!(
+                "{shown}: SSH handshake timed out after {}",
+                secs(ctx.connect_timeout)
+            )
+        } else {
+            format!("{shown}: SSH handshake failed: {}", e.message())
+        }
+    })?;
+    let mut notes = Vec::new();
+    if let Some(note) = check_host_key(&session, &target, ctx)? {
+        notes.push(note);
+    }
+    set_timeout(&session, deadline);
+    authenticate(&session, &target, ctx)?;
+    let timed_out = || format!("{shown}: timed out: the probe script did not finish in time");
+    let mut channel = session
+        .channel_session()
+        .map_err(|e| failure(&shown, "cannot open a channel", &e, deadline, &timed_out))?;
+    channel
+        .exec("sh -s")
+        .map_err(|e| failure(&shown, "cannot run sh", &e, deadline, &timed_out))?;
+    channel
+        .write_all(script.as_bytes())
+        .and_then(|()| channel.flush())
+        .map_err(|e| format!("{shown}: cannot send the probe script: {e}"))?;
+    channel.send_eof().map_err(|e| {
+        failure(
+            &shown,
+            "cannot send the probe script",
+            &e,
+            deadline,
+            &timed_out,
+        )
+    })?;
+    let stdout = read_until(&session, &mut channel, deadline).map_err(|e| match e {
+        ReadError::Deadline => timed_out(),
+        ReadError::Io(e) => format!("{shown}: reading the output failed: {e}"),
+    })?;
+    let stderr = read_until(&session, &mut channel.stderr(), deadline).unwrap_or_default();
+    let _ = channel.wait_close();
+    let exit_status = channel.exit_status().ok();
+    let _ = session.disconnect(None, "driftscope done", None);
+    Ok(RawOutput {
+        stdout,
+        stderr,
+        exit_status,
+        notes,
+    })
+}
+
+fn failure(
+    shown: &str,
+    what: &str,
+    e: &ssh2::Error,
+    deadline: Instant,
+    timed_out: &dyn Fn() -> String,
+) -> String {
+    if is_timeout(e) || Instant::now() >= deadline {
+        timed_out()
+    } else {
+        format!("{shown}: {what}: {}", e.message())
+    }
+}
+
+/// libssh2's "timed out waiting" error code.
+const LIBSSH2_ERROR_TIMEOUT: i32 = -9;
+
+fn is_timeout(e: &ssh2::Error) -> bool {
+    e.code() == ssh2::ErrorCode::Session(LIBSSH2_ERROR_TIMEOUT)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
+
+/// Sets the session's blocking-call timeout to the time left before `deadline`.
+fn set_timeout(session: &Session, deadline: Instant) {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .as_millis();
+    session.set_timeout(left.clamp(1, u128::from(u32::MAX)) as u32);
+}
+
+/// Opens the TCP connection, trying each address until one answers or time runs out.
+fn connect(target: &SshTarget, deadline: Instant) -> Result<TcpStream, String> {
+    let shown = target.display();
+    let addrs: Vec<_> = (target.host.as_str(), target.port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{shown}: cannot resolve '{}': {e}", target.host))?
+        .collect();
+    let mut last = format!("{shown}: no address for '{}'", target.host);
+    for addr in addrs {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(format!("{shown}: connection timed out"));
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                last = format!("{shown}: connection timed out after {}", secs(left));
+            }
+            Err(e) => last = format!("{shown}: cannot connect: {e}"),
+        }
+    }
+    Err(last)
+}
+
+enum ReadError {
+    Deadline,
+    Io(std::io::Error),
+}
+
+fn read_until(
+    session: &Session,
+    reader: &mut impl Read,
+    deadline: Instant,
+) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if Instant::now() >= deadline {
+            return Err(ReadError::Deadline);
+        }
+        set_timeout(session, deadline);
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) if Instant::now() >= deadline => return Err(ReadError::Deadline),
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+}
+
+/// The name a host has in known-hosts files: `host`, or `[host]:port` off port 22.
+pub fn known_hosts_name(host: &str, port: u16) -> String {
+    if port == 22 {
+        host.to_string()
+    } else {
+        format!("[{host}]:{port}")
+    }
+}
+
+/// `SHA256:<base64>` as OpenSSH prints host key fingerprints.
+pub fn fingerprint(key: &[u8]) -> String {
+    let digest = Sha256::digest(key);
+    format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+    )
+}
+
+fn key_type_name(kind: HostKeyType) -> Option<&'static str> {
+    match kind {
+        HostKeyType::Rsa => Some("ssh-rsa"),
+        HostKeyType::Dss => Some("ssh-dss"),
+        HostKeyType::Ecdsa256 => Some("ecdsa-sha2-nistp256"),
+        HostKeyType::Ecdsa384 => Some("ecdsa-sha2-nistp384"),
+        HostKeyType::Ecdsa521 => Some("ecdsa-sha2-nistp521"),
+        HostKeyType::Ed25519 => Some("ssh-ed25519"),
+        HostKeyType::Unknown => None,
+    }
+}
+
+/// Checks the server's host key; returns a note when a new key was accepted.
+fn check_host_key(
+    session: &Session,
+    target: &SshTarget,
+    ctx: &SshContext,
+) -> Result<Option<String>, String> {
+    let shown = target.display();
+    let (key, kind) = session
+        .host_key()
+        .ok_or_else(|| format!("{shown}: the server sent no host key"))?;
+    let type_name = key_type_name(kind).unwrap_or("unknown");
+    let print = fingerprint(key);
+    let mut matched = false;
+    for file in &ctx.known_hosts {
+        if !file.exists() {
+            continue;
+        }
+        let mut known = session
+            .known_hosts()
+            .map_err(|e| format!("{shown}: cannot check host keys: {}", e.message()))?;
+        known
+            .read_file(file, KnownHostFileKind::OpenSSH)
+            .map_err(|e| {
+                format!(
+                    "cannot read known hosts file {}: {}",
+                    file.display(),
+                    e.message()
+                )
+            })?;
+        match known.check_port(&target.host, target.port, key) {
+            CheckResult::Match => matched = true,
+            CheckResult::Mismatch => {
+                return Err(format!(
+                    "{shown}: HOST KEY CHANGED: the server offers {type_name} key {print}, \
+                     which differs from the key recorded in {}; refusing to connect \
+                     (if the change is expected, remove the old key with \
+                     ssh-keygen -R '{}' -f {} and collect again)",
+                    file.display(),
+                    known_hosts_name(&target.host, target.port),
+                    file.display()
+                ));
+            }
+            CheckResult::NotFound => {}
+            CheckResult::Failure => {
+                return Err(format!(
+                    "{shown}: the host key check against {} failed",
+                    file.display()
+                ));
+            }
+        }
+    }
+    if matched {
+        return Ok(None);
+    }
+    if !ctx.accept_new {
+        return Err(format!(
+            "{shown}: unknown host key {type_name} {print}; refusing to connect \
+             (if this is the right key, run again with --accept-new-host-keys to record it in {})",
+            ctx.accept_into.display()
+        ));
+    }
+    let Some(type_name) = key_type_name(kind) else {
+        return Err(format!(
+            "{shown}: the server's host key type is not supported"
+        ));
+    };
+    let line = format!(
+        "{} {type_name} {}\n",
+        known_hosts_name(&target.host, target.port),
+        base64::engine::general_purpose::STANDARD.encode(key)
+    );
+    append_line(&ctx.accept_into, &line).map_err(|e| {
+        format!(
+            "cannot record the host key in {}: {e}",
+            ctx.accept_into.display()
+        )
+    })?;
+    Ok(Some(format!(
+        "{shown}: accepted new host key {type_name} {print} into {}",
+        ctx.accept_into.display()
+    )))
+}
+
+fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            fs::create_dir_all(dir)?;
+        }
+    }
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    // A file that does not end in a newline would glue our line to its last one.
+    let needs_newline = fs::read(path)
+        .map(|bytes| bytes.last().is_some_and(|&b| b != b'\n'))
+        .unwrap_or(false);
+    if needs_newline {
+        file.write_all(b"\n")?;
+    }
+    file.write_all(line.as_bytes())?;
+    file.sync_all()
+}
+
+/// Tries the agent, then identity files; the error lists every attempt.
+fn authenticate(session: &Session, target: &SshTarget, ctx: &SshContext) -> Result<(), String> {
+    let shown = target.display();
+    let mut tried: Vec<String> = Vec::new();
+    if ctx.use_agent {
+        match try_agent(session, &target.user) {
+            Ok(()) => return Ok(()),
+            Err(reason) => tried.push(format!("ssh-agent ({reason})")),
+        }
+    }
+    let mut files: Vec<(PathBuf, bool)> = target
+        .identity_files
+        .iter()
+        .map(|p| (p.clone(), true))
+        .collect();
+    for p in &ctx.identity_files {
+        if !files.iter().any(|(f, _)| f == p) {
+            files.push((p.clone(), false));
+        }
+    }
+    for (path, explicit) in files {
+        if !path.exists() {
+            if explicit {
+                tried.push(format!("{} (not found)", path.display()));
+            }
+            continue;
+        }
+        match session.userauth_pubkey_file(&target.user, None, &path, None) {
+            Ok(()) if session.authenticated() => return Ok(()),
+            Ok(()) => tried.push(format!("{} (not accepted)", path.display())),
+            Err(e) => {
+                let reason = if key_is_encrypted(&path) {
+                    "encrypted: load it into ssh-agent".to_string()
+                } else if e.code() == ssh2::ErrorCode::Session(-18) {
+                    "rejected by the server".to_string()
+                } else {
+                    e.message().to_string()
+                };
+                tried.push(format!("{} ({reason})", path.display()));
+            }
+        }
+    }
+    if tried.is_empty() {
+        tried.push("no identity files found".into());
+    }
+    Err(format!(
+        "{shown}: authentication failed; tried: {}",
+        tried.join(", ")
+    ))
+}
+
+fn try_agent(session: &Session, user: &str) -> Result<(), String> {
+    if std::env::var_os("SSH_AUTH_SOCK").is_none() {
+        return Err("not running: SSH_AUTH_SOCK is unset".into());
+    }
+    let mut agent = session.agent().map_err(|e| e.message().to_string())?;
+    agent
+        .connect()
+        .map_err(|e| format!("cannot connect: {}", e.message()))?;
+    agent
+        .list_identities()
+        .map_err(|e| format!("cannot list keys: {}", e.message()))?;
+    let identities = agent.identities().map_err(|e| e.message().to_string())?;
+    for identity in &identities {
+        if agent.userauth(user, identity).is_ok() && session.authenticated() {
+            let _ = agent.disconnect();
+            return Ok(());
+        }
+    }
+    let _ = agent.disconnect();
+    Err(format!("{} keys, none accepted", identities.len()))
+}
+
+/// Whether a private key file is protected by a passphrase (PEM or OpenSSH format).
+fn key_is_encrypted(path: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    if text.contains("ENCRYPTED") {
+        return true;
+    }
+    if !text.contains("BEGIN OPENSSH PRIVATE KEY") {
+        return false;
+    }
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .concat();
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(body.trim()) else {
+        return false;
+    };
+    // "openssh-key-v1\0", then the cipher name as a length-prefixed string.
+    let magic = b"openssh-key-v1\0";
+    let Some(rest) = bytes.strip_prefix(magic.as_slice()) else {
+        return false;
+    };
+    let Some(len) = rest
+        .get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    else {
+        return false;
+    };
+    rest.get(4..4 + len).is_some_and(|cipher| cipher != b"none")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_hosts_names_bracket_non_default_ports() {
+        assert_eq!(known_hosts_name("web-1", 22), "web-1");
+        assert_eq!(known_hosts_name("127.0.0.1", 2222), "[127.0.0.1]:2222");
+    }
+
+    #[test]
+    fn fingerprints_look_like_openssh() {
+        let f = fingerprint(b"key");
+        assert!(f.starts_with("SHA256:"));
+        assert!(!f.ends_with('='));
+        assert_eq!(f.len(), "SHA256:".len() + 43);
+    }
+
+    #[test]
+    fn encrypted_keys_are_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        let locked = dir.path().join("locked");
+        let ok = |args: &[&str]| {
+            std::process::Command::new("ssh-keygen")
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        if !ok(&[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-f",
+            plain.to_str().unwrap(),
+        ]) || !ok(&[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "pass phrase",
+            "-f",
+            locked.to_str().unwrap(),
+        ]) {
+            eprintln!("skipped: ssh-keygen is not available");
+            return;
+        }
+        assert!(!key_is_encrypted(&plain));
+        assert!(key_is_encrypted(&locked));
+    }
+
+    #[test]
+    fn appended_known_host_lines_start_on_their_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub/known_hosts");
+        append_line(&file, "a ssh-ed25519 AAAA\n").unwrap();
+        fs::write(&file, "a ssh-ed25519 AAAA").unwrap();
+        append_line(&file, "b ssh-ed25519 BBBB\n").unwrap();
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            "a ssh-ed25519 AAAA\nb ssh-ed25519 BBBB\n"
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! `driftscope snapshot`: collect hosts and store one snapshot per host.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use color_eyre::eyre::{Result, eyre};
+
+use crate::collect::{self, CollectOptions, CollectSettings, Collector, Progress, Selection};
+use crate::model::sanitize;
+use crate::store::Workspace;
+
+/// Arguments of `driftscope snapshot`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SnapshotArgs {
+    /// Environments to collect, as named in driftscope.toml.
+    #[arg(value_name = "ENV")]
+    pub environments: Vec<String>,
+    /// Collect every environment.
+    #[arg(long, conflicts_with_all = ["environments", "local"])]
+    pub all: bool,
+    /// Collect this machine, without SSH: as environment `local`, or as each ENV given.
+    #[arg(long)]
+    pub local: bool,
+    /// Accept and record unknown SSH host keys (a changed key is always refused).
+    #[arg(long)]
+    pub accept_new_host_keys: bool,
+    /// How many hosts to collect at once (default: `[collect] concurrency`, 8).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Do not ask the SSH agent; use identity files only.
+    #[arg(long)]
+    pub no_agent: bool,
+}
+
+/// Collects the selected hosts, stores a snapshot for each one that answered, and
+/// reports progress to `progress` and the results to `out`.
+///
+/// Returns success only when every host was collected; a configuration problem is an
+/// error naming the setting.
+pub fn run(
+    workspace: &mut Workspace,
+    args: &SnapshotArgs,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<ExitCode> {
+    let Some(root) = workspace.root.clone() else {
+        return Err(eyre!(
+            "the demo workspace is read-only; create a workspace with `driftscope init` to collect snapshots"
+        ));
+    };
+    let selection = Selection {
+        environments: args.environments.clone(),
+        all: args.all,
+        local: args.local,
+    };
+    let jobs = collect::plan(&workspace.config.environments, &selection).map_err(|e| eyre!(e))?;
+    let key = collect::load_or_create(&root)?;
+    let options = CollectOptions {
+        accept_new_host_keys: args.accept_new_host_keys,
+        use_agent: !args.no_agent,
+        concurrency: args.concurrency,
+        ..CollectOptions::default()
+    };
+    let settings = CollectSettings::from_config(&workspace.config);
+    let collector = Collector::new(Some(&root), &settings, key, &options)
+        .map_err(|e| eyre!("{}: {e}", crate::store::CONFIG_FILE))?;
+    let collector = Arc::new(collector);
+    let total = jobs.len();
+    writeln!(
+        progress,
+        "collecting {total} host{} ({} at a time)",
+        if total == 1 { "" } else { "s" },
+        collector.concurrency().min(total)
+    )?;
+    let mut done = 0;
+    let mut failed = 0;
+    for message in collector.spawn(jobs) {
+        match message {
+            Progress::Started { label, .. } => {
+                writeln!(
+                    progress,
+                    "[{done}/{total}] started  {}",
+                    sanitize(&label, false)
+                )?;
+            }
+            Progress::Finished {
+                label,
+                elapsed,
+                outcome,
+                ..
+            } => {
+                done += 1;
+                let label = sanitize(&label, false).into_owned();
+                let secs = elapsed.as_secs_f64();
+                match outcome {
+                    Ok(collected) => {
+                        for note in &collected.notes {
+                            writeln!(progress, "          {}", sanitize(note, false))?;
+                        }
+                        let snap = &collected.snapshot;
+                        match workspace.store_snapshot(snap) {
+                            Ok(path) => {
+                                writeln!(
+                                    progress,
+                                    "[{done}/{total}] ok       {label} in {secs:.1}s: {} facts, {} probe error{}",
+                                    snap.fact_count(),
+                                    snap.errors.len(),
+                                    if snap.errors.len() == 1 { "" } else { "s" },
+                                )?;
+                                let shown = path.strip_prefix(&root).unwrap_or(&path);
+                                writeln!(
+                                    out,
+                                    "stored {label} {}",
+                                    sanitize(&shown.display().to_string(), false)
+                                )?;
+                            }
+                            Err(e) => {
+                                failed += 1;
+                                writeln!(
+                                    progress,
+                                    "[{done}/{total}] FAILED   {label}: cannot store: {e}"
+                                )?;
+                                writeln!(out, "failed {label}: cannot store: {e}")?;
+                            }
+                        }
+                    }
+                    Err(reason) => {
+                        failed += 1;
+                        let reason = sanitize(&reason, false);
+                        writeln!(
+                            progress,
+                            "[{done}/{total}] FAILED   {label} after {secs:.1}s"
+                        )?;
+                        writeln!(out, "failed {reason}")?;
+                    }
+                }
+            }
+        }
+    }
+    writeln!(
+        progress,
+        "{} of {total} host{} collected",
+        total - failed,
+        if total == 1 { "" } else { "s" }
+    )?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,226 @@
+//! A throwaway OpenSSH server for tests: its own host and client keys, config and
+//! known-hosts file in a temporary folder, listening on a free port of 127.0.0.1.
+//! Stopped when dropped.
+//!
+//! When `sshd` is not installed, [`Sshd::start`] prints why and returns `None` so the
+//! test can skip — unless `DRIFTSCOPE_REQUIRE_SERVICES=1`, which turns that into a
+//! failure (CI sets it after installing `openssh-server`).
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// A running `sshd`.
+pub struct Sshd {
+    /// The temporary folder holding keys, config and logs.
+    pub dir: TempDir,
+    /// The port it listens on (on 127.0.0.1).
+    pub port: u16,
+    /// The user that may log in (the one running the tests).
+    pub user: String,
+    /// A private key the server accepts.
+    pub client_key: PathBuf,
+    /// A private key the server does not accept.
+    pub wrong_key: PathBuf,
+    /// The host's public key line (`ssh-ed25519 AAAA… comment`).
+    pub host_public_key: String,
+    /// Another host key's public line, to fake a changed key.
+    pub other_host_public_key: String,
+    child: Child,
+}
+
+/// The server binary: `DRIFTSCOPE_SSHD`, or the usual place.
+fn sshd_binary() -> PathBuf {
+    std::env::var_os("DRIFTSCOPE_SSHD")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/sbin/sshd"))
+}
+
+/// Whether missing services fail tests instead of skipping them.
+pub fn services_required() -> bool {
+    std::env::var("DRIFTSCOPE_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
+}
+
+/// Skips (returns `None`) or fails, depending on [`services_required`].
+pub fn unavailable(reason: &str) -> Option<Sshd> {
+    if services_required() {
+        panic!("DRIFTSCOPE_REQUIRE_SERVICES=1 but {reason}");
+    }
+    eprintln!("skipped: {reason} (set DRIFTSCOPE_REQUIRE_SERVICES=1 to fail instead)");
+    None
+}
+
+fn keygen(path: &Path) {
+    let status = Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "driftscope-test",
+            "-f",
+        ])
+        .arg(path)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run ssh-keygen");
+    assert!(status.success(), "ssh-keygen failed for {}", path.display());
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+fn current_user() -> String {
+    let out = Command::new("id").arg("-un").output().expect("run id -un");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+impl Sshd {
+    /// Starts a server, or returns `None` (after printing why) when `sshd` is absent.
+    pub fn start() -> Option<Sshd> {
+        let binary = sshd_binary();
+        if !binary.exists() {
+            return unavailable(&format!("{} is not installed", binary.display()));
+        }
+        if Command::new("ssh-keygen").arg("-?").output().is_err() {
+            return unavailable("ssh-keygen is not installed");
+        }
+        // sshd insists on its privilege separation folder.
+        let _ = fs::create_dir_all("/run/sshd");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let p = |name: &str| dir.path().join(name);
+        keygen(&p("host_key"));
+        keygen(&p("other_host_key"));
+        keygen(&p("client_key"));
+        keygen(&p("wrong_key"));
+        fs::copy(p("client_key.pub"), p("authorized_keys")).expect("authorized_keys");
+        let user = current_user();
+        for attempt in 0..5 {
+            let port = free_port();
+            let config = format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {pid}\n\
+                 AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\nPermitRootLogin yes\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+                 PubkeyAuthentication yes\nMaxStartups 200\nMaxSessions 100\nMaxAuthTries 10\n\
+                 PrintMotd no\nLogLevel ERROR\nAllowUsers {user}\n",
+                host = p("host_key").display(),
+                pid = p("sshd.pid").display(),
+                auth = p("authorized_keys").display(),
+            );
+            fs::write(p("sshd_config"), config).expect("write sshd_config");
+            let log = fs::File::create(p("sshd.log")).expect("sshd.log");
+            let mut child = Command::new(&binary)
+                .args(["-D", "-e", "-f"])
+                .arg(p("sshd_config"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("start sshd");
+            let started = Instant::now();
+            let mut up = false;
+            while started.elapsed() < Duration::from_secs(10) {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    up = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if up {
+                let read = |name: &str| {
+                    fs::read_to_string(p(name))
+                        .expect("read public key")
+                        .trim()
+                        .to_string()
+                };
+                return Some(Sshd {
+                    port,
+                    user: user.clone(),
+                    client_key: p("client_key"),
+                    wrong_key: p("wrong_key"),
+                    host_public_key: read("host_key.pub"),
+                    other_host_public_key: read("other_host_key.pub"),
+                    child,
+                    dir,
+                });
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            let log = fs::read_to_string(p("sshd.log")).unwrap_or_default();
+            if attempt == 4 {
+                panic!("sshd did not start: {log}");
+            }
+        }
+        None
+    }
+
+    /// `user@127.0.0.1:port`.
+    pub fn entry(&self) -> String {
+        format!("{}@127.0.0.1:{}", self.user, self.port)
+    }
+
+    /// The known-hosts line for this server's real key.
+    pub fn known_hosts_line(&self) -> String {
+        format!(
+            "[127.0.0.1]:{} {}\n",
+            self.port,
+            key_part(&self.host_public_key)
+        )
+    }
+
+    /// A known-hosts line that records a different key for this server.
+    pub fn wrong_known_hosts_line(&self) -> String {
+        format!(
+            "[127.0.0.1]:{} {}\n",
+            self.port,
+            key_part(&self.other_host_public_key)
+        )
+    }
+
+    /// The server's key fingerprint as `ssh-keygen -l` prints it (`SHA256:…`).
+    pub fn host_fingerprint(&self) -> String {
+        let out = Command::new("ssh-keygen")
+            .arg("-lf")
+            .arg(self.dir.path().join("host_key.pub"))
+            .output()
+            .expect("ssh-keygen -l");
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("sshd.log")).unwrap_or_default()
+    }
+}
+
+/// `type base64` of a public key line, without its comment.
+fn key_part(line: &str) -> String {
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
