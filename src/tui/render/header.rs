@@ -44,7 +44,9 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
         spans.push(span(" DEMO DATA ", Role::Demo, theme));
     }
     spans.push(span("  │ ", Role::Border, theme));
-    for (i, (label, time)) in compared(state).into_iter().enumerate() {
+    let sides = compared(state);
+    let any_time = sides.iter().any(|(_, t)| t.is_some());
+    for (i, (label, time)) in sides.into_iter().enumerate() {
         if i > 0 {
             spans.push(span(" · ", Role::Dim, theme));
         }
@@ -54,14 +56,22 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
         let role = if i == 0 { Role::Baseline } else { Role::Text };
         spans.push(span(clean(&label).into_owned(), role, theme));
         if let Some(t) = time {
-            spans.push(span(
-                format!(" {}", t.format("%m-%d %H:%M")),
-                Role::Dim,
-                theme,
-            ));
+            spans.push(span(format!(" {}", when(state.now, t)), Role::Dim, theme));
         }
     }
+    if any_time {
+        spans.push(span(" UTC", Role::Dim, theme));
+    }
     Line::from(spans)
+}
+
+/// A snapshot time, short: `09:30` today (UTC), `11-19 17:00` on another day.
+fn when(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%m-%d %H:%M").to_string()
+    }
 }
 
 /// The compared sides with the time of their newest snapshot, baseline first.
