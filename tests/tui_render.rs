@@ -247,3 +247,24 @@ fn unreadable_snapshot_files_are_reported_in_the_header() {
         "{text}"
     );
 }
+
+#[test]
+fn empty_and_single_environment_workspaces_draw_a_hint() {
+    for count in [0, 1] {
+        let mut info = workspace(false);
+        info.environments.truncate(count);
+        let mut state =
+            driftscope::tui::State::new(info, driftscope::tui::Keymap::embedded().unwrap(), now());
+        let effects = driftscope::tui::update::start(&mut state);
+        assert!(
+            effects.is_empty(),
+            "nothing to compare with {count} environments"
+        );
+        update(&mut state, Msg::Resize(80, 24));
+        for action in [Action::SelectNext, Action::ToggleCompare, Action::NextDrift] {
+            update(&mut state, Msg::Action(action));
+        }
+        let text = screen(&draw(&state)).join("\n");
+        assert!(text.contains("choose"), "{count} environments:\n{text}");
+    }
+}
