@@ -1,7 +1,7 @@
 //! Turning snapshot references into a drift report: resolve each reference, give every
 //! side a distinct label, apply the workspace's ignore rules, compare.
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::eyre::{Result, eyre};
 
 use crate::diff::{self, DiffOptions, DriftReport, IgnoreRules, Side};
 use crate::model::Category;
@@ -26,11 +26,8 @@ pub fn compare(workspace: &Workspace, request: &CompareRequest) -> Result<DriftR
     let mut resolved: Vec<ResolvedSide> = request
         .references
         .iter()
-        .map(|reference| {
-            workspace
-                .resolve(reference)
-                .wrap_err_with(|| format!("cannot use '{reference}'"))
-        })
+        // The store's errors already name the reference, file or environment at fault.
+        .map(|reference| workspace.resolve(reference))
         .collect::<Result<_>>()?;
     let mut labels: Vec<String> = resolved.iter().map(|r| r.label.clone()).collect();
     disambiguate(&mut labels);

@@ -173,9 +173,22 @@ pub fn name_list(names: &[String], cap: usize) -> String {
 
 /// A single-line, terminal-safe summary of one side's cell. `baseline` is side 0's cell
 /// (`None` when summarising side 0 itself). Divergent cells list their groups inline.
+///
+/// A redacted value is `same` or `differs` against a redacted baseline; when the baseline
+/// holds no secret but the fact holds several, it is numbered instead (`(redacted #2)`).
 pub fn cell_summary(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) -> String {
     match cell {
         Cell::Absent => "(absent)".to_string(),
+        Cell::Present {
+            value: Value::Redacted(fp),
+        } if classes.len() > 1
+            && !matches!(baseline.and_then(Cell::value), Some(Value::Redacted(_))) =>
+        {
+            match classes.class(fp) {
+                Some(n) => format!("(redacted #{n})"),
+                None => "(redacted)".to_string(),
+            }
+        }
         Cell::Present { value } => value_summary(value, baseline.and_then(Cell::value)),
         Cell::Divergent { groups } => groups
             .iter()
@@ -302,6 +315,33 @@ mod tests {
         let summary = cell_summary(&fact.cells[1], Some(&fact.cells[0]), &classes);
         assert_eq!(summary, "(redacted #2) on web-1; (redacted #1) on web-2");
         assert!(!summary.contains("aaaa"));
+    }
+
+    #[test]
+    fn redacted_values_are_numbered_when_the_baseline_has_no_secret() {
+        let a = Value::Redacted("hmac-sha256:aaaa".into());
+        let b = Value::Redacted("hmac-sha256:bbbb".into());
+        let fact = fact_with(vec![
+            Cell::Absent,
+            Cell::Present { value: a.clone() },
+            Cell::Present { value: b.clone() },
+        ]);
+        let classes = RedactionClasses::of(&fact);
+        let base = Some(&fact.cells[0]);
+        assert_eq!(
+            cell_summary(&fact.cells[1], base, &classes),
+            "(redacted #1)"
+        );
+        assert_eq!(
+            cell_summary(&fact.cells[2], base, &classes),
+            "(redacted #2)"
+        );
+        let same = fact_with(vec![Cell::Absent, Cell::Present { value: a.clone() }]);
+        let classes = RedactionClasses::of(&same);
+        assert_eq!(
+            cell_summary(&same.cells[1], Some(&same.cells[0]), &classes),
+            "(redacted)"
+        );
     }
 
     #[test]

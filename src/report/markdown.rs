@@ -138,7 +138,7 @@ fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
             escape(&clip(&cell_summary(cell, base, &classes), MAX_CELL))
         })
         .collect();
-    let several = fact.comparisons.len() > 1;
+    let several = labels.len() > 2;
     let change: Vec<String> = fact
         .comparisons
         .iter()

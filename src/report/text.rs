@@ -187,7 +187,8 @@ fn write_fact(
         );
     }
     // Excerpts of texts, members and fields follow the cells they explain.
-    let several = fact.comparisons.len() > 1;
+    // With more than two sides, say which side each excerpt belongs to.
+    let several = labels.len() > 2;
     for side in &fact.comparisons {
         let title = if several {
             let from = labels.first().map(String::as_str).unwrap_or("?");
@@ -278,7 +279,7 @@ fn write_detail(
         let _ = writeln!(out, "{indent}{}", options.palette.dim(title));
     }
     for line in lines {
-        let _ = writeln!(out, "{indent}{line}");
+        let _ = writeln!(out, "{}", format!("{indent}{line}").trim_end());
     }
 }
 
