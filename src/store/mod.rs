@@ -6,11 +6,16 @@
 mod atomic;
 mod config;
 mod history;
+mod index;
+mod paths;
 mod refs;
 mod workspace;
 
 pub use atomic::write_atomic;
-pub use config::{CONFIG_FILE, Config, EnvironmentConfig, IgnoreConfig};
+pub use config::{
+    CONFIG_FILE, CONFIG_TEMPLATE, Config, EnvironmentConfig, IgnoreConfig, check_environment_name,
+};
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
-pub use refs::{ResolvedSide, TimeSpec};
+pub use paths::{path_component, snapshot_file_name};
+pub use refs::{ResolvedSide, TIME_FORMS, TimeSpec, compact_time};
 pub use workspace::{SNAPSHOTS_DIR, Workspace};

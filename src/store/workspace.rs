@@ -1,14 +1,26 @@
 //! Finding, opening and creating workspaces.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use color_eyre::eyre::Result;
+use chrono::{DateTime, Utc};
+use color_eyre::eyre::{Result, eyre};
 
-use super::{Config, History, ResolvedSide};
-use crate::model::Snapshot;
+use super::atomic::{WriteError, write_atomic, write_atomic_checked};
+use super::config::CONFIG_TEMPLATE;
+use super::history::load_snapshot_named;
+use super::index::index_snapshots;
+use super::paths::{display_path, snapshot_path};
+use super::refs::{Reference, compact_time};
+use super::{CONFIG_FILE, Config, History, Location, ResolvedSide, SnapshotMeta, TimeSpec};
+use crate::model::{FORMAT_ID, FORMAT_VERSION, Snapshot};
 
 /// The snapshot folder's name at a workspace's root.
 pub const SNAPSHOTS_DIR: &str = "snapshots";
+
+/// How many snapshots of one host in the same second are kept (`-2` … `-N` suffixes).
+const MAX_SAME_SECOND: u32 = 1000;
 
 /// An opened workspace: on disk, or the embedded demo.
 #[derive(Debug, Clone)]
@@ -19,52 +31,335 @@ pub struct Workspace {
     pub config: Config,
     /// Its snapshot history.
     pub history: History,
+    /// The demo's snapshots, which [`Location::Embedded`] indexes.
+    embedded: Embedded,
+}
+
+/// Snapshots held in memory; shown by count only, as they can be large.
+#[derive(Clone, Default)]
+struct Embedded(Arc<Vec<Snapshot>>);
+
+impl fmt::Debug for Embedded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} embedded snapshots", self.0.len())
+    }
 }
 
 impl Workspace {
     /// Walks up from `start` to the first folder holding `driftscope.toml`.
+    ///
+    /// A relative `start` is taken from the current folder, so `.` walks up too.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        let _ = start;
-        todo!("discover")
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .map(Path::to_path_buf)
     }
 
     /// Opens the workspace at `root`: reads its config and indexes its history.
+    ///
+    /// Snapshot files that cannot be read do not fail the call: each becomes a line in
+    /// [`History::problems`].
     pub fn open(root: &Path) -> Result<Workspace> {
-        let _ = root;
-        todo!("open")
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let config = Config::load(&root.join(CONFIG_FILE))?;
+        let snapshots = root.join(SNAPSHOTS_DIR);
+        let history = if snapshots.is_dir() {
+            index_snapshots(Some(&root), &snapshots)
+        } else {
+            History::default()
+        };
+        Ok(Workspace {
+            root: Some(root),
+            config,
+            history,
+            embedded: Embedded::default(),
+        })
     }
 
     /// The embedded demo workspace.
+    ///
+    /// Its configuration is built in; should it ever fail to parse, the demo opens with
+    /// an empty configuration and the reason is listed in [`History::problems`].
     pub fn demo() -> Workspace {
-        todo!("demo")
+        let mut problems = Vec::new();
+        let config =
+            Config::parse(crate::demo::CONFIG_TOML, "demo configuration").unwrap_or_else(|err| {
+                problems.push(err.to_string());
+                Config::default()
+            });
+        let snapshots = crate::demo::snapshots();
+        let mut history = History {
+            entries: snapshots
+                .iter()
+                .enumerate()
+                .map(|(i, snapshot)| SnapshotMeta::of(snapshot, Location::Embedded(i)))
+                .collect(),
+            problems,
+        };
+        history.sort();
+        Workspace {
+            root: None,
+            config,
+            history,
+            embedded: Embedded(Arc::new(snapshots)),
+        }
     }
 
     /// Creates a workspace in `dir`: a commented `driftscope.toml` and `snapshots/`.
+    ///
+    /// Refuses when `dir` already holds a `driftscope.toml`. Returns the config's path.
     pub fn init(dir: &Path) -> Result<PathBuf> {
-        let _ = dir;
-        todo!("init")
+        let config_path = dir.join(CONFIG_FILE);
+        if config_path.exists() {
+            return Err(eyre!(
+                "{}: already exists; this folder is already a driftscope workspace",
+                config_path.display()
+            ));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| eyre!("{}: cannot create the folder: {e}", dir.display()))?;
+        let snapshots = dir.join(SNAPSHOTS_DIR);
+        std::fs::create_dir_all(&snapshots)
+            .map_err(|e| eyre!("{}: cannot create the folder: {e}", snapshots.display()))?;
+        let keep = snapshots.join(".gitkeep");
+        if !keep.exists() {
+            write_atomic(&keep, b"", false)?;
+        }
+        write_atomic(&config_path, CONFIG_TEMPLATE.as_bytes(), false)?;
+        Ok(config_path)
     }
 
     /// A short name for headers: the folder's name, or `demo`.
     pub fn name(&self) -> String {
-        todo!("name")
+        match &self.root {
+            Some(root) => root.file_name().map_or_else(
+                || root.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None => "demo".to_string(),
+        }
+    }
+
+    /// True for the embedded demo, which cannot be written to.
+    pub fn is_demo(&self) -> bool {
+        self.root.is_none()
     }
 
     /// Loads the snapshot behind a history entry.
-    pub fn load(&self, meta: &super::SnapshotMeta) -> Result<Snapshot> {
-        let _ = meta;
-        todo!("load")
+    pub fn load(&self, meta: &SnapshotMeta) -> Result<Snapshot> {
+        match &meta.location {
+            Location::File(path) => self.load_file(path),
+            Location::Embedded(i) => self.embedded.0.get(*i).cloned().ok_or_else(|| {
+                eyre!(
+                    "demo snapshot #{i} of {}/{} does not exist",
+                    meta.environment,
+                    meta.host
+                )
+            }),
+        }
+    }
+
+    /// Loads a snapshot file; errors name it relative to the workspace when inside it.
+    pub fn load_file(&self, path: &Path) -> Result<Snapshot> {
+        load_snapshot_named(path, &display_path(self.root.as_deref(), path))
     }
 
     /// Resolves `ENV`, `ENV@TIME` or a snapshot file path to one comparison side.
     pub fn resolve(&self, reference: &str) -> Result<ResolvedSide> {
-        let _ = reference;
-        todo!("resolve")
+        self.resolve_at(reference, Utc::now())
+    }
+
+    /// [`Workspace::resolve`] with relative times (`-2d`) counted back from `now`.
+    ///
+    /// - a path to an existing file, or anything ending in `.json`: that file, labelled
+    ///   `ENV@TIME` from its contents;
+    /// - `ENV@TIME`: each host's newest snapshot at or before TIME, labelled as typed;
+    /// - `ENV`: each host's newest snapshot, labelled `ENV`.
+    pub fn resolve_at(&self, reference: &str, now: DateTime<Utc>) -> Result<ResolvedSide> {
+        let reference = reference.trim();
+        match Reference::classify(reference) {
+            Reference::File(path) => {
+                let snapshot = self.load_file(path)?;
+                Ok(ResolvedSide {
+                    label: format!(
+                        "{}@{}",
+                        snapshot.environment,
+                        compact_time(snapshot.taken_at)
+                    ),
+                    snapshots: vec![snapshot],
+                })
+            }
+            Reference::Environment { name, at } => {
+                let time = at
+                    .map(|text| {
+                        TimeSpec::parse(text, now).map_err(|e| eyre!("in '{reference}': {e}"))
+                    })
+                    .transpose()?;
+                let metas = self.pick(name, time)?;
+                let snapshots = metas
+                    .into_iter()
+                    .map(|meta| self.load(meta))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(ResolvedSide {
+                    label: reference.to_string(),
+                    snapshots,
+                })
+            }
+        }
+    }
+
+    /// The snapshots of `env` at `time`, or an error saying why there are none.
+    fn pick(&self, env: &str, time: Option<TimeSpec>) -> Result<Vec<&SnapshotMeta>> {
+        let configured = self.config.environments.contains_key(env);
+        let Some(oldest) = self.history.oldest(env) else {
+            if configured {
+                return Err(eyre!(
+                    "environment '{env}' has no snapshots yet; run `driftscope snapshot {env}`"
+                ));
+            }
+            return Err(eyre!(
+                "unknown environment '{env}' ({})",
+                self.known_environments()
+            ));
+        };
+        let picked = self.history.latest(env, time.map(|t| t.0));
+        if picked.is_empty() {
+            let at = time.map_or_else(String::new, |t| compact_time(t.0));
+            return Err(eyre!(
+                "no snapshot of '{env}' at or before {at}; the oldest is from {}",
+                compact_time(oldest.taken_at)
+            ));
+        }
+        Ok(picked)
+    }
+
+    /// `known: dev, prod` or a hint when there are none.
+    fn known_environments(&self) -> String {
+        let mut names: Vec<String> = self.config.environments.keys().cloned().collect();
+        names.extend(self.history.environments());
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            format!("none are configured; add one to {CONFIG_FILE}")
+        } else {
+            format!("known: {}", names.join(", "))
+        }
     }
 
     /// Stores a new snapshot in the history (atomically, never overwriting).
+    ///
+    /// The file is `snapshots/<env>/<host>/<time>.json`; a second snapshot of the same
+    /// host in the same second gets a `-2` suffix, a third `-3`, and so on.
     pub fn store_snapshot(&mut self, snapshot: &Snapshot) -> Result<PathBuf> {
-        let _ = snapshot;
-        todo!("store")
+        let Some(root) = self.root.clone() else {
+            return Err(eyre!("the demo workspace is read-only"));
+        };
+        check_storable(snapshot)?;
+        let snapshots_dir = root.join(SNAPSHOTS_DIR);
+        let path_for = |sequence| {
+            snapshot_path(
+                &snapshots_dir,
+                &snapshot.environment,
+                &snapshot.host,
+                snapshot.taken_at,
+                sequence,
+            )
+        };
+        let first = path_for(1);
+        let folder = first.parent().unwrap_or(&snapshots_dir);
+        std::fs::create_dir_all(folder).map_err(|e| {
+            eyre!(
+                "{}: cannot create the folder: {e}",
+                display_path(Some(&root), folder)
+            )
+        })?;
+        let text = snapshot.to_json();
+        for sequence in 1..=MAX_SAME_SECOND {
+            let path = path_for(sequence);
+            match write_atomic_checked(&path, text.as_bytes(), false) {
+                Ok(()) => {
+                    self.history
+                        .insert(SnapshotMeta::of(snapshot, Location::File(path.clone())));
+                    return Ok(path);
+                }
+                Err(WriteError::Exists) => continue,
+                Err(WriteError::Failed(report)) => return Err(report),
+            }
+        }
+        Err(eyre!(
+            "{}: already holds {MAX_SAME_SECOND} snapshots taken at {}",
+            display_path(Some(&root), folder),
+            compact_time(snapshot.taken_at)
+        ))
+    }
+}
+
+/// Refuses snapshots that could not be read back or filed.
+fn check_storable(snapshot: &Snapshot) -> Result<()> {
+    if snapshot.format != FORMAT_ID || snapshot.version != FORMAT_VERSION {
+        return Err(eyre!(
+            "snapshot of {}/{} has format '{}' version {}; only '{FORMAT_ID}' version {FORMAT_VERSION} is stored",
+            snapshot.environment,
+            snapshot.host,
+            snapshot.format,
+            snapshot.version
+        ));
+    }
+    if snapshot.environment.is_empty() || snapshot.host.is_empty() {
+        return Err(eyre!(
+            "snapshot has an empty environment or host name ('{}'/'{}')",
+            snapshot.environment,
+            snapshot.host
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+
+    /// A workspace shaped like the demo (no folder), with one embedded snapshot.
+    fn in_memory() -> Workspace {
+        let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 20, 9, 30, 0).unwrap();
+        let snapshot = Snapshot::new("prod", "web-1", t, Source::Demo);
+        let mut history = History {
+            entries: vec![SnapshotMeta::of(&snapshot, Location::Embedded(0))],
+            problems: Vec::new(),
+        };
+        history.sort();
+        Workspace {
+            root: None,
+            config: Config::default(),
+            history,
+            embedded: Embedded(Arc::new(vec![snapshot])),
+        }
+    }
+
+    #[test]
+    fn the_demo_is_read_only_and_named_demo() {
+        let mut ws = in_memory();
+        let snapshot = ws.load(&ws.history.entries[0].clone()).unwrap();
+        let err = ws.store_snapshot(&snapshot).unwrap_err().to_string();
+        assert_eq!(err, "the demo workspace is read-only");
+        assert_eq!(ws.history.entries.len(), 1);
+        assert_eq!(ws.name(), "demo");
+        assert!(ws.is_demo());
+    }
+
+    #[test]
+    fn embedded_snapshots_resolve_like_files() {
+        let ws = in_memory();
+        let side = ws.resolve("prod@2026-11-20").unwrap();
+        assert_eq!(side.label, "prod@2026-11-20");
+        assert_eq!(side.snapshots[0].host, "web-1");
+        let err = format!("{:#}", ws.resolve("prod@2026-11-19").unwrap_err());
+        assert!(
+            err.contains("the oldest is from 2026-11-20T09:30Z"),
+            "{err}"
+        );
     }
 }
