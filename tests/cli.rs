@@ -201,6 +201,8 @@ fn diff_with_an_unknown_environment_exits_two() {
 fn text_output_is_plain_when_not_a_terminal() {
     let ws = workspace();
     let out = run(ws.path(), &["diff", "staging", "prod"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("runtime.python"), "{}", out.stdout);
     assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
 }
 
