@@ -1,9 +1,267 @@
 //! Alignment and classification of facts across sides.
+//!
+//! Every host's facts are already sorted (category, then key), so all hosts of all
+//! sides are aligned by one k-way merge: linear in the number of facts times hosts.
+//! A fact that every host holds with one value is settled by an equality check alone;
+//! only drifting facts (or equal ones, when asked for) are built into the report.
 
-use super::{DiffOptions, DriftReport, Side};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::collections::btree_map;
+use std::ops::Range;
+
+use super::comparison::against_baseline;
+use super::severity::{Rating, rate};
+use super::{
+    CategoryCounts, Cell, DiffOptions, DriftReport, FactDiff, HostGroup, HostInfo, Side,
+    SideComparison, SideInfo, Status,
+};
+use crate::model::{Category, FactKey, Snapshot, Value};
+
+#[cfg(test)]
+mod tests;
 
 /// Compares two or more sides; side 0 is the baseline.
+///
+/// Facts come out worst first: severity, then missing before differing, then category
+/// and key. See [`DriftReport`] for what each part holds.
 pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
-    let _ = (sides, options);
-    todo!("diff engine")
+    let layout = Layout::new(sides);
+    let mut categories: BTreeMap<Category, CategoryCounts> = Category::ALL
+        .into_iter()
+        .map(|c| (c, CategoryCounts::default()))
+        .collect();
+    let mut facts = Vec::new();
+    let mut key_buffer = String::new();
+
+    for category in Category::ALL {
+        if options.category.is_some_and(|only| only != category) {
+            continue;
+        }
+        let mut counts = CategoryCounts::default();
+        merge_category(&layout.hosts, category, |key, values| {
+            if options
+                .ignore
+                .matches_parts(category.as_str(), key, &mut key_buffer)
+            {
+                counts.ignored += 1;
+                return;
+            }
+            counts.facts += 1;
+            if all_equal(values) && !options.include_equal {
+                return;
+            }
+            let fact = layout.diff_fact(FactKey::new(category, key), values);
+            if fact.is_drift() {
+                counts.drift += 1;
+                *counts.by_severity.entry(fact.severity).or_default() += 1;
+            }
+            if fact.is_drift() || options.include_equal {
+                facts.push(fact);
+            }
+        });
+        categories.insert(category, counts);
+    }
+
+    facts.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.status.cmp(&a.status))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    DriftReport {
+        sides: layout.side_infos(sides),
+        facts,
+        categories,
+    }
+}
+
+/// True when every host holds the fact, all with the same value.
+fn all_equal(values: &[Option<&Value>]) -> bool {
+    match values.split_first() {
+        Some((Some(first), rest)) => rest
+            .iter()
+            .all(|v| v.is_some_and(|v| std::ptr::eq(v, *first) || v == *first)),
+        _ => false,
+    }
+}
+
+/// Walks one category of every host in key order, calling `visit` once per key with
+/// each host's value (`None` where the host lacks the key).
+fn merge_category<'a>(
+    hosts: &[&'a Snapshot],
+    category: Category,
+    mut visit: impl FnMut(&'a str, &[Option<&'a Value>]),
+) {
+    let mut iters: Vec<btree_map::Iter<'a, String, Value>> = hosts
+        .iter()
+        .map(|h| h.facts.get(&category).map(|m| m.iter()).unwrap_or_default())
+        .collect();
+    let mut heads: Vec<Option<(&'a String, &'a Value)>> =
+        iters.iter_mut().map(Iterator::next).collect();
+    let mut values: Vec<Option<&'a Value>> = vec![None; hosts.len()];
+    loop {
+        // One pass finds the smallest key and which hosts hold it: each key is
+        // compared once, which matters when the walk is bound by memory.
+        let mut min: Option<&'a String> = None;
+        for (h, head) in heads.iter().enumerate() {
+            let Some((key, value)) = *head else {
+                values[h] = None;
+                continue;
+            };
+            match min.map(|m| key.cmp(m)) {
+                None | Some(Ordering::Less) => {
+                    min = Some(key);
+                    values[..h].fill(None);
+                    values[h] = Some(value);
+                }
+                Some(Ordering::Equal) => values[h] = Some(value),
+                Some(Ordering::Greater) => values[h] = None,
+            }
+        }
+        let Some(min) = min else {
+            return;
+        };
+        for ((head, iter), value) in heads.iter_mut().zip(&mut iters).zip(&values) {
+            if value.is_some() {
+                *head = iter.next();
+            }
+        }
+        visit(min, &values);
+    }
+}
+
+/// The hosts of all sides in one list, and which slice of it each side owns.
+struct Layout<'a> {
+    hosts: Vec<&'a Snapshot>,
+    sides: Vec<Range<usize>>,
+}
+
+impl<'a> Layout<'a> {
+    fn new(sides: &[Side<'a>]) -> Layout<'a> {
+        let mut hosts = Vec::new();
+        let mut ranges = Vec::with_capacity(sides.len());
+        for side in sides {
+            let start = hosts.len();
+            hosts.extend(side.snapshots.iter().copied());
+            ranges.push(start..hosts.len());
+        }
+        Layout {
+            hosts,
+            sides: ranges,
+        }
+    }
+
+    fn side_infos(&self, sides: &[Side<'_>]) -> Vec<SideInfo> {
+        sides
+            .iter()
+            .map(|side| SideInfo {
+                label: side.label.clone(),
+                hosts: side
+                    .snapshots
+                    .iter()
+                    .map(|s| HostInfo {
+                        host: s.host.clone(),
+                        taken_at: s.taken_at,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Builds the full diff of one fact from every host's value.
+    fn diff_fact(&self, key: FactKey, values: &[Option<&Value>]) -> FactDiff {
+        let cells: Vec<Cell> = self
+            .sides
+            .iter()
+            .map(|range| self.cell(range.clone(), &values[range.clone()]))
+            .collect();
+
+        let mut distinct: Vec<Option<&Value>> = Vec::new();
+        for v in values {
+            if !distinct.contains(v) {
+                distinct.push(*v);
+            }
+        }
+        let mut rating = Rating::NONE;
+        for (i, a) in distinct.iter().enumerate() {
+            for b in &distinct[i + 1..] {
+                rating = rating.worse(rate(*a, *b));
+            }
+        }
+
+        let divergent = cells.iter().any(|c| matches!(c, Cell::Divergent { .. }));
+        let status = if cells.iter().any(|c| matches!(c, Cell::Absent)) {
+            Status::Missing
+        } else if divergent || distinct.len() > 1 {
+            Status::Differs
+        } else {
+            Status::Equal
+        };
+
+        let comparisons = match cells.first().and_then(Cell::value) {
+            Some(base) => cells
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter_map(|(side, cell)| {
+                    let other = cell.value().filter(|o| *o != base)?;
+                    let comparison = against_baseline(base, other)?;
+                    Some(SideComparison { side, comparison })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+
+        FactDiff {
+            key,
+            status,
+            divergent,
+            severity: rating.severity,
+            change: rating.change,
+            cells,
+            comparisons,
+        }
+    }
+
+    /// One side's cell from its hosts' values (`hosts` are indices into `self.hosts`).
+    fn cell(&self, hosts: Range<usize>, values: &[Option<&Value>]) -> Cell {
+        if values.iter().all(Option::is_none) {
+            return Cell::Absent;
+        }
+        if all_equal(values)
+            && let Some(Some(value)) = values.first()
+        {
+            return Cell::Present {
+                value: (*value).clone(),
+            };
+        }
+        let mut groups: Vec<(Option<&Value>, Vec<String>)> = Vec::new();
+        for (host, value) in hosts.zip(values) {
+            let name = self.hosts[host].host.clone();
+            match groups.iter_mut().find(|(v, _)| v == value) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((*value, vec![name])),
+            }
+        }
+        for (_, names) in &mut groups {
+            names.sort();
+        }
+        // Largest group first, ties by first host name; hosts lacking the fact last.
+        groups.sort_by(|(va, a), (vb, b)| {
+            va.is_none()
+                .cmp(&vb.is_none())
+                .then(b.len().cmp(&a.len()))
+                .then_with(|| a.cmp(b))
+        });
+        Cell::Divergent {
+            groups: groups
+                .into_iter()
+                .map(|(value, hosts)| HostGroup {
+                    value: value.cloned(),
+                    hosts,
+                })
+                .collect(),
+        }
+    }
 }

@@ -5,8 +5,10 @@
 //! against the baseline (side 0): version ordering, side-by-side text rows, set members
 //! or record fields.
 
+mod comparison;
 mod engine;
 mod ignore;
+mod severity;
 pub mod text;
 mod types;
 pub mod version;

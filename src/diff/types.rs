@@ -110,7 +110,8 @@ pub enum Cell {
     },
     /// The side's hosts disagree.
     Divergent {
-        /// Each distinct value (or absence) with the hosts holding it.
+        /// Each distinct value (or absence) with the hosts holding it: the largest
+        /// group first, ties by first host name, and the hosts lacking the fact last.
         groups: Vec<HostGroup>,
     },
 }
