@@ -158,6 +158,39 @@ pub fn group_value_summary(group: &HostGroup, classes: &RedactionClasses) -> Str
     }
 }
 
+/// How a collection or record differs from the baseline's, for host groups whose full
+/// value is too long to compare by eye: `same as baseline`, `+added −removed` members, or
+/// changed `field=value` pairs. `None` when the values are of other or different kinds.
+pub fn delta_from_baseline(value: &Value, baseline: &Value) -> Option<String> {
+    if value == baseline {
+        return Some("same as baseline".to_string());
+    }
+    let (parts, separator): (Vec<String>, &str) = match (value, baseline) {
+        (Value::Set(v) | Value::List(v), Value::Set(b) | Value::List(b)) => {
+            let added = v.iter().filter(|m| !b.contains(m)).map(|m| format!("+{m}"));
+            let removed = b.iter().filter(|m| !v.contains(m)).map(|m| format!("−{m}"));
+            let parts: Vec<String> = added.chain(removed).collect();
+            if parts.is_empty() {
+                return Some("same members, other order".to_string());
+            }
+            (parts, " ")
+        }
+        (Value::Record(v), Value::Record(b)) => {
+            let changed = v
+                .iter()
+                .filter(|(k, val)| b.get(*k) != Some(*val))
+                .map(|(k, val)| format!("{k}={val}"));
+            let removed = b
+                .keys()
+                .filter(|k| !v.contains_key(*k))
+                .map(|k| format!("−{k}"));
+            (changed.chain(removed).collect(), ", ")
+        }
+        _ => return None,
+    };
+    Some(sanitize(&parts.join(separator), false).into_owned())
+}
+
 /// Up to `cap` names joined with `, `, then `+N more`; terminal-safe.
 pub fn name_list(names: &[String], cap: usize) -> String {
     let mut shown: Vec<String> = names
@@ -182,7 +215,7 @@ pub fn cell_summary(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionCla
         Cell::Present {
             value: Value::Redacted(fp),
         } if classes.len() > 1
-            && !matches!(baseline.and_then(Cell::value), Some(Value::Redacted(_))) =>
+            && baseline.is_some_and(|b| !matches!(b.value(), Some(Value::Redacted(_)))) =>
         {
             match classes.class(fp) {
                 Some(n) => format!("(redacted #{n})"),
@@ -342,6 +375,26 @@ mod tests {
             cell_summary(&same.cells[1], Some(&same.cells[0]), &classes),
             "(redacted)"
         );
+    }
+
+    #[test]
+    fn deltas_show_members_and_fields_against_the_baseline() {
+        let base = Value::set(["a", "b", "c"]);
+        assert_eq!(
+            delta_from_baseline(&Value::set(["a", "c", "d"]), &base).as_deref(),
+            Some("+d −b")
+        );
+        assert_eq!(
+            delta_from_baseline(&base, &base).as_deref(),
+            Some("same as baseline")
+        );
+        let rec = Value::record([("state", "active"), ("enabled", "yes")]);
+        let other = Value::record([("state", "dead"), ("enabled", "yes")]);
+        assert_eq!(
+            delta_from_baseline(&other, &rec).as_deref(),
+            Some("state=dead")
+        );
+        assert_eq!(delta_from_baseline(&Value::string("x"), &base), None);
     }
 
     #[test]

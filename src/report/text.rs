@@ -11,8 +11,8 @@ use crate::model::{Category, sanitize};
 
 use super::Palette;
 use super::describe::{
-    RedactionClasses, cell_summary, clip, describe_comparison, group_value_summary, name_list,
-    severity_name, side_hosts, side_times, status_marker,
+    RedactionClasses, cell_summary, clip, delta_from_baseline, describe_comparison,
+    group_value_summary, name_list, severity_name, side_hosts, side_times, status_marker,
 };
 use super::summary;
 
@@ -39,7 +39,7 @@ impl TextOptions {
             context: 2,
             max_excerpt_lines: 12,
             max_members: 10,
-            max_width: 100,
+            max_width: 80,
         }
     }
 }
@@ -218,9 +218,18 @@ fn write_cell(
     match cell {
         Cell::Divergent { groups } => {
             let _ = writeln!(out, "{indent}{label:<label_width$}  hosts disagree:");
+            let base = baseline.and_then(Cell::value);
             let values: Vec<String> = groups
                 .iter()
-                .map(|g| clip(&group_value_summary(g, classes), options.max_width).into_owned())
+                .map(|g| {
+                    let delta = g
+                        .value
+                        .as_ref()
+                        .zip(base)
+                        .and_then(|(v, b)| delta_from_baseline(v, b));
+                    let text = delta.unwrap_or_else(|| group_value_summary(g, classes));
+                    clip(&text, options.max_width).into_owned()
+                })
                 .collect();
             let value_width = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
             for (group, value) in groups.iter().zip(values) {
@@ -480,6 +489,7 @@ mod tests {
     fn redacted_values_show_only_same_or_differs() {
         let out = plain(&sample_report());
         assert!(out.contains("env.API_TOKEN"), "{out}");
+        assert!(out.contains("staging  (redacted)\n"), "{out}");
         assert!(out.contains("prod     (redacted) differs"), "{out}");
         assert!(!out.contains("hmac-sha256"), "{out}");
     }
@@ -490,6 +500,31 @@ mod tests {
         assert!(out.contains("staging  hosts disagree:"), "{out}");
         assert!(out.contains("warn  on web-1"), "{out}");
         assert!(out.contains("info  on web-2"), "{out}");
+    }
+
+    #[test]
+    fn divergent_collections_show_each_group_against_the_baseline() {
+        let mut report = sample_report();
+        let resolvers = report
+            .facts
+            .iter_mut()
+            .find(|f| f.key.key == "resolvers")
+            .unwrap();
+        resolvers.cells[1] = Cell::Divergent {
+            groups: vec![
+                crate::diff::HostGroup {
+                    value: Some(crate::model::Value::set(["10.0.0.1", "10.0.0.2"])),
+                    hosts: vec!["web-1".into()],
+                },
+                crate::diff::HostGroup {
+                    value: Some(crate::model::Value::set(["10.0.0.1", "10.0.0.9"])),
+                    hosts: vec!["web-2".into()],
+                },
+            ],
+        };
+        let out = plain(&report);
+        assert!(out.contains("same as baseline     on web-1"), "{out}");
+        assert!(out.contains("+10.0.0.9 −10.0.0.2  on web-2"), "{out}");
     }
 
     #[test]
