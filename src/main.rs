@@ -85,9 +85,14 @@ fn explore(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let workspace = commands::open_workspace_or_demo(choice, cwd, err)?;
+    let try_next = if workspace.root.is_none() {
+        "`driftscope --demo history` or `driftscope --demo diff staging prod`"
+    } else {
+        "`driftscope history` or `driftscope diff A B`"
+    };
     let hint = format!(
         "The interactive explorer is not in this build yet. Workspace '{}' is ready for the \
-         command line: try `driftscope history`, or `driftscope --demo diff staging prod`.\n",
+         command line: try {try_next}.\n",
         sanitize(&workspace.name(), false)
     );
     commands::emit(err, &hint)?;
