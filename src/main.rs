@@ -1,1 +1,142 @@
-fn main() {}
+//! The driftscope binary: parse the command line, dispatch to a command, and turn the
+//! outcome into an exit code (0 success, 1 drift found by `check`, 2 error).
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use color_eyre::eyre::{Report, Result, WrapErr};
+use driftscope::commands::{
+    self, Outcome, WorkspaceChoice, check, compare::CompareRequest, completions, diff, history,
+    init, snapshot,
+};
+use driftscope::model::sanitize;
+use driftscope::report::Palette;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    // Installing fails only when a hook is already installed; the defaults then apply.
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Drift | Outcome::Incomplete) => ExitCode::from(1),
+        Err(report) => {
+            let _ = writeln!(io::stderr(), "error: {}", one_line(&report));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Dispatches the parsed command line to its command.
+fn run(cli: Cli) -> Result<Outcome> {
+    let cwd = std::env::current_dir().wrap_err("cannot read the current folder")?;
+    let choice = WorkspaceChoice {
+        dir: cli.global.workspace.clone(),
+        demo: cli.global.demo,
+    };
+    let no_color = std::env::var_os("NO_COLOR");
+    let palette = Palette::new(
+        cli.global
+            .color
+            .enabled(io::stdout().is_terminal(), no_color.as_deref()),
+    );
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr();
+    match cli.command {
+        None => explore(&choice, &cwd, &mut err),
+        Some(Command::Init) => init::run(&choice, &cwd, &mut out),
+        Some(Command::History { environment }) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            history::run(&workspace, environment.as_deref(), palette, &mut out)
+        }
+        Some(Command::Diff(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            let request = CompareRequest {
+                references: args.references,
+                category: args.category,
+                include_equal: args.all,
+            };
+            diff::run(&workspace, &request, args.format.into(), palette, &mut out)
+        }
+        Some(Command::Snapshot(args)) => {
+            let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            snapshot::run(&mut workspace, &args, &mut out, &mut err)
+        }
+        Some(Command::Check(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            let request = CompareRequest {
+                references: args.references,
+                category: args.category,
+                include_equal: false,
+            };
+            check::run(&workspace, &request, palette, &mut out)
+        }
+        Some(Command::Completions { shell }) => {
+            completions::run(shell, &mut Cli::command(), &mut out)
+        }
+    }
+}
+
+/// No subcommand: the interactive explorer, on the chosen workspace or the demo.
+/// This is the one place the explorer is started from.
+fn explore(
+    choice: &WorkspaceChoice,
+    cwd: &std::path::Path,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let workspace = commands::open_workspace_or_demo(choice, cwd, err)?;
+    let try_next = if workspace.root.is_none() {
+        "`driftscope --demo history` or `driftscope --demo diff staging prod`"
+    } else {
+        "`driftscope history` or `driftscope diff A B`"
+    };
+    let hint = format!(
+        "The interactive explorer is not in this build yet. Workspace '{}' is ready for the \
+         command line: try {try_next}.\n",
+        sanitize(&workspace.name(), false)
+    );
+    commands::emit(err, &hint)?;
+    Ok(Outcome::Success)
+}
+
+/// The error and its causes on one line, `message: cause: cause`, terminal-safe.
+fn one_line(report: &Report) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in report.chain() {
+        let text = sanitize(&cause.to_string(), false).into_owned();
+        // Some errors repeat their source's message; say it once.
+        if parts.last().is_some_and(|last| last.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use color_eyre::eyre::eyre;
+
+    #[test]
+    fn errors_print_as_one_line_with_their_causes() {
+        let report = Err::<(), _>(eyre!("line 3, column 5: expected value"))
+            .wrap_err("snapshots/prod/web-1.json")
+            .wrap_err("cannot use 'prod'")
+            .unwrap_err();
+        assert_eq!(
+            one_line(&report),
+            "cannot use 'prod': snapshots/prod/web-1.json: line 3, column 5: expected value"
+        );
+    }
+
+    #[test]
+    fn error_lines_neutralise_control_characters() {
+        let report = eyre!("bad\nfile\u{1b}[2J");
+        assert_eq!(one_line(&report), "bad^Jfile^[[2J");
+    }
+}

@@ -3,9 +3,9 @@
 
 mod support;
 
+use driftscope::commands::Outcome;
 use std::fs;
 use std::path::Path;
-use std::process::ExitCode;
 
 use driftscope::commands::snapshot::{SnapshotArgs, run};
 use driftscope::model::{Category, Value};
@@ -65,7 +65,7 @@ fn workspace_toml(files: &Path, ssh_entry: Option<&str>, client_key: Option<&Pat
     text
 }
 
-fn run_snapshot(ws: &mut Workspace, args: SnapshotArgs) -> (ExitCode, String) {
+fn run_snapshot(ws: &mut Workspace, args: SnapshotArgs) -> (Outcome, String) {
     let mut out = Vec::new();
     let mut progress = Vec::new();
     let code = run(ws, &args, &mut out, &mut progress).unwrap();
@@ -115,7 +115,7 @@ fn local_collection_stores_a_snapshot_of_this_machine() {
         ..SnapshotArgs::default()
     };
     let (code, output) = run_snapshot(&mut ws, args);
-    assert_eq!(code, ExitCode::SUCCESS, "{output}");
+    assert_eq!(code, Outcome::Success, "{output}");
     assert!(
         output.contains("stored local/local snapshots/local/local/"),
         "{output}"
@@ -164,7 +164,7 @@ fn planted_secrets_reach_no_file_and_no_output() {
     let (code, output) = run_snapshot(&mut ws, args);
     assert_eq!(
         code,
-        ExitCode::SUCCESS,
+        Outcome::Success,
         "{output}\nsshd log:\n{}",
         sshd.log()
     );
@@ -225,7 +225,7 @@ fn a_failed_host_makes_the_command_fail_but_keeps_the_others() {
         ..SnapshotArgs::default()
     };
     let (code, output) = run_snapshot(&mut ws, args);
-    assert_eq!(code, ExitCode::FAILURE, "{output}");
+    assert_eq!(code, Outcome::Incomplete, "{output}");
     assert!(output.contains("stored dev/local"), "{output}");
     assert!(
         output.contains(&format!("failed dev/127.0.0.1:{closed}: ")),

@@ -1,11 +1,11 @@
 //! `driftscope snapshot`: collect hosts and store one snapshot per host.
 
 use std::io::Write;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use color_eyre::eyre::{Result, eyre};
 
+use super::Outcome;
 use crate::collect::{self, CollectOptions, CollectSettings, Collector, Progress, Selection};
 use crate::model::sanitize;
 use crate::store::Workspace;
@@ -36,14 +36,15 @@ pub struct SnapshotArgs {
 /// Collects the selected hosts, stores a snapshot for each one that answered, and
 /// reports progress to `progress` and the results to `out`.
 ///
-/// Returns success only when every host was collected; a configuration problem is an
+/// Returns [`Outcome::Success`] only when every host was collected, else
+/// [`Outcome::Incomplete`]; a configuration problem is an
 /// error naming the setting.
 pub fn run(
     workspace: &mut Workspace,
     args: &SnapshotArgs,
     out: &mut dyn Write,
     progress: &mut dyn Write,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     let Some(root) = workspace.root.clone() else {
         return Err(eyre!(
             "the demo workspace is read-only; create a workspace with `driftscope init` to collect snapshots"
@@ -145,8 +146,8 @@ pub fn run(
         if total == 1 { "" } else { "s" }
     )?;
     Ok(if failed == 0 {
-        ExitCode::SUCCESS
+        Outcome::Success
     } else {
-        ExitCode::FAILURE
+        Outcome::Incomplete
     })
 }

@@ -50,9 +50,17 @@ pub(crate) fn write_atomic_checked(
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(file_name);
     prefix.push(".");
-    let mut temp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // Temporary files are private by default; the result should be as readable as
+        // the file it replaces, or as an ordinary new file (these are shared in git).
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut temp = builder
         .tempfile_in(dir)
         .map_err(|e| failed("cannot create a temporary file beside it", e))?;
     // From here on, dropping `temp` on an early return deletes the temporary file.

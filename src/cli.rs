@@ -1,0 +1,202 @@
+//! The command line: options and subcommands, parsed by clap. Parsing only; the work is
+//! done in `driftscope::commands`.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use driftscope::model::Category;
+use driftscope::report::Format;
+
+/// Explore environment drift between dev, staging and production.
+///
+/// With no command, opens the interactive explorer (on the embedded demo when there is
+/// no workspace).
+#[derive(Debug, Parser)]
+#[command(name = "driftscope", version, about, long_about)]
+pub struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    /// The command to run; none opens the interactive explorer.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// Use the workspace in DIR instead of searching up from the current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Use the embedded demo workspace (dev, staging and prod with realistic drift).
+    #[arg(long, global = true, conflicts_with = "workspace")]
+    pub demo: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
+    pub color: ColorMode,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    /// When standard output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorMode {
+    /// Whether to colour, given whether stdout is a terminal and the `NO_COLOR` value.
+    pub fn enabled(self, stdout_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+        match self {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => stdout_is_terminal && no_color.is_none_or(OsStr::is_empty),
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace here (or in --workspace DIR): driftscope.toml and snapshots/.
+    Init,
+    /// List stored snapshots: environment, host, time, facts and errors.
+    History {
+        /// Only this environment's snapshots.
+        #[arg(value_name = "ENV")]
+        environment: Option<String>,
+    },
+    /// Collect hosts (over SSH or locally) and store one snapshot per host; exits 1 when
+    /// some host could not be collected.
+    Snapshot(driftscope::commands::snapshot::SnapshotArgs),
+    /// Show how environments differ; exits 0 whether or not there is drift.
+    Diff(DiffArgs),
+    /// Summarise drift per category for CI: exits 0 without drift, 1 with drift, 2 on error.
+    Check(CheckArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Sides to compare, the first is the baseline: ENV, ENV@TIME (a date or RFC 3339
+    /// time) or a snapshot file path.
+    #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
+    pub references: Vec<String>,
+    /// Compare only this category: versions, config, schema, network, infra or services.
+    #[arg(long, value_name = "CAT")]
+    pub category: Option<Category>,
+    /// Show equal facts too.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Sides to compare, the first is the baseline: ENV, ENV@TIME or a snapshot file path.
+    #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
+    pub references: Vec<String>,
+    /// Check only this category: versions, config, schema, network, infra or services.
+    #[arg(long, value_name = "CAT")]
+    pub category: Option<Category>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text.
+    Text,
+    /// The `driftscope-diff` JSON document.
+    Json,
+    /// Markdown tables.
+    Markdown,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Format {
+        match arg {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_no_color() {
+        assert!(ColorMode::Auto.enabled(true, None));
+        assert!(ColorMode::Auto.enabled(true, Some(OsStr::new(""))));
+        assert!(!ColorMode::Auto.enabled(true, Some(OsStr::new("1"))));
+        assert!(!ColorMode::Auto.enabled(false, None));
+        assert!(ColorMode::Always.enabled(false, Some(OsStr::new("1"))));
+        assert!(!ColorMode::Never.enabled(true, None));
+    }
+
+    #[test]
+    fn diff_needs_two_sides_and_parses_its_options() {
+        assert!(Cli::try_parse_from(["driftscope", "diff", "prod"]).is_err());
+        let cli = Cli::try_parse_from([
+            "driftscope",
+            "--demo",
+            "diff",
+            "staging",
+            "prod",
+            "dev",
+            "--category",
+            "versions",
+            "--all",
+            "--format",
+            "json",
+        ])
+        .unwrap();
+        assert!(cli.global.demo);
+        match cli.command {
+            Some(Command::Diff(args)) => {
+                assert_eq!(args.references, ["staging", "prod", "dev"]);
+                assert_eq!(args.category, Some(Category::Versions));
+                assert!(args.all);
+                assert_eq!(args.format, FormatArg::Json);
+            }
+            other => panic!("expected diff, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_category_is_a_usage_error() {
+        let err = Cli::try_parse_from(["driftscope", "check", "a", "b", "--category", "nope"])
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown category 'nope'"), "{err}");
+    }
+
+    #[test]
+    fn global_options_work_after_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["driftscope", "history", "--color", "never", "--demo"]).unwrap();
+        assert!(cli.global.demo);
+        assert_eq!(cli.global.color, ColorMode::Never);
+    }
+}
