@@ -12,7 +12,7 @@ use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
 /// How to leave the demo for a real workspace.
-pub const DEMO_HINT: &str = "start your own workspace: driftscope init, then driftscope snapshot";
+pub const DEMO_HINT: &str = "your own workspace: driftscope init && driftscope snapshot --local";
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     let mut lines = Vec::new();
