@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{clean, pane_block, placeholder, row_style, severity_label, span, status_marker};
+use super::{clean, fit, pane_block, placeholder, row_style, severity_label, span, status_marker};
 use crate::diff::{Cell, FactDiff};
 use crate::model::Value;
 use crate::tui::layout::AppLayout;
@@ -88,6 +88,16 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let cursor = state.fact_cursor();
     let height = usize::from(list.height);
     let offset = cursor.visible_offset(height, visible.len());
+    // Summaries line up after the longest key on screen (at most 60% of the width).
+    let key_width = visible
+        .iter()
+        .skip(offset)
+        .take(height)
+        .filter_map(|&row| loaded.report.facts.get(row as usize))
+        .map(|f| clean(&f.key.key).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(list.width) * 6 / 10);
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
@@ -95,7 +105,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .take(height)
         .filter_map(|(pos, &row)| {
             let fact = loaded.report.facts.get(row as usize)?;
-            Some(fact_line(fact, theme).style(row_style(
+            Some(fact_line(fact, key_width, theme).style(row_style(
                 state,
                 Pane::Facts,
                 pos == cursor.selected,
@@ -106,7 +116,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     frame.render_widget(Paragraph::new(lines), list);
 }
 
-fn fact_line<'a>(fact: &'a FactDiff, theme: &Theme) -> Line<'a> {
+fn fact_line<'a>(fact: &'a FactDiff, key_width: usize, theme: &Theme) -> Line<'a> {
     let (marker, marker_role) = status_marker(fact);
     let (severity, severity_role) = severity_label(fact.severity);
     Line::from(vec![
@@ -114,7 +124,7 @@ fn fact_line<'a>(fact: &'a FactDiff, theme: &Theme) -> Line<'a> {
         Span::raw(" "),
         span(severity, severity_role, theme),
         Span::raw(" "),
-        span(clean(&fact.key.key), Role::Text, theme),
+        span(fit(&clean(&fact.key.key), key_width), Role::Text, theme),
         span(format!("  {}", summary(fact)), Role::Dim, theme),
     ])
 }
