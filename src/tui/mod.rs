@@ -1,8 +1,8 @@
 //! The terminal explorer: environments, categories, facts and a side-by-side diff.
 //!
 //! The Elm Architecture: [`State`] holds everything; input and background results
-//! arrive as [`Msg`]s; [`update`] is a pure function from a message to a new state and
-//! [`Effect`]s; [`render`] is a pure function of the state. The runtime (terminal,
+//! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
+//! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
 //! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`.
 
 pub mod action;
