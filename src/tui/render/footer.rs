@@ -10,9 +10,10 @@ use crate::tui::action::Action;
 use crate::tui::state::{Mode, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
-/// The actions the footer offers for a pane, most useful first.
+/// The actions the footer offers for a pane, most useful first (help and quit are
+/// always offered besides).
 pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
-    let mut actions = match pane {
+    match pane {
         Pane::Environments => vec![
             Action::ToggleCompare,
             Action::SetBaseline,
@@ -43,10 +44,11 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
             a.extend([Action::ScrollRight, Action::Back]);
             a
         }
-    };
-    actions.extend([Action::ToggleHelp, Action::Quit]);
-    actions
+    }
 }
+
+/// Always offered, at the footer's right end.
+const ALWAYS: [Action; 2] = [Action::ToggleHelp, Action::Quit];
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     let pairs: Vec<(String, &str)> = match state.mode {
@@ -86,10 +88,46 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
                 .collect()
         }
     };
-    let mut spans = vec![Span::raw(" ")];
-    for (key, label) in pairs {
-        spans.push(span(key, Role::FooterKey, theme));
-        spans.push(span(format!(" {label}  "), Role::Footer, theme));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+    let line = |pairs: Vec<(String, &str)>| {
+        let mut spans = vec![Span::raw(" ")];
+        for (key, label) in pairs {
+            spans.push(span(key, Role::FooterKey, theme));
+            spans.push(span(format!(" {label}  "), Role::Footer, theme));
+        }
+        Line::from(spans)
+    };
+    let right = if state.mode == Mode::Browse {
+        line(
+            ALWAYS
+                .iter()
+                .filter_map(|a| state.keymap.first_key(*a).map(|k| (k, a.short_label())))
+                .collect(),
+        )
+    } else {
+        Line::default()
+    };
+    // The always-there keys keep their place; the pane's keys get what is left.
+    let right_width = (right.width() as u16).min(rect.width / 2);
+    let left_rect = Rect {
+        width: rect.width - right_width,
+        ..rect
+    };
+    let right_rect = Rect {
+        x: rect.x + left_rect.width,
+        width: right_width,
+        ..rect
+    };
+    // Only whole entries: a key without its label would mislead.
+    let mut room = usize::from(left_rect.width).saturating_sub(1);
+    let fitting: Vec<(String, &str)> = pairs
+        .into_iter()
+        .take_while(|(key, label)| {
+            let need = key.chars().count() + label.chars().count() + 3;
+            let fits = need <= room;
+            room = room.saturating_sub(need);
+            fits
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(line(fitting)), left_rect);
+    frame.render_widget(Paragraph::new(right), right_rect);
 }
