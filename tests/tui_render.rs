@@ -268,3 +268,33 @@ fn empty_and_single_environment_workspaces_draw_a_hint() {
         assert!(text.contains("choose"), "{count} environments:\n{text}");
     }
 }
+
+#[test]
+fn filter_matches_are_highlighted_in_the_keys() {
+    use driftscope::tui::theme::Role;
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1;
+    update(&mut state, Msg::Action(Action::StartFilter));
+    for c in "LOG".chars() {
+        press(&mut state, c);
+    }
+    let theme = driftscope::tui::Theme::default();
+    let term = draw_with(&state, &theme);
+    let lines = screen(&term);
+    let y = lines
+        .iter()
+        .position(|l| l.contains("env.LOG_LEVEL"))
+        .unwrap();
+    let x = lines[y][..lines[y].find("LOG_LEVEL").unwrap()]
+        .chars()
+        .count() as u16;
+    let buffer = term.backend().buffer();
+    let filter_fg = theme.style(Role::Filter).fg;
+    let lit: Vec<bool> = (0..9)
+        .map(|i| buffer[(x + i, y as u16)].fg == filter_fg.unwrap())
+        .collect();
+    assert_eq!(
+        lit,
+        [true, true, true, false, false, false, false, false, false]
+    );
+}

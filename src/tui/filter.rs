@@ -27,6 +27,24 @@ impl FuzzyFilter {
         self.pattern.is_none()
     }
 
+    /// The positions (in characters) of `text` that the query matched, sorted; empty
+    /// when it does not match or the query is empty.
+    pub fn positions(&mut self, text: &str) -> Vec<usize> {
+        let Some(p) = &self.pattern else {
+            return Vec::new();
+        };
+        let mut indices = Vec::new();
+        let haystack = Utf32Str::new(text, &mut self.buf);
+        if p.indices(haystack, &mut self.matcher, &mut indices)
+            .is_none()
+        {
+            return Vec::new();
+        }
+        indices.sort_unstable();
+        indices.dedup();
+        indices.into_iter().map(|i| i as usize).collect()
+    }
+
     /// True when `text` matches the query.
     pub fn matches(&mut self, text: &str) -> bool {
         match &self.pattern {
@@ -49,6 +67,18 @@ mod tests {
         assert!(!f.matches("runtime.python"));
         let mut all = FuzzyFilter::new("  ");
         assert!(all.is_empty() && all.matches("anything"));
+    }
+
+    #[test]
+    fn positions_are_the_matched_characters() {
+        let mut f = FuzzyFilter::new("ngx");
+        let pos = f.positions("env.nginx");
+        let chars: String = pos
+            .iter()
+            .map(|&i| "env.nginx".chars().nth(i).unwrap())
+            .collect();
+        assert_eq!(chars, "ngx");
+        assert!(f.positions("python").is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{clean, fit, pane_block, placeholder, row_style, severity_label, span, status_marker};
 use crate::diff::{Cell, FactDiff};
 use crate::model::Value;
+use crate::tui::filter::FuzzyFilter;
 use crate::tui::layout::AppLayout;
 use crate::tui::state::{CompareStatus, Mode, Pane, State};
 use crate::tui::theme::{Role, Theme};
@@ -98,6 +99,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
+    let mut fuzzy = FuzzyFilter::new(&state.filter);
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
@@ -105,28 +107,69 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .take(height)
         .filter_map(|(pos, &row)| {
             let fact = loaded.report.facts.get(row as usize)?;
-            Some(fact_line(fact, key_width, theme).style(row_style(
-                state,
-                Pane::Facts,
-                pos == cursor.selected,
-                theme,
-            )))
+            Some(
+                fact_line(fact, key_width, &mut fuzzy, theme).style(row_style(
+                    state,
+                    Pane::Facts,
+                    pos == cursor.selected,
+                    theme,
+                )),
+            )
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
 }
 
-fn fact_line<'a>(fact: &'a FactDiff, key_width: usize, theme: &Theme) -> Line<'a> {
+fn fact_line<'a>(
+    fact: &'a FactDiff,
+    key_width: usize,
+    fuzzy: &mut FuzzyFilter,
+    theme: &Theme,
+) -> Line<'a> {
     let (marker, marker_role) = status_marker(fact);
     let (severity, severity_role) = severity_label(fact.severity);
-    Line::from(vec![
+    let mut spans = vec![
         span(marker, marker_role, theme),
         Span::raw(" "),
         span(severity, severity_role, theme),
         Span::raw(" "),
-        span(fit(&clean(&fact.key.key), key_width), Role::Text, theme),
-        span(format!("  {}", summary(fact)), Role::Dim, theme),
-    ])
+    ];
+    let key = fit(&clean(&fact.key.key), key_width);
+    spans.extend(highlighted(&key, &fuzzy.positions(&key), theme));
+    spans.push(span(format!("  {}", summary(fact)), Role::Dim, theme));
+    Line::from(spans)
+}
+
+/// `text` with the characters at `positions` in the filter's style.
+fn highlighted<'a>(text: &str, positions: &[usize], theme: &Theme) -> Vec<Span<'a>> {
+    if positions.is_empty() {
+        return vec![span(text.to_string(), Role::Text, theme)];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_matched = false;
+    for (i, c) in text.chars().enumerate() {
+        let matched = positions.binary_search(&i).is_ok();
+        if matched != run_matched && !run.is_empty() {
+            let role = if run_matched {
+                Role::Filter
+            } else {
+                Role::Text
+            };
+            spans.push(span(std::mem::take(&mut run), role, theme));
+        }
+        run_matched = matched;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        let role = if run_matched {
+            Role::Filter
+        } else {
+            Role::Text
+        };
+        spans.push(span(run, role, theme));
+    }
+    spans
 }
 
 /// Each side's value in a few characters, `·`-separated.
