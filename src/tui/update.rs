@@ -207,9 +207,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevDrift => jump_drift(state, false),
         Action::StartFilter => {
             state.mode = Mode::Filter;
-            if state.focus != Pane::Diff {
-                state.focus = Pane::Facts;
-            }
+            state.focus = Pane::Facts;
         }
         Action::ToggleShowAll => {
             let selected = state.selected_fact().map(|f| f.key.clone());
