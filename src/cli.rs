@@ -36,6 +36,12 @@ pub struct GlobalOptions {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
     pub color: ColorMode,
+    /// The explorer's theme: `dark`, `light`, `high-contrast`, or a theme file's path.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// A keymap file for the explorer, instead of the one in the user's config folder.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub keymap: Option<PathBuf>,
 }
 
 /// When to colour the output.

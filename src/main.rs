@@ -15,7 +15,8 @@ use driftscope::commands::{
 use driftscope::model::sanitize;
 use driftscope::report::Palette;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, ColorMode, Command};
+use driftscope::tui::TuiOptions;
 
 fn main() -> ExitCode {
     // Installing fails only when a hook is already installed; the defaults then apply.
@@ -47,7 +48,14 @@ fn run(cli: Cli) -> Result<Outcome> {
     let mut out = io::stdout().lock();
     let mut err = io::stderr();
     match cli.command {
-        None => explore(&choice, &cwd, &mut err),
+        None => {
+            let options = TuiOptions {
+                theme: cli.global.theme.clone(),
+                keymap: cli.global.keymap.clone(),
+                no_color: cli.global.color == ColorMode::Never,
+            };
+            explore(&choice, &cwd, options, &mut err)
+        }
         Some(Command::Init) => init::run(&choice, &cwd, &mut out),
         Some(Command::History { environment }) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
@@ -86,20 +94,11 @@ fn run(cli: Cli) -> Result<Outcome> {
 fn explore(
     choice: &WorkspaceChoice,
     cwd: &std::path::Path,
+    options: TuiOptions,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let workspace = commands::open_workspace_or_demo(choice, cwd, err)?;
-    let try_next = if workspace.root.is_none() {
-        "`driftscope --demo history` or `driftscope --demo diff staging prod`"
-    } else {
-        "`driftscope history` or `driftscope diff A B`"
-    };
-    let hint = format!(
-        "The interactive explorer is not in this build yet. Workspace '{}' is ready for the \
-         command line: try {try_next}.\n",
-        sanitize(&workspace.name(), false)
-    );
-    commands::emit(err, &hint)?;
+    driftscope::tui::run(workspace, options)?;
     Ok(Outcome::Success)
 }
 
