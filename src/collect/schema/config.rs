@@ -319,6 +319,22 @@ mod tests {
     }
 
     #[test]
+    fn the_workspace_configuration_checks_its_databases() {
+        let text = "[environments.staging]\nhosts = ['local']\n\n\
+                    [[databases]]\nname = 'shop'\nservice = 'app'\nenvironments = ['stagign']\n";
+        let err = crate::store::Config::parse(text, "driftscope.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "driftscope.toml: [[databases]] 'shop': unknown environment 'stagign'"
+        );
+        let ok = text.replace("stagign", "staging");
+        let config = crate::store::Config::parse(&ok, "driftscope.toml").unwrap();
+        assert_eq!(config.databases[0].service.as_deref(), Some("app"));
+    }
+
+    #[test]
     fn the_same_database_may_not_cover_one_host_twice() {
         let prod = db("name = 'shop'\nservice = 'a'\nenvironments = ['prod']");
         let staging = db("name = 'shop'\nservice = 'b'\nenvironments = ['staging']");
