@@ -19,6 +19,8 @@ fn the_example_configuration_is_valid() {
     let config = Config::parse(example(), "docs/probes.md").unwrap();
     assert_eq!(config.collect.concurrency, 8);
     assert_eq!(config.probes.len(), 2);
+    assert_eq!(config.databases.len(), 1);
+    driftscope::collect::schema::plan(&config.databases).unwrap();
     let probes = plan_probes(&CollectSettings::from_config(&config)).unwrap();
     let names: Vec<&str> = probes.iter().map(|p| p.name.as_str()).collect();
     assert!(!names.contains(&"firewall"));

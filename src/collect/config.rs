@@ -127,6 +127,8 @@ pub struct CollectSettings {
     pub probes: Vec<ProbeConfig>,
     /// `[secrets]`.
     pub secrets: SecretsConfig,
+    /// `[[databases]]`: databases whose schema is collected.
+    pub databases: Vec<super::schema::DatabaseConfig>,
 }
 
 impl CollectSettings {
@@ -137,6 +139,7 @@ impl CollectSettings {
             ssh: config.ssh.clone(),
             probes: config.probes.clone(),
             secrets: config.secrets.clone(),
+            databases: config.databases.clone(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod parsers;
 pub mod probe;
 pub mod redact;
 pub mod run;
+pub mod schema;
 pub mod script;
 pub mod transport;
 
@@ -25,3 +26,4 @@ pub use config::{
 pub use inventory::{HostJob, Selection, Target, plan};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};
+pub use schema::DatabaseConfig;

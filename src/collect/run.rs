@@ -18,6 +18,7 @@ use super::inventory::{ClientConfig, HostJob, Target};
 use super::key::WorkspaceKey;
 use super::probe::Probe;
 use super::redact::Redactor;
+use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
 use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
@@ -83,6 +84,7 @@ pub enum Progress {
 #[derive(Debug)]
 pub struct Collector {
     probes: Vec<Probe>,
+    databases: Vec<DatabaseProbe>,
     redactor: Redactor,
     ssh: SshContext,
     config: CollectConfig,
@@ -98,6 +100,7 @@ impl Collector {
         options: &CollectOptions,
     ) -> Result<Collector, String> {
         let probes = catalogue::plan_probes(settings)?;
+        let databases = schema::plan(&settings.databases)?;
         let redactor = Redactor::new(key, &settings.secrets)?;
         let home = options
             .home
@@ -156,6 +159,7 @@ impl Collector {
         }
         Ok(Collector {
             probes,
+            databases,
             redactor,
             ssh: SshContext {
                 client_config: ClientConfig::load(config_path.as_deref()),
@@ -174,6 +178,19 @@ impl Collector {
     /// The probes every host runs.
     pub fn probes(&self) -> &[Probe] {
         &self.probes
+    }
+
+    /// The probes `job`'s host runs: every host's, then the schema probes of the
+    /// databases configured for it.
+    pub fn probes_for(&self, job: &HostJob) -> Vec<Probe> {
+        let mut probes = self.probes.clone();
+        probes.extend(
+            self.databases
+                .iter()
+                .filter(|db| db.applies_to(job))
+                .map(|db| db.probe.clone()),
+        );
+        probes
     }
 
     /// A freshly compiled probe script (new token each time).
@@ -196,7 +213,8 @@ impl Collector {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
         let deadline = Instant::now() + self.config.host_timeout;
-        let script = self.script();
+        let probes = self.probes_for(job);
+        let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
             Target::Local => (local::run(&script.text, deadline), Source::Local),
             Target::Ssh(entry) => (
@@ -218,7 +236,7 @@ impl Collector {
             source,
             taken_at,
         };
-        let snapshot = interpret::snapshot(origin, &self.probes, &frames, &self.redactor);
+        let snapshot = interpret::snapshot(origin, &probes, &frames, &self.redactor);
         Ok(Collected {
             snapshot,
             notes: raw.notes,

@@ -11,7 +11,7 @@ use std::collections::btree_map;
 use std::ops::Range;
 
 use super::comparison::against_baseline;
-use super::severity::{Rating, rate};
+use super::severity::{Rating, rate_fact};
 use super::{
     CategoryCounts, Cell, DiffOptions, DriftReport, FactDiff, HostGroup, HostInfo, Side,
     SideComparison, SideInfo, Status,
@@ -186,7 +186,7 @@ impl<'a> Layout<'a> {
         let mut rating = Rating::NONE;
         for (i, a) in distinct.iter().enumerate() {
             for b in &distinct[i + 1..] {
-                rating = rating.worse(rate(*a, *b));
+                rating = rating.worse(rate_fact(&key, *a, *b));
             }
         }
 

@@ -6,7 +6,9 @@
 
 use super::version::classify;
 use super::{ChangeKind, Severity};
-use crate::model::Value;
+use crate::model::{Category, FactKey, Value};
+
+mod schema;
 
 /// A severity with the kind of change that drove it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,16 @@ fn rank(change: ChangeKind) -> u8 {
         ChangeKind::Kind => 11,
         ChangeKind::Major => 12,
         ChangeKind::Missing => 13,
+    }
+}
+
+/// Rates the difference between two values of the fact `key`: the generic rules of
+/// [`rate`], refined for categories that have their own ([`schema`]).
+pub(crate) fn rate_fact(key: &FactKey, a: Option<&Value>, b: Option<&Value>) -> Rating {
+    let generic = rate(a, b);
+    match key.category {
+        Category::Schema => schema::refine(&key.key, a, b, generic),
+        _ => generic,
     }
 }
 

@@ -5,11 +5,13 @@
 
 mod category;
 mod sanitize;
+mod schema_key;
 mod snapshot;
 mod value;
 
 pub use category::{Category, UnknownCategory};
 pub use sanitize::sanitize;
+pub use schema_key::{SchemaKey, SchemaKind, parse_schema_key, quote_ident, schema_group};
 pub use snapshot::{
     FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, ProbeError, Snapshot, SnapshotError, Source,
 };

@@ -37,6 +37,9 @@ pub struct Config {
     /// `[secrets]`: keys always redacted.
     #[serde(default)]
     pub secrets: crate::collect::SecretsConfig,
+    /// `[[databases]]`: PostgreSQL databases whose schema is collected.
+    #[serde(default)]
+    pub databases: Vec<crate::collect::DatabaseConfig>,
 }
 
 /// One environment: its hosts.
@@ -75,6 +78,9 @@ impl Config {
             }
         })?;
         config.check_duplicate_hosts(origin)?;
+        let environments: Vec<&str> = config.environments.keys().map(String::as_str).collect();
+        crate::collect::schema::config::check_all(&config.databases, Some(&environments))
+            .map_err(|e| eyre!("{origin}: {e}"))?;
         Ok(config)
     }
 

@@ -47,8 +47,9 @@ pub fn services_required() -> bool {
     std::env::var("DRIFTSCOPE_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
 }
 
-/// Skips (returns `None`) or fails, depending on [`services_required`].
-pub fn unavailable(reason: &str) -> Option<Sshd> {
+/// Skips (returns `None`) or fails, depending on [`services_required`]. Shared by the
+/// other service harnesses of this folder.
+pub fn unavailable<T>(reason: &str) -> Option<T> {
     if services_required() {
         panic!("DRIFTSCOPE_REQUIRE_SERVICES=1 but {reason}");
     }
