@@ -177,6 +177,23 @@ impl<'a> Layout<'a> {
             .map(|range| self.cell(range.clone(), &values[range.clone()]))
             .collect();
 
+        let divergent = cells.iter().any(|c| matches!(c, Cell::Divergent { .. }));
+        // Two or more sides holding exactly the same cells (the same hosts with the same
+        // values, as when an environment is compared with its own past) do not drift,
+        // even when their hosts disagree among themselves: nothing changed between them.
+        // The disagreement stays visible through `divergent`.
+        if cells.len() >= 2 && cells.windows(2).all(|pair| pair[0] == pair[1]) {
+            return FactDiff {
+                key,
+                status: Status::Equal,
+                divergent,
+                severity: Rating::NONE.severity,
+                change: Rating::NONE.change,
+                cells,
+                comparisons: Vec::new(),
+            };
+        }
+
         let mut distinct: Vec<Option<&Value>> = Vec::new();
         for v in values {
             if !distinct.contains(v) {
@@ -190,7 +207,6 @@ impl<'a> Layout<'a> {
             }
         }
 
-        let divergent = cells.iter().any(|c| matches!(c, Cell::Divergent { .. }));
         let status = if cells.iter().any(|c| matches!(c, Cell::Absent)) {
             Status::Missing
         } else if divergent || distinct.len() > 1 {

@@ -39,9 +39,11 @@ pub struct HostInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Present everywhere with one value.
+    /// Present everywhere with one value; or every side holds exactly the same hosts
+    /// with the same values (an environment against its own past, unchanged).
     Equal,
-    /// Present everywhere, but not with one value (or some side's hosts disagree).
+    /// Present everywhere, but not with one value (or some side's hosts disagree, and
+    /// the sides are not identical).
     Differs,
     /// Absent from at least one side.
     Missing,
@@ -256,9 +258,11 @@ fn ser_key<S: serde::Serializer>(k: &FactKey, s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl FactDiff {
-    /// True when the fact differs, is missing somewhere, or diverges within a side.
+    /// True when the fact differs between the sides, is missing somewhere, or diverges
+    /// within a side. Sides holding identical cells never drift (see [`Status::Equal`]);
+    /// a single side drifts when its hosts disagree.
     pub fn is_drift(&self) -> bool {
-        self.status != Status::Equal || self.divergent
+        self.status != Status::Equal
     }
 }
 

@@ -153,6 +153,46 @@ fn divergent_hosts_are_grouped_by_value() {
 }
 
 #[test]
+fn an_unchanged_divergent_environment_does_not_drift_against_its_past() {
+    let old = Value::version("6.1.0-18-amd64");
+    let new = Value::version("6.1.0-21-amd64");
+    let then_1 = host("prod", "web-1", &[(Versions, "kernel", new.clone())]);
+    let then_3 = host("prod", "web-3", &[(Versions, "kernel", old.clone())]);
+    let now_1 = host("prod", "web-1", &[(Versions, "kernel", new.clone())]);
+    let now_3 = host("prod", "web-3", &[(Versions, "kernel", old.clone())]);
+    let options = DiffOptions {
+        include_equal: true,
+        ..DiffOptions::default()
+    };
+    let report = compare(
+        &[
+            side("prod@-1d", &[&then_1, &then_3]),
+            side("prod", &[&now_1, &now_3]),
+        ],
+        &options,
+    );
+    let fact = find(&report, Versions, "kernel");
+    assert!(fact.divergent, "the disagreement stays visible");
+    assert_eq!(fact.status, Status::Equal);
+    assert!(!fact.is_drift());
+    assert_eq!(fact.severity, Severity::None);
+    assert_eq!(report.drift_count(), 0);
+
+    // Once one host changes, the sides differ and the fact drifts again.
+    let now_3 = host("prod", "web-3", &[(Versions, "kernel", new.clone())]);
+    let report = compare(
+        &[
+            side("prod@-1d", &[&then_1, &then_3]),
+            side("prod", &[&now_1, &now_3]),
+        ],
+        &options,
+    );
+    let fact = find(&report, Versions, "kernel");
+    assert!(fact.is_drift());
+    assert_eq!(fact.status, Status::Differs);
+}
+
+#[test]
 fn divergence_within_a_side_rates_its_own_values() {
     let p1 = host(
         "prod",
