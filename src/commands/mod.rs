@@ -9,7 +9,10 @@ pub mod completions;
 pub mod diff;
 pub mod history;
 pub mod init;
+pub mod log;
+pub mod prune;
 pub mod snapshot;
+pub mod timeline;
 pub mod workspace;
 
 use std::io::{self, Write};
