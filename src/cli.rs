@@ -84,6 +84,12 @@ pub enum Command {
     Log(driftscope::commands::log::LogArgs),
     /// Delete old snapshots by retention rules; a dry run unless --apply is given.
     Prune(driftscope::commands::prune::PruneArgs),
+    /// Print the collection script, for a fleet engine to run on many hosts; import
+    /// what it prints with `driftscope import raw`.
+    ProbeScript,
+    /// Store other tools' output as snapshots: raw (the probe script's), ansible or
+    /// osquery; exits 1 when some file or host could not be imported.
+    Import(driftscope::commands::import::ImportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.

@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
     self, Outcome, WorkspaceChoice, check, compare::CompareRequest, completions, diff, history,
-    init, log, prune, snapshot, timeline,
+    import, init, log, probe_script, prune, snapshot, timeline,
 };
 use driftscope::model::sanitize;
 use driftscope::report::Palette;
@@ -86,6 +86,14 @@ fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::Prune(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             prune::run(&mut workspace, &args, palette, &mut out, &mut err)
+        }
+        Some(Command::ProbeScript) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            probe_script::run(&workspace, &mut out)
+        }
+        Some(Command::Import(args)) => {
+            let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            import::run(&mut workspace, &args, &mut out, &mut err)
         }
         Some(Command::Completions { shell }) => {
             completions::run(shell, &mut Cli::command(), &mut out)
