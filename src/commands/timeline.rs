@@ -56,7 +56,8 @@ struct View<'a> {
 }
 
 impl View<'_> {
-    /// The table: time, hosts, changed facts and a bar; then how to compare two points.
+    /// The table: time, hosts, changed facts and a bar; then how to compare the points
+    /// around the latest change.
     fn render(&self, points: &[TimelinePoint]) -> String {
         let palette = self.palette;
         let env = sanitize(self.environment, false);
@@ -120,11 +121,17 @@ impl View<'_> {
                 }
             }
         }
-        if let [.., before, after] = points {
+        // Point at the latest change (or, without one, the last two points).
+        let latest_change = points
+            .iter()
+            .rposition(|p| p.changed_since_previous.is_some_and(|n| n > 0))
+            .filter(|&i| i > 0)
+            .or_else(|| points.len().checked_sub(1).filter(|&i| i > 0));
+        if let Some(i) = latest_change {
             let hint = format!(
                 "Compare two points: driftscope diff {} {}",
-                before.reference(&env),
-                after.reference(&env)
+                points[i - 1].reference(&env),
+                points[i].reference(&env)
             );
             let _ = writeln!(out, "{}", palette.dim(&hint));
         }
@@ -190,6 +197,14 @@ mod tests {
         assert!(out.contains("\n    versions/lib.openssl\n"), "{out}");
         let web_3 = demo_timeline(Some("prod-web-3"), true);
         assert!(!web_3.contains("lib.openssl"), "{web_3}");
+        // prod-web-3 last changed at its seventh snapshot; the hint compares around it.
+        let points = timeline(&Workspace::demo(), "prod", Some("prod-web-3")).unwrap();
+        let hint = format!(
+            "Compare two points: driftscope diff {} {}",
+            points[5].reference("prod"),
+            points[6].reference("prod")
+        );
+        assert_eq!(web_3.lines().last(), Some(hint.as_str()));
     }
 
     #[test]
