@@ -799,3 +799,58 @@ fn service_manager(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
         Value::string,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_starts_are_recognised_and_other_lines_are_not() {
+        assert_eq!(
+            block_start("web-1 | SUCCESS => {"),
+            Some(("web-1", "SUCCESS", 15))
+        );
+        assert_eq!(
+            block_start("web-2 | UNREACHABLE!: Task failed"),
+            Some(("web-2", "UNREACHABLE!", 20))
+        );
+        assert_eq!(block_start("[ERROR]: Task failed: boom"), None);
+        assert_eq!(block_start("a b | SUCCESS => {"), None);
+        assert_eq!(block_start("web-1 | MAYBE => {"), None);
+    }
+
+    #[test]
+    fn cache_file_names_give_the_host() {
+        assert_eq!(cache_host_name("s1_web-1"), "web-1");
+        assert_eq!(cache_host_name("s12_db_primary"), "db_primary");
+        assert_eq!(cache_host_name("web-1"), "web-1");
+        assert_eq!(cache_host_name("sx_web"), "sx_web");
+        assert_eq!(cache_host_name("s1_"), "s1_");
+    }
+
+    #[test]
+    fn inputs_that_are_not_facts_are_refused_with_the_file_name() {
+        let err = parse("[1, 2]", "x.json", "in/x.json").unwrap_err();
+        assert_eq!(
+            err,
+            "in/x.json: no Ansible facts found (expected the output of `ansible HOSTS -m setup`, a --tree file or a fact cache file)"
+        );
+        let err = parse("{\"ansible_facts\": 3}", "x", "x").unwrap_err();
+        assert_eq!(
+            err,
+            "x: field ansible_facts: expected an object, found a number"
+        );
+        let err = parse("{\n\"a\": }", "x", "x").unwrap_err();
+        assert!(
+            err.starts_with("x: line 2, column 6: not valid JSON"),
+            "{err}"
+        );
+        let (hosts, problems) =
+            parse("web-1 | SUCCESS => {\"changed\": false}\n", "x", "x").unwrap();
+        assert!(hosts.is_empty());
+        assert_eq!(
+            problems,
+            ["x: host web-1: its result holds no ansible_facts (was it the setup module?)"]
+        );
+    }
+}
