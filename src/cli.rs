@@ -84,6 +84,18 @@ pub enum Command {
     Diff(DiffArgs),
     /// Summarise drift per category for CI: exits 0 without drift, 1 with drift, 2 on error.
     Check(CheckArgs),
+    /// An environment's snapshots over time, with how many facts changed at each point.
+    Timeline(driftscope::commands::timeline::TimelineArgs),
+    /// The history of one fact: each value, when it was first and last seen, and where.
+    Log(driftscope::commands::log::LogArgs),
+    /// Delete old snapshots by retention rules; a dry run unless --apply is given.
+    Prune(driftscope::commands::prune::PruneArgs),
+    /// Print the collection script, for a fleet engine to run on many hosts; import
+    /// what it prints with `driftscope import raw`.
+    ProbeScript,
+    /// Store other tools' output as snapshots: raw (the probe script's), ansible or
+    /// osquery; exits 1 when some file or host could not be imported.
+    Import(driftscope::commands::import::ImportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.

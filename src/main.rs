@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
     self, Outcome, WorkspaceChoice, check, compare::CompareRequest, completions, diff, history,
-    init, snapshot,
+    import, init, log, probe_script, prune, snapshot, timeline,
 };
 use driftscope::model::sanitize;
 use driftscope::report::Palette;
@@ -82,6 +82,26 @@ fn run(cli: Cli) -> Result<Outcome> {
                 include_equal: false,
             };
             check::run(&workspace, &request, palette, &mut out)
+        }
+        Some(Command::Timeline(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            timeline::run(&workspace, &args, palette, &mut out)
+        }
+        Some(Command::Log(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            log::run(&workspace, &args, palette, &mut out)
+        }
+        Some(Command::Prune(args)) => {
+            let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            prune::run(&mut workspace, &args, palette, &mut out, &mut err)
+        }
+        Some(Command::ProbeScript) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            probe_script::run(&workspace, &mut out)
+        }
+        Some(Command::Import(args)) => {
+            let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            import::run(&mut workspace, &args, &mut out, &mut err)
         }
         Some(Command::Completions { shell }) => {
             completions::run(shell, &mut Cli::command(), &mut out)

@@ -26,17 +26,59 @@ pub struct Frames {
 /// banner, a shell's chatter) is skipped. Output cut short gives the frames that
 /// arrived in full, with `complete` false. Fails only on a malformed table.
 pub fn parse(output: &[u8], token: &str) -> Result<Frames, String> {
+    let (mut result, pos) = read_table(output, token)?;
+    let end_marker = format!("@@{token} end");
+    result.complete = pos.is_some_and(|pos| {
+        output[pos..]
+            .windows(end_marker.len())
+            .any(|w| w == end_marker.as_bytes())
+    });
+    Ok(result)
+}
+
+/// One run's frames read from output that may hold several runs one after another (as
+/// when captured outputs are concatenated), and the offset where the next run may start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Block {
+    /// The frames; `complete` only when the end marker follows the captures directly.
+    pub frames: Frames,
+    /// The offset just past this run's end marker (or its last capture when cut short).
+    pub end: usize,
+}
+
+/// Like [`parse`], but reads only the first run in `output` and says where it ended.
+pub fn parse_block(output: &[u8], token: &str) -> Result<Block, String> {
+    let (mut frames, pos) = read_table(output, token)?;
+    let Some(pos) = pos else {
+        return Ok(Block {
+            frames,
+            end: output.len(),
+        });
+    };
+    let end_marker = format!("\n@@{token} end\n");
+    let end = if output[pos..].starts_with(end_marker.as_bytes()) {
+        frames.complete = true;
+        pos + end_marker.len()
+    } else {
+        pos
+    };
+    Ok(Block { frames, end })
+}
+
+/// The frames whose bytes arrived in full, and the offset after the last capture when
+/// every capture arrived (`None` when the output was cut short).
+fn read_table(output: &[u8], token: &str) -> Result<(Frames, Option<usize>), String> {
     let header = format!("@@{token} frames ");
     let mut result = Frames::default();
     let Some(start) = find_at_line_start(output, header.as_bytes()) else {
-        return Ok(result);
+        return Ok((result, None));
     };
     let mut lines = LineReader {
         bytes: output,
         pos: start + header.len(),
     };
     let Some(count) = lines.next() else {
-        return Ok(result);
+        return Ok((result, None));
     };
     let count: usize = count
         .trim()
@@ -45,7 +87,7 @@ pub fn parse(output: &[u8], token: &str) -> Result<Frames, String> {
     let mut table = Vec::with_capacity(count.min(4096));
     for _ in 0..count {
         let Some(line) = lines.next() else {
-            return Ok(result);
+            return Ok((result, None));
         };
         table.push(parse_entry(&line)?);
     }
@@ -56,7 +98,7 @@ pub fn parse(output: &[u8], token: &str) -> Result<Frames, String> {
             .and_then(|e| e.checked_add(err_len))
             .filter(|&e| e <= output.len())
         else {
-            return Ok(result);
+            return Ok((result, None));
         };
         result.frames.push(Frame {
             index,
@@ -66,11 +108,7 @@ pub fn parse(output: &[u8], token: &str) -> Result<Frames, String> {
         });
         pos = end;
     }
-    let end_marker = format!("@@{token} end");
-    result.complete = output[pos..]
-        .windows(end_marker.len())
-        .any(|w| w == end_marker.as_bytes());
-    Ok(result)
+    Ok((result, Some(pos)))
 }
 
 /// `<index> <status> <stdout bytes> <stderr bytes>`.
@@ -104,8 +142,8 @@ impl LineReader<'_> {
     }
 }
 
-/// The first `needle` that starts a line.
-fn find_at_line_start(hay: &[u8], needle: &[u8]) -> Option<usize> {
+/// The offset of the first `needle` that starts a line.
+pub fn find_at_line_start(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let mut from = 0;
     while from + needle.len() <= hay.len() {
         let at = from
@@ -170,6 +208,23 @@ mod tests {
         assert!(huge.is_err());
         let big = parse(b"@@DSabc frames 1\n0 0 18446744073709551615 5\n", T).unwrap();
         assert!(big.frames.is_empty());
+    }
+
+    #[test]
+    fn blocks_end_at_their_own_end_marker() {
+        let two = b"@@DSabc frames 1\n0 0 3 0\none\n@@DSabc end\n@@DSabc frames 1\n0 0 3 0\ntwo\n@@DSabc end\n";
+        let first = parse_block(two, T).unwrap();
+        assert!(first.frames.complete);
+        assert_eq!(first.frames.frames[0].stdout, "one");
+        let second = parse_block(&two[first.end..], T).unwrap();
+        assert!(second.frames.complete);
+        assert_eq!(second.frames.frames[0].stdout, "two");
+        assert_eq!(first.end + second.end, two.len());
+        // A run cut short is not complete, even when a later run's end marker follows.
+        let cut = b"@@DSabc frames 1\n0 0 3 0\non@@DSabc frames 1\n0 0 3 0\ntwo\n@@DSabc end\n";
+        let block = parse_block(cut, T).unwrap();
+        assert!(!block.frames.complete);
+        assert_eq!(block.frames.frames[0].stdout, "on@");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod frames;
+pub mod import;
 pub mod interpret;
 pub mod inventory;
 pub mod key;

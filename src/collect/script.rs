@@ -7,14 +7,19 @@
 //! then an end marker:
 //!
 //! ```text
+//! @@<token> host <name from uname -n>
+//! @@<token> time <UTC start time, YYYY-MM-DDTHH:MM:SSZ>
+//! @@<token> plan <N> <digest of the probe list>
 //! @@<token> frames <N>
 //! <index> <exit status> <stdout bytes> <stderr bytes>     (N lines)
 //! <stdout 0><stderr 0><stdout 1><stderr 1>…
 //! @@<token> end
 //! ```
 //!
-//! The token is random per run, and the byte counts make the framing immune to whatever
-//! the probes print. Framing costs two processes (`wc`, `cat`) whatever the probe count.
+//! The token is random per compiled script, and the byte counts make the framing immune
+//! to whatever the probes print. The first three lines say which host ran the script,
+//! when, and with which probes ([`plan_digest`]), so output captured by another tool can
+//! be imported later. Framing costs two processes (`wc`, `cat`) whatever the probe count.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -49,6 +54,26 @@ pub fn new_token() -> String {
     format!("DS{}", hex::encode(bytes))
 }
 
+/// A short digest of a probe list (names, categories, requirements and commands, in
+/// order): output framed for one list must not be read with another.
+pub fn plan_digest(probes: &[Probe]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for probe in probes {
+        for part in [probe.name.as_str(), probe.category.as_str()] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        for tool in &probe.requires {
+            hasher.update(tool.as_bytes());
+            hasher.update([1]);
+        }
+        hasher.update(probe.command.as_bytes());
+        hasher.update([2]);
+    }
+    hex::encode(&hasher.finalize()[..8])
+}
+
 /// Compiles `probes` into one script whose probes may each run `probe_timeout`.
 pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
     let token = new_token();
@@ -61,6 +86,8 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
          PATH=\"$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"; export PATH\n\
          umask 077\n\
          T={token}\n\
+         S=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)\n\
+         H=$(uname -n 2>/dev/null || hostname 2>/dev/null)\n\
          D=$(mktemp -d 2>/dev/null) || D=\"${{TMPDIR:-/tmp}}/driftscope.$$\"\n\
          [ -d \"$D\" ] || mkdir -m 700 \"$D\" || {{ echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }}\n\
          DS_DIR=$D; export DS_DIR\n\
@@ -95,8 +122,12 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
         text,
         "wait\n\
          cd \"$D\" || exit 125\n\
+         printf '@@%s host %s\\n' \"$T\" \"$H\"\n\
+         printf '@@%s time %s\\n' \"$T\" \"$S\"\n\
+         printf '@@%s plan %s %s\\n' \"$T\" {count} {digest}\n\
          printf '@@%s frames %s\\n' \"$T\" {count}\n",
-        count = probes.len()
+        count = probes.len(),
+        digest = plan_digest(probes),
     );
     if !probes.is_empty() {
         let _ = write!(

@@ -8,8 +8,13 @@ pub mod compare;
 pub mod completions;
 pub mod diff;
 pub mod history;
+pub mod import;
 pub mod init;
+pub mod log;
+pub mod probe_script;
+pub mod prune;
 pub mod snapshot;
+pub mod timeline;
 pub mod workspace;
 
 use std::io::{self, Write};

@@ -10,7 +10,7 @@ use super::paths::sequence_of;
 use crate::model::Snapshot;
 
 /// Where a snapshot is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Location {
     /// A file on disk.
     File(PathBuf),

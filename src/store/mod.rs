@@ -5,17 +5,27 @@
 
 mod atomic;
 mod config;
+pub mod fact_history;
+mod fact_reader;
 mod history;
 mod index;
 mod paths;
+pub mod prune;
 mod refs;
+mod selection;
+pub mod timeline;
 mod workspace;
 
 pub use atomic::write_atomic;
 pub use config::{
     CONFIG_FILE, CONFIG_TEMPLATE, Config, EnvironmentConfig, IgnoreConfig, check_environment_name,
 };
+pub use fact_history::{HistoryEntry, Observation, fact_history, history_of};
+pub use fact_reader::read_fact;
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
 pub use paths::{path_component, snapshot_file_name};
+pub use prune::{HostPlan, KeepReason, Retention, Verdict};
 pub use refs::{ResolvedSide, TIME_FORMS, TimeSpec, compact_time};
+pub use selection::snapshots_of;
+pub use timeline::{ChangeCache, TimelinePoint, timeline, timeline_cached};
 pub use workspace::{SNAPSHOTS_DIR, Workspace};

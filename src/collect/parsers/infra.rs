@@ -7,7 +7,7 @@ use crate::collect::probe::Facts;
 use crate::model::Value;
 
 /// File system types that describe the kernel, not storage; left out of mounts.
-const PSEUDO_FS: &[&str] = &[
+pub(crate) const PSEUDO_FS: &[&str] = &[
     "autofs",
     "binfmt_misc",
     "bpf",
@@ -77,7 +77,8 @@ pub fn memory(out: &str) -> Result<Facts, String> {
     Ok(facts)
 }
 
-fn gib(kib: u64) -> String {
+/// A size in KiB as facts show it: GiB with one decimal (`15.6 GiB`).
+pub(crate) fn gib(kib: u64) -> String {
     format!("{:.1} GiB", kib as f64 / (1024.0 * 1024.0))
 }
 
