@@ -183,3 +183,75 @@ fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
     );
     assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is visible");
 }
+
+/// Starts the binary on the demo in its own tmux server named after `name`; `None` (with
+/// a printed reason) when tmux is missing and not required.
+fn launch(name: &str) -> Option<(Tmux, tempfile::TempDir, tempfile::TempDir)> {
+    if !tmux_available() {
+        if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
+            panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
+        }
+        eprintln!("skipping the end-to-end test: tmux is not installed");
+        return None;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_driftscope"));
+    let command = format!(
+        "cd {work} && env HOME={home} XDG_CONFIG_HOME={home}/.config TERM=xterm-256color \
+         {bin}; echo DRIFTSCOPE_EXIT=$?; exec sleep 600",
+        work = shell_quote(work.path()),
+        home = shell_quote(home.path()),
+        bin = shell_quote(bin),
+    );
+    let tmux = Tmux {
+        socket: format!("driftscope-e2e-{name}-{}", std::process::id()),
+    };
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        &WIDTH.to_string(),
+        "-y",
+        &HEIGHT.to_string(),
+        "sh",
+        "-c",
+        &command,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+    Some((tmux, home, work))
+}
+
+#[test]
+fn demo_timeline_two_points_show_the_drift_between_them() {
+    let Some((tmux, _home, _work)) = launch("timeline") else {
+        return;
+    };
+    tmux.wait_for("the demo overview", |s| {
+        s.contains("DEMO DATA") && s.contains("Categories") && !s.contains("comparing…")
+    });
+
+    // prod's timeline: the newest point first, the first snapshot last.
+    tmux.send(&["t"]);
+    let screen = tmux.wait_for("prod's timeline", |s| {
+        s.contains("Timeline · prod · all hosts") && s.contains("first snapshot")
+    });
+    assert!(screen.contains("8 points, 24 snapshots"), "{screen}");
+
+    // Mark the point before the newest as A, go back to the newest and compare.
+    tmux.send(&["j", "m", "k", "c"]);
+    let screen = tmux.wait_for("the two points compared", |s| {
+        s.contains("◆ prod@") && !s.contains("comparing…") && !s.contains("Timeline ·")
+    });
+    assert!(
+        screen.contains("lib.openssl"),
+        "the security update:\n{screen}"
+    );
+    assert!(screen.contains("Facts · versions · 5 drift"), "{screen}");
+
+    tmux.send(&["q"]);
+    let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
+    assert!(screen.contains("DRIFTSCOPE_EXIT=0"), "{screen}");
+}

@@ -119,7 +119,7 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
 /// Each entry's value as shown: sanitized and shortened; a text by its line count and a
 /// token telling distinct texts apart; a secret only by such a token, saying whether it
 /// changed — never by its fingerprint.
-fn shown_values(entries: &[HistoryEntry]) -> Vec<String> {
+pub fn shown_values(entries: &[HistoryEntry]) -> Vec<String> {
     let mut texts: Vec<&str> = Vec::new();
     let mut secrets: Vec<&str> = Vec::new();
     entries

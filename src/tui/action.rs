@@ -52,6 +52,14 @@ pub enum Action {
     ScrollLeft,
     /// Scroll the diff right.
     ScrollRight,
+    /// Open (or close) the timeline of the environment under the cursor, or the baseline's.
+    OpenTimeline,
+    /// In the timeline, mark the selected point as the first side (A) of a comparison.
+    MarkPoint,
+    /// In the timeline, compare the marked point (A) with the selected one (B).
+    ComparePoints,
+    /// Show the history of the selected fact: each value it held and when.
+    FactHistory,
 }
 
 /// Where an action is listed on the help screen.
@@ -65,6 +73,8 @@ pub enum ActionGroup {
     Facts,
     /// The diff pane.
     Diff,
+    /// The timeline and a fact's history.
+    Timeline,
     /// Help and quitting.
     General,
 }
@@ -77,6 +87,7 @@ impl ActionGroup {
             ActionGroup::Environments => "Environments",
             ActionGroup::Facts => "Facts",
             ActionGroup::Diff => "Diff",
+            ActionGroup::Timeline => "Timeline and history",
             ActionGroup::General => "General",
         }
     }
@@ -84,7 +95,7 @@ impl ActionGroup {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 26] = [
         Action::SelectNext,
         Action::SelectPrev,
         Action::SelectFirst,
@@ -105,6 +116,10 @@ impl Action {
         Action::PrevSide,
         Action::ScrollLeft,
         Action::ScrollRight,
+        Action::OpenTimeline,
+        Action::MarkPoint,
+        Action::ComparePoints,
+        Action::FactHistory,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -134,6 +149,10 @@ impl Action {
             Action::PrevSide => "prev_side",
             Action::ScrollLeft => "scroll_left",
             Action::ScrollRight => "scroll_right",
+            Action::OpenTimeline => "open_timeline",
+            Action::MarkPoint => "mark_point",
+            Action::ComparePoints => "compare_points",
+            Action::FactHistory => "fact_history",
         }
     }
 
@@ -167,6 +186,10 @@ impl Action {
             Action::PrevSide => "text diff: baseline vs the previous environment",
             Action::ScrollLeft => "scroll the diff left",
             Action::ScrollRight => "scroll the diff right",
+            Action::OpenTimeline => "timeline of the environment (or the baseline); again to close",
+            Action::MarkPoint => "timeline: mark the point as side A",
+            Action::ComparePoints => "timeline: compare the marked point A with this one",
+            Action::FactHistory => "history of the selected fact: each value and when",
         }
     }
 
@@ -195,6 +218,10 @@ impl Action {
             Action::PrevSide => "prev env",
             Action::ScrollLeft => "left",
             Action::ScrollRight => "right",
+            Action::OpenTimeline => "timeline",
+            Action::MarkPoint => "mark A",
+            Action::ComparePoints => "compare A",
+            Action::FactHistory => "history",
         }
     }
 
@@ -218,6 +245,10 @@ impl Action {
             Action::NextSide | Action::PrevSide | Action::ScrollLeft | Action::ScrollRight => {
                 ActionGroup::Diff
             }
+            Action::OpenTimeline
+            | Action::MarkPoint
+            | Action::ComparePoints
+            | Action::FactHistory => ActionGroup::Timeline,
             Action::ToggleHelp | Action::Quit => ActionGroup::General,
         }
     }

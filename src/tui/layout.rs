@@ -2,6 +2,7 @@
 
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
+use super::fact_history::popup_area;
 use super::state::{Mode, Pane, State};
 
 /// Below this size only a "terminal too small" notice is shown.
@@ -32,6 +33,10 @@ pub struct AppLayout {
     pub diff: Option<Rect>,
     /// The help popup, when open.
     pub help: Option<Rect>,
+    /// The timeline view (over the panes), when open.
+    pub timeline: Option<Rect>,
+    /// The fact history popup, when open.
+    pub history: Option<Rect>,
 }
 
 impl AppLayout {
@@ -89,6 +94,11 @@ impl AppLayout {
                 out.facts = Some(main);
             }
         }
+        out.timeline = state.timeline.as_ref().map(|_| body);
+        out.history = state
+            .fact_history
+            .as_ref()
+            .map(|v| popup_area(area, v.entries().len()));
         if state.mode == Mode::Help {
             out.help = Some(centered(area, 76, area.height.saturating_sub(2)));
         }

@@ -8,6 +8,9 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::diff::DriftReport;
 
 use super::action::Action;
+use super::fact_history::{FactHistoryRequest, FactHistoryResult};
+use super::timeline::TimelineRequest;
+use crate::store::TimelinePoint;
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -43,6 +46,20 @@ pub enum Msg {
         /// Its drift count against the baseline.
         drift: usize,
     },
+    /// A timeline was computed.
+    Timeline {
+        /// The request's number; answers to older requests are dropped.
+        id: u64,
+        /// The points, oldest first, or a one-line reason there are none.
+        result: Result<Arc<[TimelinePoint]>, String>,
+    },
+    /// A fact's history was read.
+    FactHistory {
+        /// The request's number; answers to older requests are dropped.
+        id: u64,
+        /// The history, or a one-line reason it could not be read.
+        result: Result<FactHistoryResult, String>,
+    },
 }
 
 /// Work that `update` asks the runtime to do.
@@ -50,6 +67,10 @@ pub enum Msg {
 pub enum Effect {
     /// Compare environments in the background.
     Compare(CompareRequest),
+    /// Compute a timeline in the background.
+    Timeline(TimelineRequest),
+    /// Read a fact's history in the background.
+    FactHistory(FactHistoryRequest),
 }
 
 /// A comparison to run.
@@ -57,7 +78,8 @@ pub enum Effect {
 pub struct CompareRequest {
     /// Numbers requests; only the newest result is used.
     pub generation: u64,
-    /// `(index, name)` of each compared environment, baseline first.
+    /// `(index, reference)` of each compared side, baseline first: the environment's
+    /// index and `ENV` (its newest snapshots) or `ENV@TIME` (a point of its timeline).
     pub sides: Vec<(usize, String)>,
     /// `(index, name)` of environments outside the comparison, to count their drift
     /// against the baseline afterwards.

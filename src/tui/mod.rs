@@ -3,11 +3,14 @@
 //! The Elm Architecture: [`State`] holds everything; input and background results
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
-//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`.
+//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`; timelines
+//! and fact histories are read by `history_worker`.
 
 pub mod action;
 pub mod diffview;
+pub mod fact_history;
 pub mod filter;
+pub mod history_worker;
 pub mod index;
 pub mod keymap;
 pub mod layout;
@@ -17,6 +20,7 @@ mod runtime;
 pub mod state;
 mod terminal;
 pub mod theme;
+pub mod timeline;
 pub mod tomlpos;
 pub mod update;
 mod worker;
@@ -29,6 +33,7 @@ pub use message::{CompareRequest, Effect, Msg};
 pub use render::render;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
+pub use timeline::SidePick;
 pub use update::update;
 pub use worker::compare_environments;
 

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 
 use crate::store::Workspace;
 
+use super::history_worker::HistoryWorker;
 use super::keymap::Keymap;
 use super::message::{Effect, Msg};
 use super::state::{CompareStatus, State};
@@ -44,7 +45,15 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     let effects = update::start(&mut state);
 
     let (tx, rx) = mpsc::channel::<Outcome>();
-    let worker = Worker::spawn(Arc::new(workspace), tx.clone());
+    let workspace = Arc::new(workspace);
+    let history_tx = tx.clone();
+    let history = HistoryWorker::spawn(workspace.clone(), move |msg| {
+        history_tx.send(Outcome::Msg(msg)).is_ok()
+    });
+    let worker = Workers {
+        compare: Worker::spawn(workspace, tx.clone()),
+        history,
+    };
     perform(&worker, effects);
 
     let mut guard = TerminalGuard::enter()?;
@@ -94,7 +103,13 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     result
 }
 
-fn handle(state: &mut State, worker: &Worker, outcome: Outcome) -> Result<()> {
+/// The background workers.
+struct Workers {
+    compare: Worker,
+    history: HistoryWorker,
+}
+
+fn handle(state: &mut State, worker: &Workers, outcome: Outcome) -> Result<()> {
     match outcome {
         Outcome::Msg(msg) => {
             let effects = update(state, msg);
@@ -105,10 +120,12 @@ fn handle(state: &mut State, worker: &Worker, outcome: Outcome) -> Result<()> {
     }
 }
 
-fn perform(worker: &Worker, effects: Vec<Effect>) {
+fn perform(worker: &Workers, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
-            Effect::Compare(request) => worker.submit(request),
+            Effect::Compare(request) => worker.compare.submit(request),
+            Effect::Timeline(request) => worker.history.submit_timeline(request),
+            Effect::FactHistory(request) => worker.history.submit_fact_history(request),
         }
     }
 }

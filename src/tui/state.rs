@@ -8,8 +8,10 @@ use ratatui::layout::Rect;
 use crate::diff::{DriftReport, FactDiff};
 use crate::model::Category;
 
+use super::fact_history::FactHistoryView;
 use super::index::FactIndex;
 use super::keymap::Keymap;
+use super::timeline::{SidePick, TimelineView};
 
 /// An environment as the environments pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +91,10 @@ pub enum Mode {
     Filter,
     /// Reading the help screen.
     Help,
+    /// Browsing an environment's timeline to pick points to compare.
+    Timeline,
+    /// Reading a fact's history.
+    History,
 }
 
 /// A selection in a list and the first visible row.
@@ -218,6 +224,18 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the user quits.
     pub quit: bool,
+    /// The timeline, while it is open.
+    pub timeline: Option<TimelineView>,
+    /// The point marked in a timeline as the first side of the next comparison.
+    pub mark: Option<SidePick>,
+    /// The compared sides when they were picked in a timeline (an environment may then be
+    /// compared with itself at another time); `None` compares the selection's newest
+    /// snapshots.
+    pub pinned: Option<Vec<SidePick>>,
+    /// The fact history popup, while it is open.
+    pub fact_history: Option<FactHistoryView>,
+    /// The number of the newest timeline or history request; older answers are dropped.
+    pub job: u64,
 }
 
 impl State {
@@ -258,6 +276,11 @@ impl State {
             env_drift: vec![None; env_count],
             notice: None,
             quit: false,
+            timeline: None,
+            mark: None,
+            pinned: None,
+            fact_history: None,
+            job: 0,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::model::Category;
 
 use super::action::Action;
 use super::diffview;
+use super::fact_history;
 use super::index::{FactIndex, drift_per_side};
 use super::keymap::Key;
 use super::layout::AppLayout;
@@ -16,6 +17,7 @@ use super::message::{CompareRequest, Effect, Msg};
 use super::render;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
 use super::theme::Theme;
+use super::timeline;
 
 /// Rows moved by one turn of the mouse wheel.
 const WHEEL_ROWS: usize = 3;
@@ -61,6 +63,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     *slot = Some(drift);
                 }
             }
+            Vec::new()
+        }
+        Msg::Timeline { id, result } => {
+            timeline::on_timeline(state, id, result);
+            Vec::new()
+        }
+        Msg::FactHistory { id, result } => {
+            fact_history::on_history(state, id, result);
             Vec::new()
         }
     }
@@ -173,9 +183,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         .min(help_max_scroll(state));
         if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
-            state.mode = Mode::Browse;
+            state.mode = timeline::mode_after_help(state);
         }
         return Vec::new();
+    }
+    match state.mode {
+        Mode::Timeline => return timeline::apply(state, action),
+        Mode::History => return fact_history::apply(state, action),
+        _ => {}
     }
     if state.mode == Mode::Filter {
         state.mode = Mode::Browse;
@@ -235,6 +250,15 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.diff.hscroll = state.diff.hscroll.saturating_sub(HSCROLL_COLUMNS);
         }
         Action::ScrollRight => state.diff.hscroll += HSCROLL_COLUMNS,
+        Action::OpenTimeline => return timeline::open(state),
+        Action::FactHistory => return fact_history::open(state),
+        Action::MarkPoint | Action::ComparePoints => {
+            let key = state
+                .keymap
+                .first_key(Action::OpenTimeline)
+                .unwrap_or_else(|| Action::OpenTimeline.name().to_string());
+            state.notice = Some(format!("points are picked in the timeline: press {key}"));
+        }
     }
     clamp_all(state);
     Vec::new()
@@ -427,6 +451,7 @@ fn toggle_compare(state: &mut State) -> Vec<Effect> {
         sel.others.push(env);
         sel.others.sort_unstable();
     }
+    state.pinned = None;
     request_compare(state)
 }
 
@@ -443,15 +468,16 @@ fn set_baseline(state: &mut State) -> Vec<Effect> {
     state.selection.others.push(old);
     state.selection.others.sort_unstable();
     state.selection.baseline = env;
+    state.pinned = None;
     request_compare(state)
 }
 
-/// Asks for a comparison of the selected environments; results of older requests will
-/// be ignored.
-fn request_compare(state: &mut State) -> Vec<Effect> {
+/// Asks for a comparison of the selected environments (or of the sides picked in a
+/// timeline); results of older requests will be ignored.
+pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
     state.generation += 1;
     state.env_drift = vec![None; state.workspace.environments.len()];
-    let sides = state.selection.sides();
+    let sides = timeline::side_references(state);
     if sides.len() < 2 {
         state.status = CompareStatus::Idle;
         return Vec::new();
@@ -466,7 +492,7 @@ fn request_compare(state: &mut State) -> Vec<Effect> {
     };
     let request = CompareRequest {
         generation: state.generation,
-        sides: sides.iter().filter_map(|&i| name(i)).collect(),
+        sides,
         others: (0..state.workspace.environments.len())
             .filter(|i| !state.selection.contains(*i))
             .filter_map(name)
@@ -518,10 +544,17 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) {
             MouseEventKind::ScrollUp => {
                 state.help_scroll = state.help_scroll.saturating_sub(WHEEL_ROWS)
             }
-            MouseEventKind::Down(MouseButton::Left) => state.mode = Mode::Browse,
+            MouseEventKind::Down(MouseButton::Left) => {
+                state.mode = timeline::mode_after_help(state)
+            }
             _ => {}
         }
         return;
+    }
+    match state.mode {
+        Mode::Timeline => return timeline::on_mouse(state, mouse),
+        Mode::History => return fact_history::on_mouse(state, mouse),
+        _ => {}
     }
     let Some(pane) = layout.pane_at(mouse.column, mouse.row) else {
         return;
@@ -565,7 +598,7 @@ pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
 }
 
 /// Keeps every cursor within its list and its offset such that the selection shows.
-fn clamp_all(state: &mut State) {
+pub(super) fn clamp_all(state: &mut State) {
     let layout = AppLayout::compute(state.area, state);
     for pane in [Pane::Environments, Pane::Categories, Pane::Facts] {
         let height = layout.list_height(pane, state);

@@ -17,6 +17,7 @@ use crate::model::sanitize;
 use crate::tui::diffview::{self, DiffBody, GridRow, Styled, kind_name};
 use crate::tui::state::{Pane, State};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::timeline::short_label;
 
 /// Width of a grid's label column, at most.
 const LABEL_WIDTH: usize = 18;
@@ -116,10 +117,9 @@ fn headline<'a>(
     if let DiffBody::Text { other, .. } = body {
         if report.sides.len() > 2 {
             let name = |side: usize| {
-                report
-                    .sides
-                    .get(side)
-                    .map_or(String::new(), |s| clean(&s.label).into_owned())
+                report.sides.get(side).map_or(String::new(), |s| {
+                    clean(&short_label(&s.label)).into_owned()
+                })
             };
             spans.push(span(
                 format!(
@@ -140,7 +140,7 @@ fn side_label(report: &DriftReport, side: usize) -> String {
     let info = report.sides.get(side);
     let label = info.map_or("?", |s| s.label.as_str());
     let hosts = info.map_or(0, |s| s.hosts.len());
-    let mut text = clean(label).into_owned();
+    let mut text = clean(&short_label(label)).into_owned();
     if hosts > 1 {
         text.push_str(&format!(" ({hosts} hosts)"));
     }

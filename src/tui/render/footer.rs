@@ -17,6 +17,7 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
         Pane::Environments => vec![
             Action::ToggleCompare,
             Action::SetBaseline,
+            Action::OpenTimeline,
             Action::DrillIn,
             Action::NextDrift,
             Action::FocusNextPane,
@@ -34,6 +35,7 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
             Action::ToggleShowAll,
             Action::NextDrift,
             Action::PrevDrift,
+            Action::FactHistory,
             Action::Back,
         ],
         Pane::Diff => {
@@ -41,7 +43,7 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
             if sides > 2 {
                 a.push(Action::NextSide);
             }
-            a.extend([Action::ScrollRight, Action::Back]);
+            a.extend([Action::ScrollRight, Action::FactHistory, Action::Back]);
             a
         }
     }
@@ -74,6 +76,8 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
             }
             p
         }
+        Mode::Timeline => super::timeline::footer_pairs(state),
+        Mode::History => super::history::footer_pairs(state),
         Mode::Browse => {
             let sides = state.report().map_or(0, |r| r.sides.len());
             footer_actions(state.focus, sides)
@@ -96,7 +100,7 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         }
         Line::from(spans)
     };
-    let right = if state.mode == Mode::Browse {
+    let right = if matches!(state.mode, Mode::Browse | Mode::Timeline) {
         line(
             ALWAYS
                 .iter()

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{clean, span};
 use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::timeline::short_label;
 
 /// How to leave the demo for a real workspace.
 pub const DEMO_HINT: &str = "your own workspace: driftscope init && driftscope snapshot --local";
@@ -54,9 +55,15 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
             spans.push(span("◆ ", Role::Baseline, theme));
         }
         let role = if i == 0 { Role::Baseline } else { Role::Text };
-        spans.push(span(clean(&label).into_owned(), role, theme));
-        if let Some(t) = time {
-            spans.push(span(format!(" {}", when(state.now, t)), Role::Dim, theme));
+        // A side picked in a timeline reads `prod@11-21 22:00`: the time is part of it.
+        let (name, pinned) = label
+            .split_once('@')
+            .map_or((label.as_str(), false), |(name, _)| (name, true));
+        spans.push(span(clean(name).into_owned(), role, theme));
+        match time {
+            Some(t) if pinned => spans.push(span(format!("@{}", when(state.now, t)), role, theme)),
+            Some(t) => spans.push(span(format!(" {}", when(state.now, t)), Role::Dim, theme)),
+            None => {}
         }
     }
     if any_time {
@@ -83,6 +90,15 @@ fn compared(state: &State) -> Vec<(String, Option<DateTime<Utc>>)> {
             .map(|s| (s.label.clone(), s.hosts.iter().map(|h| h.taken_at).max()))
             .collect();
     }
+    if let Some(pinned) = &state.pinned {
+        return pinned
+            .iter()
+            .filter_map(|s| {
+                let env = state.workspace.environments.get(s.env)?;
+                Some((s.reference(&env.name), s.at.or(env.latest)))
+            })
+            .collect();
+    }
     state
         .selection
         .sides()
@@ -104,7 +120,10 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
         Role::Breadcrumb,
         theme,
     ));
-    let names: Vec<String> = compared(state).into_iter().map(|(l, _)| l).collect();
+    let names: Vec<String> = compared(state)
+        .into_iter()
+        .map(|(l, _)| short_label(&l).into_owned())
+        .collect();
     if let Some((base, rest)) = names.split_first() {
         spans.push(sep());
         let text = format!("{} ⇄ {}", base, rest.join(", "));

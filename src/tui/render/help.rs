@@ -62,6 +62,7 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
             span(format!(" {what}"), Role::Text, theme),
         ]));
     }
+    lines.extend(super::timeline::help_lines(keymap, theme));
     lines.push(Line::default());
     lines.push(Line::from(span("Mouse", Role::Header, theme)));
     for (keys, what) in [

@@ -8,6 +8,8 @@ mod facts;
 mod footer;
 mod header;
 mod help;
+mod history;
+mod timeline;
 
 use std::borrow::Cow;
 
@@ -59,7 +61,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
     if let Some(rect) = layout.diff {
         diff::render(frame, rect, state, theme);
     }
+    if let Some(rect) = layout.timeline {
+        timeline::render(frame, rect, state, theme);
+    }
     footer::render(frame, layout.footer, state, theme);
+    if let Some(rect) = layout.history {
+        history::render(frame, rect, state, theme);
+    }
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);
     }
