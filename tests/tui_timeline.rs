@@ -249,6 +249,7 @@ fn mark_then_compare_picks_two_points_of_one_environment() {
         state.mark,
         Some(SidePick {
             env: 1,
+            host: None,
             at: Some(day(1))
         })
     );
@@ -322,6 +323,22 @@ fn tab_cycles_between_all_hosts_and_each_host() {
     assert_eq!(request.host, None);
     let request = timeline_request(&act(&mut state, Action::FocusPrevPane));
     assert_eq!(request.host.as_deref(), Some("web-2"));
+}
+
+#[test]
+fn points_of_a_hosts_timeline_compare_that_host_only() {
+    let mut state = with_timeline(5);
+    let request = timeline_request(&act(&mut state, Action::FocusNextPane));
+    answer(&mut state, &request, points(&["web-1"], 5));
+    press(&mut state, 'j');
+    let effects = act(&mut state, Action::DrillIn);
+    assert_eq!(
+        compared(&effects),
+        [
+            (1, "prod/web-1@2026-11-17T22:00:00Z".to_string()),
+            (1, "prod/web-1".to_string())
+        ]
+    );
 }
 
 #[test]
@@ -727,6 +744,33 @@ fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
     let text = screen(&draw(&state)).join("\n");
     assert!(text.contains("lib.openssl"), "{text}");
     assert!(text.contains("◆ prod@"), "{text}");
+}
+
+#[test]
+fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
+    let ws = Workspace::demo();
+    let mut state = on_demo(&ws);
+    let mut cache = ChangeCache::default();
+    let request = timeline_request(&act(&mut state, Action::OpenTimeline));
+    update(&mut state, timeline_answer(&ws, &mut cache, &request));
+    // prod-web-1 got the security update; prod-web-3 (the third host) did not.
+    for (tabs, updated) in [(1, true), (3, false)] {
+        let mut state = state.clone();
+        for _ in 0..tabs {
+            let request = timeline_request(&act(&mut state, Action::FocusNextPane));
+            update(&mut state, timeline_answer(&ws, &mut cache, &request));
+        }
+        let effects = act(&mut state, Action::DrillIn);
+        let sides = compared(&effects);
+        run_comparison(&ws, &mut state, &effects);
+        let report = state.report().unwrap();
+        assert!(report.sides.iter().all(|s| s.hosts.len() == 1), "{sides:?}");
+        let openssl = report
+            .facts
+            .iter()
+            .any(|f| f.key == FactKey::new(Category::Versions, "lib.openssl") && f.is_drift());
+        assert_eq!(openssl, updated, "{sides:?}");
+    }
 }
 
 #[test]

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod message;
 pub mod render;
 mod runtime;
+pub mod sides;
 pub mod state;
 mod terminal;
 pub mod theme;
@@ -31,9 +32,9 @@ pub use action::Action;
 pub use keymap::Keymap;
 pub use message::{CompareRequest, Effect, Msg};
 pub use render::render;
+pub use sides::SidePick;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
-pub use timeline::SidePick;
 pub use update::update;
 pub use worker::compare_environments;
 

@@ -11,7 +11,8 @@ use crate::model::Category;
 use super::fact_history::FactHistoryView;
 use super::index::FactIndex;
 use super::keymap::Keymap;
-use super::timeline::{SidePick, TimelineView};
+use super::sides::SidePick;
+use super::timeline::TimelineView;
 
 /// An environment as the environments pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

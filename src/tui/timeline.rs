@@ -4,21 +4,20 @@
 //!
 //! The points are computed by the background worker (it reads snapshots); this module
 //! holds the view's state and its pure update. A compared side is a [`SidePick`]: an
-//! environment, at a point of its timeline or at its newest snapshots. The comparison
-//! worker resolves each side's reference (`ENV` or `ENV@TIME`) through
-//! [`Workspace::resolve`](crate::store::Workspace::resolve).
+//! environment (or one host, from a host's timeline) at a point of its timeline or at its
+//! newest snapshots; the comparison worker resolves its reference (`ENV@TIME`…) with
+//! [`resolve_side`](super::sides::resolve_side).
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use chrono::{DateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Margin, Position, Rect};
 
 use super::action::Action;
 use super::layout::AppLayout;
 use super::message::Effect;
-use super::state::{Cursor, Mode, Selection, State};
+use super::sides::SidePick;
+use super::state::{Cursor, Mode, Pane, Selection, State};
 use super::update::{clamp_all, request_compare};
 use crate::store::TimelinePoint;
 
@@ -30,53 +29,6 @@ pub const DETAILS_BESIDE: u16 = 96;
 pub const LIST_WIDTH: u16 = 58;
 /// The details' height when they are below the list.
 pub const DETAILS_BELOW: u16 = 7;
-
-/// One side of a comparison: an environment at a point of its timeline, or at its newest
-/// snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SidePick {
-    /// The environment, by index into the workspace's environments.
-    pub env: usize,
-    /// The point's time; `None` for the newest snapshots.
-    pub at: Option<DateTime<Utc>>,
-}
-
-impl SidePick {
-    /// The reference the worker resolves: `ENV`, or `ENV@TIME` selecting each host's
-    /// newest snapshot at or before the point.
-    pub fn reference(&self, name: &str) -> String {
-        match self.at {
-            None => name.to_string(),
-            Some(at) => format!("{name}@{}", reference_time(at)),
-        }
-    }
-}
-
-/// `at` in whole seconds, rounded up so that a snapshot taken at `at` is selected.
-pub fn reference_time(at: DateTime<Utc>) -> String {
-    let whole = at.trunc_subsecs(0);
-    let at = if whole < at {
-        whole + TimeDelta::seconds(1)
-    } else {
-        whole
-    };
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A side's label, short for display: `prod@2026-11-21T22:00:15Z` reads
-/// `prod@11-21 22:00`; other labels are unchanged.
-pub fn short_label(label: &str) -> Cow<'_, str> {
-    let Some((name, at)) = label.split_once('@') else {
-        return Cow::Borrowed(label);
-    };
-    match DateTime::parse_from_rfc3339(at) {
-        Ok(t) => Cow::Owned(format!(
-            "{name}@{}",
-            t.with_timezone(&Utc).format("%m-%d %H:%M")
-        )),
-        Err(_) => Cow::Borrowed(label),
-    }
-}
 
 /// Something computed in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +160,7 @@ impl TimelineAreas {
 /// Opens the timeline of the environment under the cursor (in the environments pane) or
 /// of the baseline.
 pub fn open(state: &mut State) -> Vec<Effect> {
-    let env = if state.focus == super::state::Pane::Environments {
+    let env = if state.focus == Pane::Environments {
         state.env_cursor.selected
     } else {
         baseline_env(state)
@@ -286,7 +238,7 @@ pub fn on_timeline(state: &mut State, id: u64, result: Result<Arc<[TimelinePoint
             // Start on the point compared now, if this timeline has one.
             let compared = pinned
                 .iter()
-                .filter(|s| s.env == view.env)
+                .filter(|s| s.env == view.env && s.host.as_deref() == view.host())
                 .find_map(|s| s.at);
             let row = compared
                 .and_then(|t| points.iter().rev().position(|p| p.taken_at == t))
@@ -385,6 +337,7 @@ fn selected_pick(state: &State) -> Option<SidePick> {
     let point = view.selected()?;
     Some(SidePick {
         env: view.env,
+        host: view.host().map(str::to_string),
         at: Some(point.taken_at),
     })
 }
@@ -395,7 +348,7 @@ fn mark(state: &mut State) {
         state.notice = Some("no point to mark yet".into());
         return;
     };
-    if state.mark == Some(pick) {
+    if state.mark.as_ref() == Some(&pick) {
         state.mark = None;
         state.notice = Some("mark cleared".into());
     } else {
@@ -416,7 +369,7 @@ fn compare_with_mark(state: &mut State) -> Vec<Effect> {
         state.notice = Some("no point selected".into());
         return Vec::new();
     };
-    let Some(a) = state.mark else {
+    let Some(a) = state.mark.clone() else {
         let key = state
             .keymap
             .first_key(Action::MarkPoint)
@@ -438,6 +391,7 @@ fn compare_with_latest(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let env = view.env;
+    let host = view.host().map(str::to_string);
     let row = view.cursor.selected;
     let Some(point) = view.selected() else {
         state.notice = Some("no point selected".into());
@@ -456,24 +410,31 @@ fn compare_with_latest(state: &mut State) -> Vec<Effect> {
     };
     let a = SidePick {
         env,
+        host: host.clone(),
         at: Some(from),
     };
-    compare(state, [a, SidePick { env, at: None }])
+    compare(
+        state,
+        [
+            a,
+            SidePick {
+                env,
+                host,
+                at: None,
+            },
+        ],
+    )
 }
 
 /// Closes the timeline and compares `sides` (baseline first) in the explorer.
 fn compare(state: &mut State, sides: [SidePick; 2]) -> Vec<Effect> {
-    let [a, b] = sides;
+    let (a, b) = (sides[0].env, sides[1].env);
     state.mark = None;
     state.timeline = None;
     state.mode = Mode::Browse;
     state.selection = Selection {
-        baseline: a.env,
-        others: if b.env == a.env {
-            Vec::new()
-        } else {
-            vec![b.env]
-        },
+        baseline: a,
+        others: if b == a { Vec::new() } else { vec![b] },
     };
     state.pinned = Some(sides.to_vec());
     let effects = request_compare(state);
@@ -542,27 +503,6 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn references_round_fractions_up_and_read_back() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 21, 22, 0, 15).unwrap();
-        let pick = SidePick {
-            env: 0,
-            at: Some(t),
-        };
-        assert_eq!(pick.reference("prod"), "prod@2026-11-21T22:00:15Z");
-        let later = t + TimeDelta::milliseconds(250);
-        assert_eq!(reference_time(later), "2026-11-21T22:00:16Z");
-        assert_eq!(SidePick { env: 0, at: None }.reference("prod"), "prod");
-    }
-
-    #[test]
-    fn short_labels_keep_the_name_and_the_minute() {
-        assert_eq!(short_label("prod@2026-11-21T22:00:15Z"), "prod@11-21 22:00");
-        assert_eq!(short_label("prod"), "prod");
-        assert_eq!(short_label("prod@-2d"), "prod@-2d");
-    }
 
     #[test]
     fn areas_put_details_beside_wide_lists_and_below_tall_ones() {

@@ -11,6 +11,7 @@ use crate::diff::{self, DiffOptions, Side};
 use crate::store::{ResolvedSide, Workspace};
 
 use super::message::{CompareRequest, Msg};
+use super::sides::resolve_side;
 
 /// What the worker sends to the UI loop.
 pub enum Outcome {
@@ -185,7 +186,7 @@ fn compare(
                 let name = *name;
                 (
                     name,
-                    scope.spawn(move || workspace.resolve(name).map_err(|e| format!("{e}"))),
+                    scope.spawn(move || resolve_side(workspace, name).map_err(|e| format!("{e}"))),
                 )
             })
             .collect();

@@ -15,9 +15,9 @@ use super::{
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
 use crate::tui::diffview::{self, DiffBody, GridRow, Styled, kind_name};
+use crate::tui::sides::short_label;
 use crate::tui::state::{Pane, State};
 use crate::tui::theme::{Role, Theme};
-use crate::tui::timeline::short_label;
 
 /// Width of a grid's label column, at most.
 const LABEL_WIDTH: usize = 18;

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{clean, span};
+use crate::tui::sides::short_label;
 use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
-use crate::tui::timeline::short_label;
 
 /// How to leave the demo for a real workspace.
 pub const DEMO_HINT: &str = "your own workspace: driftscope init && driftscope snapshot --local";

@@ -11,9 +11,10 @@ use super::{clean, fit, pane_block, placeholder, span};
 use crate::store::TimelinePoint;
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
+use crate::tui::sides::{SidePick, reference_time};
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
-use crate::tui::timeline::{Loadable, SidePick, TimelineAreas, TimelineView, reference_time};
+use crate::tui::timeline::{Loadable, TimelineAreas, TimelineView};
 
 /// Columns before the bar: marker (2), time (19), hosts (6), changed (8), gap (2).
 const FIXED_COLUMNS: usize = 2 + 19 + 6 + 8 + 2;
@@ -84,7 +85,19 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     rows(frame, areas.list, state, view, points, theme);
     if let (Some(details_rect), Some(point)) = (areas.details, view.selected()) {
         let below = details_rect.x == areas.list.x;
-        details(frame, details_rect, below, env_name, point, theme);
+        // The command line selects whole environments at a time (not one host).
+        let reference = view
+            .host()
+            .is_none()
+            .then(|| format!("{env_name}@{}", reference_time(point.taken_at)));
+        details(
+            frame,
+            details_rect,
+            below,
+            reference.as_deref(),
+            point,
+            theme,
+        );
     }
 }
 
@@ -116,7 +129,7 @@ fn summary(
             theme,
         ));
     }
-    if let Some(mark) = state.mark {
+    if let Some(mark) = &state.mark {
         let label = pick_label(state, mark);
         spans.push(span("   A: ", Role::Dim, theme));
         spans.push(span(clean(&label).into_owned(), Role::Baseline, theme));
@@ -128,16 +141,20 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// `prod@11-21 22:00`, or `prod` for the newest snapshots.
-fn pick_label(state: &State, pick: SidePick) -> String {
+/// `prod@11-21 22:00` (`prod/web-1@…` for one host), or `prod` for the newest snapshots.
+fn pick_label(state: &State, pick: &SidePick) -> String {
     let name = state
         .workspace
         .environments
         .get(pick.env)
         .map_or("?", |e| e.name.as_str());
+    let name = match &pick.host {
+        Some(host) => format!("{name}/{host}"),
+        None => name.to_string(),
+    };
     match pick.at {
         Some(at) => format!("{name}@{}", at.format("%m-%d %H:%M")),
-        None => name.to_string(),
+        None => name,
     }
 }
 
@@ -164,9 +181,10 @@ fn rows(
         .map(|(row, point)| {
             let here = SidePick {
                 env: view.env,
+                host: view.host().map(str::to_string),
                 at: Some(point.taken_at),
             };
-            let (marker, marker_role) = if state.mark == Some(here) {
+            let (marker, marker_role) = if state.mark.as_ref() == Some(&here) {
                 ("A ", Role::Filter)
             } else if pinned.first() == Some(&here) {
                 ("◆ ", Role::Baseline)
@@ -224,12 +242,13 @@ fn bar(value: usize, max: usize, width: usize) -> String {
     "█".repeat(cells)
 }
 
-/// The selected point: time, hosts, reference, and the facts that changed.
+/// The selected point: time, hosts, its reference for the command line, and the facts
+/// that changed.
 fn details(
     frame: &mut Frame,
     rect: Rect,
     below: bool,
-    env_name: &str,
+    reference: Option<&str>,
     point: &TimelinePoint,
     theme: &Theme,
 ) {
@@ -254,12 +273,11 @@ fn details(
         ),
     ])];
     // The reference for the command line, when there is room to spare.
-    if inner.height >= 10 {
-        let reference = format!("{}@{}", env_name, reference_time(point.taken_at));
+    if let Some(reference) = reference.filter(|_| inner.height >= 10) {
         lines.push(Line::from(vec![
             span("diff as ", Role::Dim, theme),
             span(
-                fit(&clean(&reference), width.saturating_sub(8)),
+                fit(&clean(reference), width.saturating_sub(8)),
                 Role::Text,
                 theme,
             ),
