@@ -835,3 +835,73 @@ fn every_terminal_size_draws_the_timeline_and_the_history_without_panicking() {
         }
     }
 }
+
+#[test]
+fn the_wheel_scrolls_the_history_and_a_click_outside_closes_it() {
+    let mut state = loaded(80, 24);
+    select_fact(&mut state, Category::Versions, "lib.openssl");
+    let request = history_request(&act(&mut state, Action::FactHistory));
+    let entries: Vec<HistoryEntry> = (0..40)
+        .map(|i| {
+            entry(
+                1 + i % 28,
+                &["web-1"],
+                Some(Value::version(format!("1.{i}"))),
+            )
+        })
+        .collect();
+    update(
+        &mut state,
+        Msg::FactHistory {
+            id: request.id,
+            result: Ok(history_result(entries)),
+        },
+    );
+    update(&mut state, mouse(MouseEventKind::ScrollDown, 40, 12));
+    assert_eq!(state.fact_history.as_ref().unwrap().scroll, 3);
+    let popup = driftscope::tui::layout::AppLayout::compute(state.area, &state)
+        .history
+        .unwrap();
+    update(
+        &mut state,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            popup.x + 2,
+            popup.y + 2,
+        ),
+    );
+    assert_eq!(state.mode, Mode::History, "a click inside keeps it open");
+    update(
+        &mut state,
+        mouse(MouseEventKind::Down(MouseButton::Left), 0, 0),
+    );
+    assert_eq!(
+        (state.mode, state.fact_history.is_none()),
+        (Mode::Browse, true)
+    );
+}
+
+#[test]
+fn a_long_timeline_draws_only_the_visible_points() {
+    let many: Arc<[TimelinePoint]> = (0..5000u32)
+        .map(|i| TimelinePoint {
+            taken_at: at(1, 0, 0) + chrono::TimeDelta::minutes(i64::from(i) * 15),
+            hosts: vec!["web-1".into()],
+            changed_since_previous: (i > 0).then_some((i % 7) as usize),
+            changed_facts: Vec::new(),
+            snapshots: Vec::new(),
+        })
+        .collect();
+    let mut state = loaded(100, 30);
+    let request = timeline_request(&act(&mut state, Action::OpenTimeline));
+    answer(&mut state, &request, many);
+    act(&mut state, Action::SelectLast);
+    let started = std::time::Instant::now();
+    let text = screen(&draw(&state)).join("\n");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert!(
+        text.contains("2026-11-01 00:00:00"),
+        "the oldest point:\n{text}"
+    );
+    assert!(text.contains("5000 points"), "{text}");
+}
