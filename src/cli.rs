@@ -76,8 +76,18 @@ pub enum Command {
     Snapshot(driftscope::commands::snapshot::SnapshotArgs),
     /// Show how environments differ; exits 0 whether or not there is drift.
     Diff(DiffArgs),
-    /// Summarise drift per category for CI: exits 0 without drift, 1 with drift, 2 on error.
+    /// Summarise drift per category for CI: exits 1 when some drift needs review
+    /// (unannotated, stale or expired annotation), 0 otherwise, 2 on error.
     Check(CheckArgs),
+    /// Record that a drift is intentional, with a reason, in the annotations file.
+    Justify(driftscope::commands::annotate::AnnotateArgs),
+    /// Mark a drift for remediation, with a reason, in the annotations file.
+    Remediate(driftscope::commands::annotate::AnnotateArgs),
+    /// Remove the annotation of a drift from the annotations file.
+    Unannotate(driftscope::commands::annotate::UnannotateArgs),
+    /// Write the audit report of a comparison: justified differences, a remediation
+    /// checklist and what still needs review (Markdown, HTML or JSON).
+    Report(driftscope::commands::report::ReportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -113,6 +123,9 @@ pub struct CheckArgs {
     /// Check only this category: versions, config, schema, network, infra or services.
     #[arg(long, value_name = "CAT")]
     pub category: Option<Category>,
+    /// Also fail (exit 1) while some drift is marked for remediation.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `diff`.

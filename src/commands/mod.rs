@@ -3,12 +3,14 @@
 //! Commands write their normal output to `out` and warnings to `err`, and return an
 //! [`Outcome`]; turning that into an exit code is left to the binary.
 
+pub mod annotate;
 pub mod check;
 pub mod compare;
 pub mod completions;
 pub mod diff;
 pub mod history;
 pub mod init;
+pub mod report;
 pub mod snapshot;
 pub mod workspace;
 

@@ -133,6 +133,14 @@ impl AnnotationStore {
         self.file.is_none()
     }
 
+    /// Fails, saying why and what to do, when the store cannot take changes (the demo).
+    pub fn check_writable(&self) -> Result<()> {
+        match self.file {
+            Some(_) => Ok(()),
+            None => Err(eyre!("{READ_ONLY}")),
+        }
+    }
+
     /// The file's path; `None` for the embedded demo.
     pub fn path(&self) -> Option<&Path> {
         self.file.as_ref().map(|f| f.path.as_path())
