@@ -584,3 +584,41 @@ fn report_on_the_demo_has_every_part() {
         assert!(out.stdout.contains(part), "{part}: {}", out.stdout);
     }
 }
+
+/// Every field name of an object (and of the objects within it), with its path.
+fn field_names(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (name, inner) in map {
+                out.push(name.clone());
+                field_names(inner, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                field_names(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_field_of_the_json_report_is_documented() {
+    let ws = audited();
+    let doc: serde_json::Value = serde_json::from_str(&report(&ws, "json")).unwrap();
+    let mut names = Vec::new();
+    field_names(&doc, &mut names);
+    let text = include_str!("../docs/audit-report.md");
+    // The summary's keys are category names, not fields.
+    let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    for name in names.iter().filter(|n| !categories.contains(&n.as_str())) {
+        let documented = [format!("{name}`"), format!("{name}[]`")]
+            .iter()
+            .any(|form| text.contains(form.as_str()));
+        assert!(
+            documented,
+            "docs/audit-report.md does not document `{name}`"
+        );
+    }
+}

@@ -494,3 +494,19 @@ fn a_workspace_reads_its_annotations_file_and_names_it_in_errors() {
     let err = workspace.annotations().unwrap_err().to_string();
     assert!(err.starts_with("annotations.toml:2: "), "{err}");
 }
+
+/// The TOML block of `docs/annotations.md`.
+fn documented_example() -> String {
+    let doc = include_str!("../docs/annotations.md");
+    let start = doc.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("its end");
+    doc[start..end].to_string()
+}
+
+#[test]
+fn the_documented_example_is_a_valid_file_in_canonical_form() {
+    let example = documented_example();
+    let records = parse_annotations(&example, "docs/annotations.md").unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(render_annotations(&records), example);
+}
