@@ -457,18 +457,20 @@ pub fn parse_annotations(text: &str, shown: &str) -> Result<Vec<Annotation>> {
             eyre!("{shown}: {message}")
         }
     })?;
+    // Byte offsets of each identity's record; lines are counted only for a message.
     let mut seen: BTreeMap<AnnotationId, usize> = BTreeMap::new();
     let mut records = Vec::with_capacity(raw.annotation.len());
     for entry in raw.annotation {
-        let record_line = at(entry.span().start);
+        let record_start = entry.span().start;
         let record = entry.into_inner();
         let annotation = convert(record)
             .map_err(|(offset, message)| eyre!("{shown}:{}: {message}", at(offset)))?;
         let id = annotation.id();
-        if let Some(first) = seen.insert(id.clone(), record_line) {
+        if let Some(first) = seen.insert(id.clone(), record_start) {
             return Err(eyre!(
-                "{shown}:{record_line}: a second annotation for {id} (the first is at line \
-                 {first}); keep one"
+                "{shown}:{}: a second annotation for {id} (the first is at line {}); keep one",
+                at(record_start),
+                at(first)
             ));
         }
         records.push(annotation);
