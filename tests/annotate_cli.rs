@@ -312,7 +312,7 @@ fn bad_annotations_are_refused_with_one_clear_line() {
                 "--expires",
                 "2020-01-01",
             ],
-            "error: --expires 2020-01-01 is in the past; give today or a later day",
+            "error: --expires: 2020-01-01 is in the past; give today or a later day",
         ),
         (
             &[

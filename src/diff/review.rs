@@ -197,6 +197,21 @@ impl Reviews {
     pub fn state(&self, index: usize) -> Option<ReviewState> {
         self.facts.get(index).copied().flatten().map(|r| r.state)
     }
+
+    /// The annotation behind the review of the report's fact at `index`, looked up in
+    /// the same `annotations` the review was made with.
+    pub fn annotation<'a>(
+        &self,
+        index: usize,
+        annotations: &'a [Annotation],
+    ) -> Option<&'a Annotation> {
+        self.facts
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|r| r.annotation)
+            .and_then(|i| annotations.get(i))
+    }
 }
 
 /// Which drifts a list shows, by review state.

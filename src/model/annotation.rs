@@ -78,6 +78,21 @@ pub struct AnnotationId {
     pub environments: BTreeSet<String>,
 }
 
+impl AnnotationId {
+    /// The identity of `key`'s annotation for the given environment names (in any
+    /// order, repeats allowed: each side's environment, say).
+    pub fn new<I, S>(key: FactKey, environments: I) -> AnnotationId
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        AnnotationId {
+            key,
+            environments: environments.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 impl fmt::Display for AnnotationId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -169,6 +184,17 @@ impl Annotation {
     }
 }
 
+/// Parses an expiry day as typed (`YYYY-MM-DD`), refusing a day before `today`.
+pub fn parse_expiry(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date; use YYYY-MM-DD"))?;
+    if day < today {
+        return Err(format!("{day} is in the past; give today or a later day"));
+    }
+    Ok(day)
+}
+
 /// True for `sha256:` followed by 64 lowercase hex digits.
 pub fn is_fingerprint(text: &str) -> bool {
     text.strip_prefix(FINGERPRINT_PREFIX).is_some_and(|hex| {
@@ -234,6 +260,29 @@ mod tests {
             ..sample()
         };
         assert!(nowhere.validate().unwrap_err().contains("environment"));
+    }
+
+    #[test]
+    fn expiry_days_are_dates_from_today_on() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(parse_expiry(" 2026-11-20 ", today), Ok(today));
+        assert!(
+            parse_expiry("2026-11-19", today)
+                .unwrap_err()
+                .contains("in the past")
+        );
+        assert!(
+            parse_expiry("soon", today)
+                .unwrap_err()
+                .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn identities_from_side_environments_collapse_repeats() {
+        let key = FactKey::new(Category::Config, "x");
+        let id = AnnotationId::new(key, ["prod", "staging", "prod"]);
+        assert_eq!(id.to_string(), "config/x on prod, staging");
     }
 
     #[test]

@@ -11,7 +11,8 @@ mod snapshot;
 mod value;
 
 pub use annotation::{
-    Annotation, AnnotationId, AnnotationKind, FINGERPRINT_PREFIX, is_fingerprint, join_environments,
+    Annotation, AnnotationId, AnnotationKind, FINGERPRINT_PREFIX, is_fingerprint,
+    join_environments, parse_expiry,
 };
 pub use category::{Category, UnknownCategory};
 pub use sanitize::sanitize;

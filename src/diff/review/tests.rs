@@ -140,6 +140,8 @@ fn matching_values_are_justified_and_changed_values_stale() {
         })
     );
     assert_eq!(reviews.total().justified, 1);
+    assert_eq!(reviews.annotation(0, &annotations), Some(&annotations[0]));
+    assert_eq!(reviews.annotation(1, &annotations), None);
 
     let (s, p) = workers(2, 12);
     let (report, envs) = report_of(&[&s, &p]);
