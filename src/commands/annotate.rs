@@ -21,7 +21,7 @@ use crate::store::{AnnotationStore, CONFIG_FILE, SaveReport, Workspace};
 pub struct AnnotateArgs {
     /// The compared sides (two or more: ENV, ENV@TIME or a snapshot file), then the
     /// drifting fact as CATEGORY/KEY, e.g. `staging prod config/env.LOG_LEVEL`.
-    #[arg(required = true, num_args = 3.., value_name = "SIDE… CATEGORY/KEY")]
+    #[arg(required = true, num_args = 3.., value_names = ["SIDE", "SIDE", "CATEGORY/KEY"])]
     pub targets: Vec<String>,
     /// Why (required): the documentation of this difference.
     #[arg(long, value_name = "TEXT")]
@@ -40,7 +40,7 @@ pub struct AnnotateArgs {
 pub struct UnannotateArgs {
     /// The sides the annotation was made for (ENV, ENV@TIME or a snapshot file; only
     /// their environment names matter), then the fact as CATEGORY/KEY.
-    #[arg(required = true, num_args = 2.., value_name = "SIDE… CATEGORY/KEY")]
+    #[arg(required = true, num_args = 2.., value_names = ["SIDE", "CATEGORY/KEY"])]
     pub targets: Vec<String>,
 }
 
