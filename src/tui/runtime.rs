@@ -12,14 +12,15 @@ use color_eyre::eyre::{Result, eyre};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+use crate::collect::CollectOptions;
 use crate::store::Workspace;
 
+use super::background::{Background, Outcome};
 use super::keymap::Keymap;
-use super::message::{Effect, Msg};
+use super::message::Msg;
 use super::state::{CompareStatus, State};
 use super::terminal::TerminalGuard;
 use super::theme::{Theme, no_color_requested};
-use super::worker::{Outcome, Worker};
 use super::{TuiOptions, render, update, workspace_info};
 
 /// How long the first frame waits for the first comparison, so a fast one is drawn at once.
@@ -44,8 +45,8 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     let effects = update::start(&mut state);
 
     let (tx, rx) = mpsc::channel::<Outcome>();
-    let worker = Worker::spawn(Arc::new(workspace), tx.clone());
-    perform(&worker, effects);
+    let background = Background::new(workspace, tx.clone(), CollectOptions::default());
+    background.perform(effects);
 
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -59,7 +60,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     while state.status == CompareStatus::Running {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(outcome) => handle(&mut state, &worker, outcome)?,
+            Ok(outcome) => handle(&mut state, &background, outcome)?,
             Err(_) => break,
         }
     }
@@ -73,7 +74,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
                 return Ok(());
             }
             match rx.recv_timeout(TICK) {
-                Ok(outcome) => handle(&mut state, &worker, outcome)?,
+                Ok(outcome) => handle(&mut state, &background, outcome)?,
                 Err(RecvTimeoutError::Timeout) => {
                     update(&mut state, Msg::Tick(Utc::now()));
                 }
@@ -81,7 +82,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
             }
             // Take everything already waiting before drawing again (wheel bursts, resizes).
             while let Ok(outcome) = rx.try_recv() {
-                handle(&mut state, &worker, outcome)?;
+                handle(&mut state, &background, outcome)?;
                 if state.quit {
                     break;
                 }
@@ -94,22 +95,13 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     result
 }
 
-fn handle(state: &mut State, worker: &Worker, outcome: Outcome) -> Result<()> {
+fn handle(state: &mut State, background: &Background, outcome: Outcome) -> Result<()> {
     match outcome {
         Outcome::Msg(msg) => {
-            let effects = update(state, msg);
-            perform(worker, effects);
+            background.perform(update(state, msg));
             Ok(())
         }
         Outcome::Fatal(message) => Err(eyre!(message)),
-    }
-}
-
-fn perform(worker: &Worker, effects: Vec<Effect>) {
-    for effect in effects {
-        match effect {
-            Effect::Compare(request) => worker.submit(request),
-        }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::model::Category;
 
 use super::index::FactIndex;
 use super::keymap::Keymap;
+use super::refresh::RefreshState;
 
 /// An environment as the environments pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +215,8 @@ pub struct State {
     pub loaded: Option<Loaded>,
     /// Per environment, its drift count against the baseline, when known.
     pub env_drift: Vec<Option<usize>>,
+    /// The newest background refresh, while it runs and after it ended.
+    pub refresh: Option<RefreshState>,
     /// A one-line notice for the user.
     pub notice: Option<String>,
     /// Set when the user quits.
@@ -256,6 +259,7 @@ impl State {
             generation: 0,
             loaded: None,
             env_drift: vec![None; env_count],
+            refresh: None,
             notice: None,
             quit: false,
         }
@@ -294,6 +298,11 @@ impl State {
     /// The report, when loaded.
     pub fn report(&self) -> Option<&DriftReport> {
         self.loaded.as_ref().map(|l| l.report.as_ref())
+    }
+
+    /// True while the refresh progress panel is shown.
+    pub fn refresh_panel_shown(&self) -> bool {
+        self.refresh.as_ref().is_some_and(|r| r.visible)
     }
 
     /// The side compared with the baseline in text diffs (at least 1).

@@ -13,6 +13,7 @@ use super::index::{FactIndex, drift_per_side};
 use super::keymap::Key;
 use super::layout::AppLayout;
 use super::message::{CompareRequest, Effect, Msg};
+use super::refresh::{RefreshEvent, RefreshRequest, RefreshState};
 use super::render;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
 use super::theme::Theme;
@@ -21,6 +22,9 @@ use super::theme::Theme;
 const WHEEL_ROWS: usize = 3;
 /// Columns moved by one horizontal scroll step.
 const HSCROLL_COLUMNS: usize = 8;
+/// Why the demo cannot be refreshed.
+pub const DEMO_READ_ONLY: &str =
+    "the demo is read-only: nothing to collect (driftscope init starts your own workspace)";
 
 /// Applies `msg` to `state` and returns the work it asks for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -63,6 +67,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Refresh(event) => on_refresh_event(state, event),
     }
 }
 
@@ -217,6 +222,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleCompare => return toggle_compare(state),
         Action::SetBaseline => return set_baseline(state),
+        Action::Refresh => return start_refresh(state),
         Action::NextSide | Action::PrevSide => {
             let sides = state.report().map_or(0, |r| r.sides.len());
             if sides > 2 {
@@ -347,6 +353,10 @@ fn drill_in(state: &mut State) {
 }
 
 fn back(state: &mut State) {
+    if let Some(refresh) = state.refresh.as_mut().filter(|r| r.visible) {
+        refresh.visible = false;
+        return;
+    }
     if state.focus == Pane::Facts && !state.filter.is_empty() {
         set_filter(state, String::new());
         return;
@@ -446,6 +456,61 @@ fn set_baseline(state: &mut State) -> Vec<Effect> {
     request_compare(state)
 }
 
+/// Starts collecting the compared environments again, unless that cannot be done.
+fn start_refresh(state: &mut State) -> Vec<Effect> {
+    if state.workspace.is_demo {
+        state.notice = Some(DEMO_READ_ONLY.into());
+        return Vec::new();
+    }
+    if let Some(running) = state.refresh.as_mut().filter(|r| r.running) {
+        running.visible = true;
+        state.notice = Some("a refresh is already running".into());
+        return Vec::new();
+    }
+    let environments: Vec<String> = state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .map(|e| e.name.clone())
+        .collect();
+    if environments.is_empty() {
+        state.notice = Some("no environment to refresh".into());
+        return Vec::new();
+    }
+    let id = state.refresh.as_ref().map_or(1, |r| r.id + 1);
+    state.refresh = Some(RefreshState::new(id, environments.clone()));
+    vec![Effect::Refresh(RefreshRequest { id, environments })]
+}
+
+/// Follows a refresh; when it ends having stored anything, compares afresh.
+fn on_refresh_event(state: &mut State, event: RefreshEvent) -> Vec<Effect> {
+    let Some(refresh) = state.refresh.as_mut().filter(|r| r.id == event.id()) else {
+        return Vec::new();
+    };
+    let finished = matches!(event, RefreshEvent::Finished { .. });
+    if let Some(summary) = refresh.apply(event) {
+        if let Some(env) = state
+            .workspace
+            .environments
+            .iter_mut()
+            .find(|e| e.name == summary.name)
+        {
+            *env = summary;
+        }
+    }
+    if !finished {
+        return Vec::new();
+    }
+    let stored = refresh.counts().done > 0;
+    state.notice = Some(refresh.summary());
+    if stored {
+        request_compare(state)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Asks for a comparison of the selected environments; results of older requests will
 /// be ignored.
 fn request_compare(state: &mut State) -> Vec<Effect> {
@@ -510,6 +575,12 @@ fn on_compared(
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) {
     let layout = AppLayout::compute(state.area, state);
+    let on_panel = layout
+        .refresh
+        .is_some_and(|r| r.contains(ratatui::layout::Position::new(mouse.column, mouse.row)));
+    if on_panel && state.mode != Mode::Help {
+        return;
+    }
     if state.mode == Mode::Help {
         match mouse.kind {
             MouseEventKind::ScrollDown => {

@@ -149,6 +149,14 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
         }
         CompareStatus::Ready => {}
     }
+    if let Some(refresh) = state.refresh.as_ref().filter(|r| r.running) {
+        let c = refresh.counts();
+        spans.push(span(
+            format!("   refreshing {}/{}…", c.done + c.failed, c.total),
+            Role::Filter,
+            theme,
+        ));
+    }
     if let Some(notice) = &state.notice {
         spans.push(span(format!("   {}", clean(notice)), Role::Filter, theme));
     } else if let Some(first) = state.workspace.problems.first() {
