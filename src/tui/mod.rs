@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod background;
+pub mod diffcontent;
 pub mod diffview;
 pub mod filter;
 pub mod index;
@@ -18,6 +19,7 @@ pub mod refresh_job;
 pub mod render;
 mod runtime;
 pub mod state;
+pub mod tableview;
 mod terminal;
 pub mod theme;
 pub mod tomlpos;

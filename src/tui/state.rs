@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use crate::diff::{DriftReport, FactDiff};
 use crate::model::Category;
 
-use super::index::FactIndex;
+use super::index::{FactIndex, Group, ListRow};
 use super::keymap::Keymap;
 use super::refresh::RefreshState;
 
@@ -281,18 +281,37 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// The visible facts of the chosen category (indexes into the report).
-    pub fn visible_facts(&self) -> &[u32] {
+    /// The visible rows of the chosen category: facts (indexes into the report) and,
+    /// in the schema category, group headings.
+    pub fn visible_rows(&self) -> &[ListRow] {
         self.loaded
             .as_ref()
             .map_or(&[], |l| l.index.visible(self.category()))
     }
 
-    /// The selected fact, if any.
+    /// The selected row of the facts pane, if any.
+    pub fn selected_row(&self) -> Option<ListRow> {
+        self.visible_rows()
+            .get(self.fact_cursor().selected)
+            .copied()
+    }
+
+    /// The selected fact, if any (none when a group heading is selected).
     pub fn selected_fact(&self) -> Option<&FactDiff> {
         let loaded = self.loaded.as_ref()?;
-        let row = *self.visible_facts().get(self.fact_cursor().selected)?;
+        let row = self.selected_row()?.fact()?;
         loaded.report.facts.get(row as usize)
+    }
+
+    /// The schema group the selection belongs to: the selected heading's, or the
+    /// selected schema fact's.
+    pub fn selected_group(&self) -> Option<&Group> {
+        let index = &self.loaded.as_ref()?.index;
+        let group = match self.selected_row()? {
+            ListRow::Heading { group, .. } => group,
+            ListRow::Fact(row) => index.group_of(row)?,
+        };
+        index.group(group)
     }
 
     /// The report, when loaded.
