@@ -406,6 +406,7 @@ fn drive(
         match rx.recv_timeout(Duration::from_secs(90)) {
             Ok(Outcome::Msg(msg)) => background.perform(update(state, msg)),
             Ok(Outcome::Fatal(message)) => panic!("fatal: {message}"),
+            Ok(Outcome::Signal(signal)) => panic!("signal {signal}"),
             Err(e) => panic!("waiting for {what}: {e}; refresh: {:?}", state.refresh),
         }
     }

@@ -1,5 +1,6 @@
 //! The explorer's background work: comparisons on the worker thread, refreshes on
-//! threads of their own. Effects go in; results come back as [`Outcome`]s on a channel.
+//! threads of their own. Effects go in; results (and termination signals) come back as
+//! [`Outcome`]s on a channel.
 //! The runtime and the tests drive the explorer through this same type.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -21,6 +22,8 @@ pub enum Outcome {
     Msg(Msg),
     /// The work failed beyond recovery (a bug); the explorer must stop.
     Fatal(String),
+    /// A termination signal (SIGTERM, SIGHUP, SIGINT) arrived; the explorer must stop.
+    Signal(i32),
 }
 
 /// Runs the effects `update` asks for.

@@ -18,6 +18,7 @@ pub mod refresh;
 pub mod refresh_job;
 pub mod render;
 mod runtime;
+mod signals;
 pub mod state;
 pub mod tableview;
 mod terminal;
@@ -54,7 +55,8 @@ pub struct TuiOptions {
 }
 
 /// Opens the explorer on `workspace` and returns when the user quits. The terminal is
-/// restored on quit, on error and on panic.
+/// restored on quit, on error and on panic. On SIGTERM, SIGHUP or SIGINT it is restored
+/// too, and the process ends with status 128 + the signal's number.
 pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> {
     runtime::run(workspace, options)
 }
