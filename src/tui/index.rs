@@ -16,7 +16,7 @@ pub enum ListRow {
     Fact(u32),
     /// The heading of a group of schema facts.
     Heading {
-        /// The group, by its index in [`FactIndex::groups`].
+        /// The group (see [`FactIndex::group`]).
         group: u32,
         /// Facts of the group in the list.
         facts: u32,

@@ -201,6 +201,7 @@ fn title(refresh: &RefreshState) -> String {
     format!(" Refresh · {} ", clean(&refresh.environments.join(", ")))
 }
 
+/// Draws the refresh panel in `rect`, over whatever is below.
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     let Some(refresh) = &state.refresh else {
         return;
