@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::diff::DriftReport;
 
 use super::action::Action;
+use super::refresh::{RefreshEvent, RefreshRequest};
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -43,6 +44,8 @@ pub enum Msg {
         /// Its drift count against the baseline.
         drift: usize,
     },
+    /// A background refresh made progress.
+    Refresh(RefreshEvent),
 }
 
 /// Work that `update` asks the runtime to do.
@@ -50,6 +53,8 @@ pub enum Msg {
 pub enum Effect {
     /// Compare environments in the background.
     Compare(CompareRequest),
+    /// Collect environments' hosts again in the background and store their snapshots.
+    Refresh(RefreshRequest),
 }
 
 /// A comparison to run.

@@ -8,6 +8,7 @@ mod facts;
 mod footer;
 mod header;
 mod help;
+pub mod refresh;
 
 use std::borrow::Cow;
 
@@ -60,6 +61,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
         diff::render(frame, rect, state, theme);
     }
     footer::render(frame, layout.footer, state, theme);
+    if let Some(rect) = layout.refresh {
+        refresh::render(frame, rect, state, theme);
+    }
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);
     }
