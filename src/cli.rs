@@ -82,7 +82,8 @@ pub enum Command {
     Snapshot(driftscope::commands::snapshot::SnapshotArgs),
     /// Show how environments differ; exits 0 whether or not there is drift.
     Diff(DiffArgs),
-    /// Summarise drift per category for CI: exits 0 without drift, 1 with drift, 2 on error.
+    /// Summarise drift per category for CI: exits 1 when some drift needs review
+    /// (unannotated, stale or expired annotation), 0 otherwise, 2 on error.
     Check(CheckArgs),
     /// An environment's snapshots over time, with how many facts changed at each point.
     Timeline(driftscope::commands::timeline::TimelineArgs),
@@ -96,6 +97,22 @@ pub enum Command {
     /// Store other tools' output as snapshots: raw (the probe script's), ansible or
     /// osquery; exits 1 when some file or host could not be imported.
     Import(driftscope::commands::import::ImportArgs),
+    /// Record that a drift is intentional, with a reason, in the annotations file.
+    #[command(
+        override_usage = "driftscope justify <SIDE> <SIDE> [SIDE]... <CATEGORY/KEY> --reason <TEXT> [OPTIONS]"
+    )]
+    Justify(driftscope::commands::annotate::AnnotateArgs),
+    /// Mark a drift for remediation, with a reason, in the annotations file.
+    #[command(
+        override_usage = "driftscope remediate <SIDE> <SIDE> [SIDE]... <CATEGORY/KEY> --reason <TEXT> [OPTIONS]"
+    )]
+    Remediate(driftscope::commands::annotate::AnnotateArgs),
+    /// Remove the annotation of a drift from the annotations file.
+    #[command(override_usage = "driftscope unannotate <SIDE>... <CATEGORY/KEY> [OPTIONS]")]
+    Unannotate(driftscope::commands::annotate::UnannotateArgs),
+    /// Write the audit report of a comparison: justified differences, a remediation
+    /// checklist and what still needs review (Markdown, HTML or JSON).
+    Report(driftscope::commands::report::ReportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -131,6 +148,9 @@ pub struct CheckArgs {
     /// Check only this category: versions, config, schema, network, infra or services.
     #[arg(long, value_name = "CAT")]
     pub category: Option<Category>,
+    /// Also fail (exit 1) while some drift is marked for remediation.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `diff`.
@@ -201,6 +221,43 @@ mod tests {
             }
             other => panic!("expected diff, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn annotation_commands_take_sides_then_a_fact_and_check_takes_strict() {
+        let cli = Cli::try_parse_from([
+            "driftscope",
+            "remediate",
+            "staging",
+            "prod",
+            "versions/server.postgresql",
+            "--reason",
+            "upgrade",
+            "--ticket",
+            "DB-88",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Remediate(args)) => {
+                assert_eq!(
+                    args.targets,
+                    ["staging", "prod", "versions/server.postgresql"]
+                );
+                assert_eq!(args.reason, "upgrade");
+                assert_eq!(args.ticket.as_deref(), Some("DB-88"));
+            }
+            other => panic!("expected remediate, got {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["driftscope", "justify", "a", "b", "--reason", "x"]).is_err());
+        assert!(
+            Cli::try_parse_from(["driftscope", "justify", "a", "b", "config/x"]).is_err(),
+            "a reason is required"
+        );
+        let cli = Cli::try_parse_from(["driftscope", "check", "a", "b", "--strict"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Check(CheckArgs { strict: true, .. }))
+        ));
     }
 
     #[test]

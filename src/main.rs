@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
-    self, Outcome, WorkspaceChoice, check, compare::CompareRequest, completions, diff, history,
-    import, init, log, probe_script, prune, snapshot, timeline,
+    self, Outcome, WorkspaceChoice, annotate, check, compare::CompareRequest, completions, diff,
+    history, import, init, log, probe_script, prune, report, snapshot, timeline,
 };
-use driftscope::model::sanitize;
+use driftscope::model::{AnnotationKind, sanitize};
 use driftscope::report::Palette;
 
 use crate::cli::{Cli, ColorMode, Command};
@@ -81,7 +81,32 @@ fn run(cli: Cli) -> Result<Outcome> {
                 category: args.category,
                 include_equal: false,
             };
-            check::run(&workspace, &request, palette, &mut out)
+            check::run(
+                &workspace,
+                &request,
+                args.strict,
+                chrono::Utc::now(),
+                palette,
+                &mut out,
+            )
+        }
+        Some(Command::Justify(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            let kind = AnnotationKind::Justify;
+            annotate::run(&workspace, kind, &args, chrono::Utc::now(), &mut out)
+        }
+        Some(Command::Remediate(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            let kind = AnnotationKind::Remediate;
+            annotate::run(&workspace, kind, &args, chrono::Utc::now(), &mut out)
+        }
+        Some(Command::Unannotate(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            annotate::run_unannotate(&workspace, &args, &mut out)
+        }
+        Some(Command::Report(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            report::run(&workspace, &args, chrono::Utc::now(), &mut out)
         }
         Some(Command::Timeline(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;

@@ -18,8 +18,22 @@ pub struct CompareRequest {
     pub include_equal: bool,
 }
 
+/// A drift report with the environment name of each of its sides, which reviews need.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    /// The comparison.
+    pub report: DriftReport,
+    /// Each side's environment name, in side order.
+    pub environments: Vec<String>,
+}
+
 /// Resolves the request's references in `workspace` and compares them.
 pub fn compare(workspace: &Workspace, request: &CompareRequest) -> Result<DriftReport> {
+    compare_sides(workspace, request).map(|compared| compared.report)
+}
+
+/// [`compare`], keeping each side's environment name too.
+pub fn compare_sides(workspace: &Workspace, request: &CompareRequest) -> Result<Compared> {
     if request.references.len() < 2 {
         return Err(eyre!("a comparison needs at least two snapshot references"));
     }
@@ -48,7 +62,10 @@ pub fn compare(workspace: &Workspace, request: &CompareRequest) -> Result<DriftR
         category: request.category,
         ignore,
     };
-    Ok(diff::compare(&sides, &options))
+    Ok(Compared {
+        report: diff::compare(&sides, &options),
+        environments: diff::review::side_environments(&sides),
+    })
 }
 
 /// Makes labels distinct: every label used more than once gets `#1`, `#2`… in order,

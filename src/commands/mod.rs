@@ -3,6 +3,7 @@
 //! Commands write their normal output to `out` and warnings to `err`, and return an
 //! [`Outcome`]; turning that into an exit code is left to the binary.
 
+pub mod annotate;
 pub mod check;
 pub mod compare;
 pub mod completions;
@@ -13,6 +14,7 @@ pub mod init;
 pub mod log;
 pub mod probe_script;
 pub mod prune;
+pub mod report;
 pub mod snapshot;
 pub mod timeline;
 pub mod workspace;

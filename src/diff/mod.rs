@@ -3,11 +3,12 @@
 //! Sides (environments, each with one or more hosts) are aligned by (category, key);
 //! every fact gets a status, a severity and, where it helps, a detailed comparison
 //! against the baseline (side 0): version ordering, side-by-side text rows, set members
-//! or record fields.
+//! or record fields. `review` adds each drift's annotation state.
 
 mod comparison;
 mod engine;
 mod ignore;
+pub mod review;
 mod severity;
 pub mod text;
 mod types;

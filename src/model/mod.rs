@@ -1,14 +1,20 @@
-//! The plain data types of driftscope: snapshots, facts, values and categories.
+//! The plain data types of driftscope: snapshots, facts, values, categories and
+//! annotations.
 //!
 //! Nothing here performs I/O. Every other module speaks in these types: `collect`
 //! produces [`Snapshot`]s, `store` keeps them on disk, `diff` compares them.
 
+mod annotation;
 mod category;
 mod sanitize;
 mod schema_key;
 mod snapshot;
 mod value;
 
+pub use annotation::{
+    Annotation, AnnotationId, AnnotationKind, FINGERPRINT_PREFIX, is_fingerprint,
+    join_environments, parse_expiry,
+};
 pub use category::{Category, UnknownCategory};
 pub use sanitize::sanitize;
 pub use schema_key::{SchemaKey, SchemaKind, parse_schema_key, quote_ident, schema_group};

@@ -149,6 +149,12 @@ pub fn render(report: &DriftReport) -> serde_json::Result<String> {
         facts: report.facts.iter().map(fact_out).collect(),
     };
     let text = serde_json::to_string_pretty(&document)?;
+    Ok(finish(&text))
+}
+
+/// Pretty JSON text as written: characters JSON allows raw but a terminal might obey
+/// (DEL, C1 controls, bidi overrides) as `\uXXXX` escapes, and a final newline.
+pub(crate) fn finish(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         if matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
@@ -158,7 +164,7 @@ pub fn render(report: &DriftReport) -> serde_json::Result<String> {
         }
     }
     out.push('\n');
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Text as an inline code span, with `|` escaped for tables.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let text = sanitize(text, false);
     if text.is_empty() {
         return String::new();

@@ -4,8 +4,10 @@
 //! reviews, `summary` for the one-line-per-category verdict of `check`. The helpers here
 //! (names, value summaries, redaction classes) keep the three renderings consistent.
 
+pub mod audit;
 pub mod json;
 pub mod markdown;
+pub mod review_summary;
 pub mod summary;
 pub mod text;
 

@@ -25,7 +25,7 @@ pub fn total_counts(report: &DriftReport) -> CategoryCounts {
     sum_counts(report.categories.values())
 }
 
-fn sum_counts<'a>(all: impl IntoIterator<Item = &'a CategoryCounts>) -> CategoryCounts {
+pub(crate) fn sum_counts<'a>(all: impl IntoIterator<Item = &'a CategoryCounts>) -> CategoryCounts {
     let mut total = CategoryCounts::default();
     for counts in all {
         total.facts += counts.facts;
@@ -44,7 +44,11 @@ pub fn counts_phrase(counts: &CategoryCounts, palette: Palette) -> String {
     counts_phrase_aligned(counts, palette, 0)
 }
 
-fn counts_phrase_aligned(counts: &CategoryCounts, palette: Palette, width: usize) -> String {
+pub(crate) fn counts_phrase_aligned(
+    counts: &CategoryCounts,
+    palette: Palette,
+    width: usize,
+) -> String {
     let mut out = format!("{:>width$} drift", counts.drift);
     let parts: Vec<String> = WORST_FIRST
         .iter()

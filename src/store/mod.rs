@@ -1,8 +1,10 @@
-//! The workspace on disk: discovery, configuration, snapshot history and atomic writes.
+//! The workspace on disk: discovery, configuration, snapshot history, annotations and
+//! atomic writes.
 //!
 //! A workspace is a folder holding `driftscope.toml` and `snapshots/`. The embedded demo
 //! is a workspace too, held in memory, so every command works the same on both.
 
+mod annotations;
 mod atomic;
 mod config;
 pub mod fact_history;
@@ -16,6 +18,10 @@ mod selection;
 pub mod timeline;
 mod workspace;
 
+pub use annotations::{
+    ANNOTATIONS_FILE, AnnotationStore, SaveReport, author_name, parse_annotations,
+    render_annotations,
+};
 pub use atomic::write_atomic;
 pub use config::{
     CONFIG_FILE, CONFIG_TEMPLATE, Config, EnvironmentConfig, IgnoreConfig, check_environment_name,

@@ -14,7 +14,7 @@ use super::index::index_snapshots;
 use super::paths::{display_path, snapshot_path};
 use super::refs::{Reference, compact_time};
 use super::{CONFIG_FILE, Config, History, Location, ResolvedSide, SnapshotMeta, TimeSpec};
-use crate::model::{FORMAT_ID, FORMAT_VERSION, Snapshot};
+use crate::model::{Annotation, FORMAT_ID, FORMAT_VERSION, Snapshot};
 
 /// The snapshot folder's name at a workspace's root.
 pub const SNAPSHOTS_DIR: &str = "snapshots";
@@ -33,6 +33,9 @@ pub struct Workspace {
     pub history: History,
     /// The demo's snapshots, which [`Location::Embedded`] indexes.
     embedded: Embedded,
+    /// The demo's built-in annotations (none for a workspace on disk, whose annotations
+    /// are read from its file by [`Workspace::annotations`]).
+    pub(super) embedded_annotations: Arc<Vec<Annotation>>,
 }
 
 /// Snapshots held in memory; shown by count only, as they can be large.
@@ -75,6 +78,7 @@ impl Workspace {
             config,
             history,
             embedded: Embedded::default(),
+            embedded_annotations: Arc::default(),
         })
     }
 
@@ -90,6 +94,7 @@ impl Workspace {
                 Config::default()
             });
         let snapshots = crate::demo::snapshots();
+        let annotations = crate::demo::annotations(&snapshots);
         let mut history = History {
             entries: snapshots
                 .iter()
@@ -104,6 +109,7 @@ impl Workspace {
             config,
             history,
             embedded: Embedded(Arc::new(snapshots)),
+            embedded_annotations: Arc::new(annotations),
         }
     }
 
@@ -336,6 +342,7 @@ mod tests {
             config: Config::default(),
             history,
             embedded: Embedded(Arc::new(vec![snapshot])),
+            embedded_annotations: Arc::default(),
         }
     }
 

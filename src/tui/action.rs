@@ -44,6 +44,8 @@ pub enum Action {
     ToggleCompare,
     /// Make the selected environment the baseline.
     SetBaseline,
+    /// Collect the compared environments again, in the background, and compare afresh.
+    Refresh,
     /// In a text diff of 3+ environments, compare the baseline with the next environment.
     NextSide,
     /// In a text diff of 3+ environments, compare the baseline with the previous environment.
@@ -95,7 +97,7 @@ impl ActionGroup {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::SelectNext,
         Action::SelectPrev,
         Action::SelectFirst,
@@ -108,6 +110,7 @@ impl Action {
         Action::Back,
         Action::ToggleCompare,
         Action::SetBaseline,
+        Action::Refresh,
         Action::NextDrift,
         Action::PrevDrift,
         Action::StartFilter,
@@ -145,6 +148,7 @@ impl Action {
             Action::ToggleShowAll => "toggle_show_all",
             Action::ToggleCompare => "toggle_compare",
             Action::SetBaseline => "set_baseline",
+            Action::Refresh => "refresh",
             Action::NextSide => "next_side",
             Action::PrevSide => "prev_side",
             Action::ScrollLeft => "scroll_left",
@@ -182,6 +186,7 @@ impl Action {
             Action::ToggleShowAll => "show all facts / only drift",
             Action::ToggleCompare => "add / remove the environment from the comparison",
             Action::SetBaseline => "make the environment the baseline",
+            Action::Refresh => "collect the compared environments again",
             Action::NextSide => "text diff: baseline vs the next environment",
             Action::PrevSide => "text diff: baseline vs the previous environment",
             Action::ScrollLeft => "scroll the diff left",
@@ -214,6 +219,7 @@ impl Action {
             Action::ToggleShowAll => "all/drift",
             Action::ToggleCompare => "compare",
             Action::SetBaseline => "baseline",
+            Action::Refresh => "refresh",
             Action::NextSide => "next env",
             Action::PrevSide => "prev env",
             Action::ScrollLeft => "left",
@@ -238,7 +244,9 @@ impl Action {
             | Action::FocusPrevPane
             | Action::DrillIn
             | Action::Back => ActionGroup::Navigation,
-            Action::ToggleCompare | Action::SetBaseline => ActionGroup::Environments,
+            Action::ToggleCompare | Action::SetBaseline | Action::Refresh => {
+                ActionGroup::Environments
+            }
             Action::NextDrift | Action::PrevDrift | Action::StartFilter | Action::ToggleShowAll => {
                 ActionGroup::Facts
             }

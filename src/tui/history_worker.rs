@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 
+use super::background::panic_text;
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
 use super::message::Msg;
 use super::timeline::TimelineRequest;
@@ -150,14 +151,10 @@ fn serve<W: WorkspaceAccess>(workspace: &W, cache: &mut ChangeCache, job: Job) -
 fn flatten(work: std::thread::Result<Result<Msg, String>>) -> Result<Msg, String> {
     match work {
         Ok(answer) => answer,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(format!("reading the history failed: {what}"))
-        }
+        Err(panic) => Err(format!(
+            "reading the history failed: {}",
+            panic_text(panic.as_ref())
+        )),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::diff::DriftReport;
 
 use super::action::Action;
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
+use super::refresh::{RefreshEvent, RefreshRequest};
 use super::timeline::TimelineRequest;
 use crate::store::TimelinePoint;
 
@@ -60,6 +61,8 @@ pub enum Msg {
         /// The history, or a one-line reason it could not be read.
         result: Result<FactHistoryResult, String>,
     },
+    /// A background refresh made progress.
+    Refresh(RefreshEvent),
 }
 
 /// Work that `update` asks the runtime to do.
@@ -71,6 +74,8 @@ pub enum Effect {
     Timeline(TimelineRequest),
     /// Read a fact's history in the background.
     FactHistory(FactHistoryRequest),
+    /// Collect environments' hosts again in the background and store their snapshots.
+    Refresh(RefreshRequest),
 }
 
 /// A comparison to run.

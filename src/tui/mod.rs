@@ -7,6 +7,8 @@
 //! and fact histories are read by `history_worker`.
 
 pub mod action;
+pub mod background;
+pub mod diffcontent;
 pub mod diffview;
 pub mod fact_history;
 pub mod filter;
@@ -15,10 +17,14 @@ pub mod index;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod refresh;
+pub mod refresh_job;
 pub mod render;
 mod runtime;
 pub mod sides;
+mod signals;
 pub mod state;
+pub mod tableview;
 mod terminal;
 pub mod theme;
 pub mod timeline;
@@ -29,8 +35,10 @@ mod worker;
 use std::path::PathBuf;
 
 pub use action::Action;
+pub use background::{Background, Outcome};
 pub use keymap::Keymap;
 pub use message::{CompareRequest, Effect, Msg};
+pub use refresh::{RefreshEvent, RefreshRequest, RefreshState};
 pub use render::render;
 pub use sides::SidePick;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
@@ -53,7 +61,8 @@ pub struct TuiOptions {
 }
 
 /// Opens the explorer on `workspace` and returns when the user quits. The terminal is
-/// restored on quit, on error and on panic.
+/// restored on quit, on error and on panic. On SIGTERM, SIGHUP or SIGINT it is restored
+/// too, and the process ends with status 128 + the signal's number.
 pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> {
     runtime::run(workspace, options)
 }
@@ -65,19 +74,22 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
         .history
         .environments()
         .into_iter()
-        .map(|name| {
-            let latest = workspace.history.latest(&name, None);
-            EnvSummary {
-                hosts: latest.len(),
-                latest: latest.iter().map(|m| m.taken_at).max(),
-                name,
-            }
-        })
+        .map(|name| env_summary(workspace, &name))
         .collect();
     WorkspaceInfo {
         name: workspace.name(),
         is_demo: workspace.is_demo(),
         environments,
         problems: workspace.history.problems.clone(),
+    }
+}
+
+/// An environment's host count and newest snapshot time, from the workspace's history.
+pub fn env_summary(workspace: &Workspace, name: &str) -> EnvSummary {
+    let latest = workspace.history.latest(name, None);
+    EnvSummary {
+        name: name.to_string(),
+        hosts: latest.len(),
+        latest: latest.iter().map(|m| m.taken_at).max(),
     }
 }

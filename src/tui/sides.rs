@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use color_eyre::eyre::{Result, eyre};
 
-use crate::store::{ResolvedSide, TimeSpec, Workspace, compact_time};
+use crate::store::{ResolvedSide, SnapshotMeta, TimeSpec, Workspace, compact_time};
 
 /// One side of a comparison: an environment (or one of its hosts) at a point of its
 /// timeline, or at its newest snapshots.
@@ -65,24 +65,77 @@ pub fn short_label(label: &str) -> Cow<'_, str> {
     }
 }
 
+/// What a reference selects, before any snapshot is read.
+struct Selected<'a> {
+    env: &'a str,
+    host: Option<&'a str>,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Reads `ENV`, `ENV@TIME`, `ENV/HOST` or `ENV/HOST@TIME`; `None` for a snapshot file or
+/// a time that does not read (which [`Workspace::resolve`] then explains).
+fn select(reference: &str) -> Option<Selected<'_>> {
+    if reference.ends_with(".json") {
+        return None;
+    }
+    let split = reference.find(['/', '@']);
+    let env = split.map_or(reference, |i| &reference[..i]);
+    let time = |text: &str| TimeSpec::parse(text, Utc::now()).ok().map(|t| t.0);
+    match split.map(|i| (reference.as_bytes()[i], &reference[i + 1..])) {
+        None => Some(Selected {
+            env,
+            host: None,
+            at: None,
+        }),
+        Some((b'@', text)) => Some(Selected {
+            env,
+            host: None,
+            at: Some(time(text)?),
+        }),
+        Some((_, rest)) => {
+            // A host name may hold '@'; only a suffix that reads as a time is one.
+            let (host, at) = match rest.rsplit_once('@').and_then(|(h, t)| Some((h, time(t)?))) {
+                Some((host, at)) => (host, Some(at)),
+                None => (rest, None),
+            };
+            Some(Selected {
+                env,
+                host: Some(host),
+                at,
+            })
+        }
+    }
+}
+
+/// The stored snapshots `reference` selects now, without reading them (empty when it
+/// selects none, or names a file); a cache of loaded sides is current while they stay
+/// the same.
+pub fn picked(workspace: &Workspace, reference: &str) -> Vec<SnapshotMeta> {
+    let Some(selected) = select(reference.trim()) else {
+        return Vec::new();
+    };
+    workspace
+        .history
+        .latest(selected.env, selected.at)
+        .into_iter()
+        .filter(|m| selected.host.is_none_or(|h| m.host == h))
+        .cloned()
+        .collect()
+}
+
 /// Loads the snapshots `reference` names: `ENV/HOST` and `ENV/HOST@TIME` here, anything
 /// else through [`Workspace::resolve`]. The side is labelled with the reference.
 pub fn resolve_side(workspace: &Workspace, reference: &str) -> Result<ResolvedSide> {
     let reference = reference.trim();
-    let scoped = reference
-        .split_once('/')
-        .filter(|(env, _)| !reference.ends_with(".json") && !env.contains('@'))
-        .filter(|(env, _)| !workspace.history.of_environment(env).is_empty());
-    let Some((env, rest)) = scoped else {
+    let scoped = select(reference)
+        .filter(|s| s.host.is_some() && !workspace.history.of_environment(s.env).is_empty());
+    let Some(Selected {
+        env,
+        host: Some(host),
+        at,
+    }) = scoped
+    else {
         return workspace.resolve(reference);
-    };
-    // A host name may hold '@'; only a suffix that reads as a time is one.
-    let (host, at) = match rest.rsplit_once('@') {
-        Some((host, text)) => match TimeSpec::parse(text, Utc::now()) {
-            Ok(time) => (host, Some(time.0)),
-            Err(_) => (rest, None),
-        },
-        None => (rest, None),
     };
     let picked: Vec<_> = workspace
         .history
@@ -175,6 +228,30 @@ mod tests {
         );
         let all = resolve_side(&ws, "prod").unwrap();
         assert_eq!(all.snapshots.len(), 3);
+    }
+
+    #[test]
+    fn picked_names_the_snapshots_a_reference_selects() {
+        let ws = Workspace::demo();
+        let newest = ws.history.latest("prod", None);
+        let of = |r: &str| -> Vec<(String, DateTime<Utc>)> {
+            picked(&ws, r)
+                .into_iter()
+                .map(|m| (m.host, m.taken_at))
+                .collect()
+        };
+        assert_eq!(of("prod").len(), 3);
+        assert_eq!(
+            of("prod/prod-web-2"),
+            [("prod-web-2".to_string(), newest[1].taken_at)]
+        );
+        let earlier = newest[1].taken_at - TimeDelta::days(1);
+        let at = reference_time(earlier);
+        assert!(of(&format!("prod@{at}")).iter().all(|(_, t)| *t <= earlier));
+        assert_eq!(of(&format!("prod/prod-web-2@{at}")).len(), 1);
+        assert!(of("prod@not-a-time").is_empty());
+        assert!(of("qa").is_empty());
+        assert!(of("old/prod.json").is_empty());
     }
 
     #[test]

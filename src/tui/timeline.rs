@@ -197,6 +197,16 @@ pub fn close(state: &mut State) {
     clamp_all(state);
 }
 
+/// Asks again for the open timeline's points (new snapshots were stored); nothing when
+/// no timeline is open.
+pub fn reload(state: &mut State) -> Vec<Effect> {
+    if state.timeline.is_some() {
+        request(state)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Asks for the open timeline's points.
 fn request(state: &mut State) -> Vec<Effect> {
     state.job += 1;

@@ -18,6 +18,7 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
             Action::ToggleCompare,
             Action::SetBaseline,
             Action::OpenTimeline,
+            Action::Refresh,
             Action::DrillIn,
             Action::NextDrift,
             Action::FocusNextPane,

@@ -9,6 +9,7 @@ mod footer;
 mod header;
 mod help;
 mod history;
+pub mod refresh;
 mod timeline;
 
 use std::borrow::Cow;
@@ -65,6 +66,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
         timeline::render(frame, rect, state, theme);
     }
     footer::render(frame, layout.footer, state, theme);
+    if let Some(rect) = layout.refresh {
+        refresh::render(frame, rect, state, theme);
+    }
     if let Some(rect) = layout.history {
         history::render(frame, rect, state, theme);
     }
