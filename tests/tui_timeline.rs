@@ -908,3 +908,58 @@ fn a_long_timeline_draws_only_the_visible_points() {
     );
     assert!(text.contains("5000 points"), "{text}");
 }
+
+#[test]
+fn an_open_timeline_is_asked_for_again_when_a_refresh_stored_snapshots() {
+    use driftscope::store::{Location, SnapshotMeta};
+    use driftscope::tui::EnvSummary;
+    use driftscope::tui::refresh::{RefreshEvent, Stored};
+    let mut state = loaded(100, 30);
+    let effects = act(&mut state, Action::Refresh);
+    let [Effect::Refresh(refresh)] = effects.as_slice() else {
+        panic!("expected a refresh, got {effects:?}");
+    };
+    let id = refresh.id;
+    let request = timeline_request(&act(&mut state, Action::OpenTimeline));
+    answer(&mut state, &request, points(&["web-1"], 3));
+    let taken_at = at(20, 11, 0);
+    for event in [
+        RefreshEvent::Planned {
+            id,
+            hosts: vec!["prod/web-1".into()],
+        },
+        RefreshEvent::HostDone {
+            id,
+            index: 0,
+            elapsed: std::time::Duration::from_secs(1),
+            outcome: Ok(Stored {
+                meta: SnapshotMeta {
+                    environment: "prod".into(),
+                    host: "web-1".into(),
+                    taken_at,
+                    fact_count: 10,
+                    error_count: 0,
+                    location: Location::File("snapshots/prod/web-1/x.json".into()),
+                },
+                summary: EnvSummary {
+                    name: "prod".into(),
+                    hosts: 3,
+                    latest: Some(taken_at),
+                },
+            }),
+        },
+    ] {
+        assert!(update(&mut state, Msg::Refresh(event)).is_empty());
+    }
+    let effects = update(
+        &mut state,
+        Msg::Refresh(RefreshEvent::Finished { id, error: None }),
+    );
+    assert!(
+        matches!(effects.first(), Some(Effect::Compare(_))),
+        "{effects:?}"
+    );
+    let again = timeline_request(&effects[1..]);
+    assert_eq!((again.env.as_str(), again.id > request.id), ("prod", true));
+    assert_eq!(state.mode, Mode::Timeline);
+}
