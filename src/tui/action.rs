@@ -52,6 +52,16 @@ pub enum Action {
     ScrollLeft,
     /// Scroll the diff right.
     ScrollRight,
+    /// Justify the selected drift: open the reason prompt.
+    Justify,
+    /// Mark the selected drift for remediation: open the reason prompt.
+    Remediate,
+    /// Remove the selected drift's annotation.
+    ClearAnnotation,
+    /// Take back the last annotation change of this session.
+    UndoAnnotation,
+    /// Cycle the review filter: all drift, unreviewed, justified, to remediate.
+    CycleReviewFilter,
 }
 
 /// Where an action is listed on the help screen.
@@ -65,6 +75,8 @@ pub enum ActionGroup {
     Facts,
     /// The diff pane.
     Diff,
+    /// Reviewing drift: annotations and the review filter.
+    Review,
     /// Help and quitting.
     General,
 }
@@ -77,6 +89,7 @@ impl ActionGroup {
             ActionGroup::Environments => "Environments",
             ActionGroup::Facts => "Facts",
             ActionGroup::Diff => "Diff",
+            ActionGroup::Review => "Review",
             ActionGroup::General => "General",
         }
     }
@@ -84,7 +97,7 @@ impl ActionGroup {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 27] = [
         Action::SelectNext,
         Action::SelectPrev,
         Action::SelectFirst,
@@ -105,6 +118,11 @@ impl Action {
         Action::PrevSide,
         Action::ScrollLeft,
         Action::ScrollRight,
+        Action::Justify,
+        Action::Remediate,
+        Action::ClearAnnotation,
+        Action::UndoAnnotation,
+        Action::CycleReviewFilter,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -134,6 +152,11 @@ impl Action {
             Action::PrevSide => "prev_side",
             Action::ScrollLeft => "scroll_left",
             Action::ScrollRight => "scroll_right",
+            Action::Justify => "justify",
+            Action::Remediate => "remediate",
+            Action::ClearAnnotation => "clear_annotation",
+            Action::UndoAnnotation => "undo_annotation",
+            Action::CycleReviewFilter => "cycle_review_filter",
         }
     }
 
@@ -167,6 +190,11 @@ impl Action {
             Action::PrevSide => "text diff: baseline vs the previous environment",
             Action::ScrollLeft => "scroll the diff left",
             Action::ScrollRight => "scroll the diff right",
+            Action::Justify => "justify the drift, with a reason",
+            Action::Remediate => "mark the drift to remediate, with a reason",
+            Action::ClearAnnotation => "clear the drift's annotation",
+            Action::UndoAnnotation => "undo the last annotation change",
+            Action::CycleReviewFilter => "cycle the review filter",
         }
     }
 
@@ -195,6 +223,11 @@ impl Action {
             Action::PrevSide => "prev env",
             Action::ScrollLeft => "left",
             Action::ScrollRight => "right",
+            Action::Justify => "justify",
+            Action::Remediate => "remediate",
+            Action::ClearAnnotation => "clear",
+            Action::UndoAnnotation => "undo",
+            Action::CycleReviewFilter => "review filter",
         }
     }
 
@@ -218,6 +251,11 @@ impl Action {
             Action::NextSide | Action::PrevSide | Action::ScrollLeft | Action::ScrollRight => {
                 ActionGroup::Diff
             }
+            Action::Justify
+            | Action::Remediate
+            | Action::ClearAnnotation
+            | Action::UndoAnnotation
+            | Action::CycleReviewFilter => ActionGroup::Review,
             Action::ToggleHelp | Action::Quit => ActionGroup::General,
         }
     }

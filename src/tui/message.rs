@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::diff::DriftReport;
 
 use super::action::Action;
+use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -43,6 +44,15 @@ pub enum Msg {
         /// Its drift count against the baseline.
         drift: usize,
     },
+    /// The workspace's annotations were read, or a one-line reason they could not be.
+    AnnotationsLoaded(Result<LoadedAnnotations, String>),
+    /// An annotation change was saved, or a one-line reason it was not.
+    AnnotationsSaved {
+        /// The change's number, as in [`Effect::Annotate`].
+        job: u64,
+        /// The annotations after the change and what was done, or the failure.
+        result: Result<SavedAnnotations, String>,
+    },
 }
 
 /// Work that `update` asks the runtime to do.
@@ -50,6 +60,13 @@ pub enum Msg {
 pub enum Effect {
     /// Compare environments in the background.
     Compare(CompareRequest),
+    /// Change the workspace's annotations in the background (and save them).
+    Annotate {
+        /// Numbers changes, so the result can be matched with its prompt.
+        job: u64,
+        /// The change.
+        change: AnnotationChange,
+    },
 }
 
 /// A comparison to run.

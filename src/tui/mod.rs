@@ -6,13 +6,16 @@
 //! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`.
 
 pub mod action;
+mod annotator;
 pub mod diffview;
 pub mod filter;
 pub mod index;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod prompt;
 pub mod render;
+pub mod review;
 mod runtime;
 pub mod state;
 mod terminal;

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 
 use crate::store::Workspace;
 
+use super::annotator::Annotator;
 use super::keymap::Keymap;
 use super::message::{Effect, Msg};
 use super::state::{CompareStatus, State};
@@ -44,8 +45,10 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     let effects = update::start(&mut state);
 
     let (tx, rx) = mpsc::channel::<Outcome>();
-    let worker = Worker::spawn(Arc::new(workspace), tx.clone());
-    perform(&worker, effects);
+    let workspace = Arc::new(workspace);
+    let worker = Worker::spawn(workspace.clone(), tx.clone());
+    let annotator = Annotator::spawn(workspace, tx.clone());
+    perform(&worker, &annotator, effects);
 
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -59,7 +62,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     while state.status == CompareStatus::Running {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(outcome) => handle(&mut state, &worker, outcome)?,
+            Ok(outcome) => handle(&mut state, &worker, &annotator, outcome)?,
             Err(_) => break,
         }
     }
@@ -73,7 +76,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
                 return Ok(());
             }
             match rx.recv_timeout(TICK) {
-                Ok(outcome) => handle(&mut state, &worker, outcome)?,
+                Ok(outcome) => handle(&mut state, &worker, &annotator, outcome)?,
                 Err(RecvTimeoutError::Timeout) => {
                     update(&mut state, Msg::Tick(Utc::now()));
                 }
@@ -81,7 +84,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
             }
             // Take everything already waiting before drawing again (wheel bursts, resizes).
             while let Ok(outcome) = rx.try_recv() {
-                handle(&mut state, &worker, outcome)?;
+                handle(&mut state, &worker, &annotator, outcome)?;
                 if state.quit {
                     break;
                 }
@@ -91,24 +94,32 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     stop.store(true, Ordering::SeqCst);
     drop(guard);
     let _ = input.join();
+    // Changes already asked for are saved before the explorer exits.
+    drop(annotator);
     result
 }
 
-fn handle(state: &mut State, worker: &Worker, outcome: Outcome) -> Result<()> {
+fn handle(
+    state: &mut State,
+    worker: &Worker,
+    annotator: &Annotator,
+    outcome: Outcome,
+) -> Result<()> {
     match outcome {
         Outcome::Msg(msg) => {
             let effects = update(state, msg);
-            perform(worker, effects);
+            perform(worker, annotator, effects);
             Ok(())
         }
         Outcome::Fatal(message) => Err(eyre!(message)),
     }
 }
 
-fn perform(worker: &Worker, effects: Vec<Effect>) {
+fn perform(worker: &Worker, annotator: &Annotator, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
             Effect::Compare(request) => worker.submit(request),
+            Effect::Annotate { job, change } => annotator.submit(job, change),
         }
     }
 }

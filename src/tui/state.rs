@@ -10,6 +10,8 @@ use crate::model::Category;
 
 use super::index::FactIndex;
 use super::keymap::Keymap;
+use super::prompt::Prompt;
+use super::review::ReviewView;
 
 /// An environment as the environments pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +91,8 @@ pub enum Mode {
     Filter,
     /// Reading the help screen.
     Help,
+    /// Typing the reason (ticket, expiry) of a justification or remediation.
+    Prompt,
 }
 
 /// A selection in a list and the first visible row.
@@ -218,6 +222,10 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the user quits.
     pub quit: bool,
+    /// The annotations and the review of the current report.
+    pub review: ReviewView,
+    /// The reason prompt, while open.
+    pub prompt: Option<Prompt>,
 }
 
 impl State {
@@ -258,6 +266,8 @@ impl State {
             env_drift: vec![None; env_count],
             notice: None,
             quit: false,
+            review: ReviewView::default(),
+            prompt: None,
         }
     }
 

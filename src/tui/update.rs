@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::model::Category;
+use crate::model::{AnnotationKind, Category};
 
 use super::action::Action;
 use super::diffview;
@@ -14,6 +14,7 @@ use super::keymap::Key;
 use super::layout::AppLayout;
 use super::message::{CompareRequest, Effect, Msg};
 use super::render;
+use super::review;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
 use super::theme::Theme;
 
@@ -37,6 +38,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            review::on_tick(state);
             Vec::new()
         }
         Msg::Action(action) => apply(state, action),
@@ -63,6 +65,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AnnotationsLoaded(result) => {
+            review::on_loaded(state, result);
+            Vec::new()
+        }
+        Msg::AnnotationsSaved { job, result } => {
+            review::on_saved(state, job, result);
+            Vec::new()
+        }
     }
 }
 
@@ -76,6 +86,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.notice = None;
+    if state.mode == Mode::Prompt {
+        return super::prompt::on_key(state, key);
+    }
     if state.mode == Mode::Filter && edit_filter(state, &key) {
         return Vec::new();
     }
@@ -127,7 +140,13 @@ fn set_filter(state: &mut State, query: String) {
 fn refresh_index(state: &mut State) {
     if let Some(loaded) = state.loaded.as_mut() {
         let report = loaded.report.clone();
-        loaded.index.refresh(&report, state.show_all, &state.filter);
+        loaded.index.refresh_reviewed(
+            &report,
+            state.show_all,
+            &state.filter,
+            state.review.reviews.as_ref(),
+            state.review.filter,
+        );
     }
 }
 
@@ -174,6 +193,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         .min(help_max_scroll(state));
         if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
             state.mode = Mode::Browse;
+        }
+        return Vec::new();
+    }
+    if state.mode == Mode::Prompt {
+        match action {
+            Action::Quit => state.quit = true,
+            Action::Back => review::close_prompt(state),
+            _ => {}
         }
         return Vec::new();
     }
@@ -235,6 +262,11 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.diff.hscroll = state.diff.hscroll.saturating_sub(HSCROLL_COLUMNS);
         }
         Action::ScrollRight => state.diff.hscroll += HSCROLL_COLUMNS,
+        Action::Justify => return review::start_prompt(state, AnnotationKind::Justify),
+        Action::Remediate => return review::start_prompt(state, AnnotationKind::Remediate),
+        Action::ClearAnnotation => return review::clear(state),
+        Action::UndoAnnotation => return review::undo(state),
+        Action::CycleReviewFilter => review::cycle_filter(state),
     }
     clamp_all(state);
     Vec::new()
@@ -369,7 +401,7 @@ fn jump_drift(state: &mut State, forward: bool) {
         .iter()
         .map(|c| loaded.index.visible(*c))
         .collect();
-    let is_drift = |row: u32| report.facts.get(row as usize).is_some_and(|f| f.is_drift());
+    let is_drift = |row: u32| review::needs_review(state, report, row);
     // Positions as (category slot, row position) in one global order.
     let flat: Vec<(usize, usize)> = lists
         .iter()
@@ -503,12 +535,16 @@ fn on_compared(
             });
             state.status = CompareStatus::Ready;
             state.diff.other = state.other_side();
+            review::recompute(state);
             reselect(state, selected.as_ref());
         }
     }
 }
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) {
+    if state.mode == Mode::Prompt {
+        return;
+    }
     let layout = AppLayout::compute(state.area, state);
     if state.mode == Mode::Help {
         match mouse.kind {
@@ -565,7 +601,7 @@ pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
 }
 
 /// Keeps every cursor within its list and its offset such that the selection shows.
-fn clamp_all(state: &mut State) {
+pub(crate) fn clamp_all(state: &mut State) {
     let layout = AppLayout::compute(state.area, state);
     for pane in [Pane::Environments, Pane::Categories, Pane::Facts] {
         let height = layout.list_height(pane, state);

@@ -1,12 +1,16 @@
-//! The facts pane: the chosen category's facts with status and severity markers. Only
-//! the rows on screen are built, whatever the size of the report.
+//! The facts pane: the chosen category's facts with review, status and severity markers.
+//! Only the rows on screen are built, whatever the size of the report.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{clean, fit, pane_block, placeholder, row_style, severity_label, span, status_marker};
+use super::{
+    clean, fit, pane_block, placeholder, review_marker, row_style, severity_label, span,
+    status_marker,
+};
+use crate::diff::review::{ReviewFilter, ReviewState};
 use crate::diff::{Cell, FactDiff};
 use crate::model::Value;
 use crate::tui::filter::FuzzyFilter;
@@ -22,6 +26,12 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let visible = state.visible_facts();
     let what = if state.show_all { "all facts" } else { "drift" };
     let pending = state.show_all && state.loaded.as_ref().is_some_and(|l| !l.complete);
+    let review_filter = state.review.filter;
+    // Under a review filter, the list holds drift in that state only.
+    let what = match review_filter {
+        ReviewFilter::All => what,
+        other => other.label(),
+    };
     let title = Line::from(format!(
         " Facts · {category} · {} {what}{} ",
         visible.len(),
@@ -62,6 +72,10 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         return;
     };
     if visible.is_empty() {
+        let what = match review_filter {
+            ReviewFilter::All => what.to_string(),
+            other => format!("{} drift", other.label()),
+        };
         let mut lines = vec![Line::from(span(
             if state.filter.is_empty() {
                 format!("no {what} in {category}")
@@ -71,7 +85,18 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             Role::Dim,
             theme,
         ))];
-        if !state.show_all {
+        if review_filter != ReviewFilter::All {
+            if let Some(k) = state
+                .keymap
+                .first_key(crate::tui::action::Action::CycleReviewFilter)
+            {
+                lines.push(Line::from(span(
+                    format!("{k}: change the review filter"),
+                    Role::Dim,
+                    theme,
+                )));
+            }
+        } else if !state.show_all {
             if let Some(k) = state
                 .keymap
                 .first_key(crate::tui::action::Action::ToggleShowAll)
@@ -107,8 +132,9 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .take(height)
         .filter_map(|(pos, &row)| {
             let fact = loaded.report.facts.get(row as usize)?;
+            let review = state.review.state(row as usize);
             Some(
-                fact_line(fact, key_width, &mut fuzzy, theme).style(row_style(
+                fact_line(fact, review, key_width, &mut fuzzy, theme).style(row_style(
                     state,
                     Pane::Facts,
                     pos == cursor.selected,
@@ -122,13 +148,20 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
 
 fn fact_line<'a>(
     fact: &'a FactDiff,
+    review: Option<ReviewState>,
     key_width: usize,
     fuzzy: &mut FuzzyFilter,
     theme: &Theme,
 ) -> Line<'a> {
     let (marker, marker_role) = status_marker(fact);
     let (severity, severity_role) = severity_label(fact.severity);
+    let (review_mark, review_role) = match review {
+        Some(state) => review_marker(state),
+        None => (" ", Role::Text),
+    };
     let mut spans = vec![
+        span(review_mark, review_role, theme),
+        Span::raw(" "),
         span(marker, marker_role, theme),
         Span::raw(" "),
         span(severity, severity_role, theme),

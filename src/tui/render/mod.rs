@@ -8,6 +8,8 @@ mod facts;
 mod footer;
 mod header;
 mod help;
+mod prompt;
+mod review;
 
 use std::borrow::Cow;
 
@@ -26,6 +28,7 @@ use super::state::{Pane, State};
 use super::theme::{Role, Theme};
 
 pub use help::help_lines;
+pub use review::{compact_counts, detail, detail_height, review_marker, wrap};
 
 /// Draws the whole screen and returns the layout used (for mouse hit-testing).
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
@@ -62,6 +65,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
     footer::render(frame, layout.footer, state, theme);
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);
+    }
+    if let Some(rect) = layout.prompt {
+        prompt::render(frame, rect, state, theme);
     }
     layout
 }
