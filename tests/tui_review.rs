@@ -477,6 +477,43 @@ fn the_prompt_starts_from_an_annotation_of_the_same_kind() {
 }
 
 #[test]
+fn an_annotation_made_for_fewer_environments_is_named_in_the_prompt() {
+    // prod, dev and staging; dev holds staging's value, so the prod–staging decision holds.
+    let two = report();
+    let record = annotation(
+        &two,
+        "env.LOG_LEVEL",
+        AnnotationKind::Justify,
+        "debug below prod",
+        None,
+        None,
+    );
+    let mut three = two.clone();
+    three.facts.retain(|f| f.key.key == "env.LOG_LEVEL");
+    let staging = three.sides[1].clone();
+    let mut dev = staging.clone();
+    dev.label = "dev".into();
+    three.sides.insert(1, dev);
+    let cell = three.facts[0].cells[1].clone();
+    three.facts[0].cells.insert(1, cell);
+    let mut state = loaded_with(three, vec![1, 0, 2], 80, 24, false);
+    load(&mut state, vec![record], false);
+    assert_eq!(
+        review_of(&state, "env.LOG_LEVEL"),
+        Some(ReviewState::Justified)
+    );
+    select(&mut state, Category::Config, "env.LOG_LEVEL");
+    press(&mut state, 'J');
+    let prompt = state.prompt.as_ref().unwrap();
+    assert_eq!(prompt.environments, ["prod", "dev", "staging"]);
+    assert_eq!(
+        prompt.current.as_deref(),
+        Some("applies now: justified by Dana Whitfield on 2026-11-18, made for prod, staging")
+    );
+    assert_eq!(prompt.reason, "debug below prod");
+}
+
+#[test]
 fn on_the_demo_the_prompt_says_it_is_read_only_and_saves_nothing() {
     let mut state = loaded_with(report(), vec![1, 2], 80, 24, true);
     load(&mut state, Vec::new(), true);
@@ -952,6 +989,22 @@ fn help_lists_the_review_keys_and_markers() {
         "• unreviewed  ✓ justified  ✗ to remediate  ! stale  ⊘ expired",
     ] {
         assert!(text.contains(part), "{part}\n{text}");
+    }
+}
+
+#[test]
+fn the_prompt_draws_at_every_terminal_size() {
+    for (width, height) in [(20, 6), (30, 8), (40, 10), (50, 14), (80, 24), (200, 60)] {
+        let mut state = ready(120, 40);
+        load(&mut state, annotations_in_every_state(), false);
+        select(&mut state, Category::Config, "env.LOG_LEVEL");
+        press(&mut state, 'J');
+        type_text(&mut state, &"a long reason that goes on ".repeat(10));
+        update(&mut state, Msg::Resize(width, height));
+        let text = screen(&draw(&state)).join("\n");
+        if width >= 30 && height >= 8 {
+            assert!(text.contains("reason"), "{width}×{height}:\n{text}");
+        }
     }
 }
 

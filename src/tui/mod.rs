@@ -3,7 +3,8 @@
 //! The Elm Architecture: [`State`] holds everything; input and background results
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
-//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`.
+//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`; the
+//! annotations are read and saved off the UI thread by `annotator`.
 
 pub mod action;
 mod annotator;

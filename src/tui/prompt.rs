@@ -2,12 +2,14 @@
 //! an optional ticket or link and an optional expiry day. Tab moves between the fields,
 //! Enter validates and saves, Esc cancels. Pure: keys in, state and effects out.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::diff::FactDiff;
 use crate::diff::review::AnnotationDraft;
-use crate::model::{Annotation, AnnotationKind, parse_expiry};
+use crate::model::{Annotation, AnnotationKind, join_environments, parse_expiry};
 
 use super::message::Effect;
 use super::review;
@@ -109,6 +111,23 @@ impl Prompt {
         read_only: bool,
     ) -> Prompt {
         let same_kind = existing.filter(|a| a.kind == kind);
+        let compared: BTreeSet<String> = environments.iter().cloned().collect();
+        let current = existing.map(|a| {
+            let decided = format!(
+                "{} by {} on {}",
+                a.kind.describe(),
+                a.author,
+                a.time.format("%Y-%m-%d")
+            );
+            if a.environments == compared {
+                format!("replaces: {decided}")
+            } else {
+                format!(
+                    "applies now: {decided}, made for {}",
+                    join_environments(&a.environments)
+                )
+            }
+        });
         Prompt {
             kind,
             fact: Box::new(fact),
@@ -124,14 +143,7 @@ impl Prompt {
             error: None,
             read_only,
             saving: None,
-            current: existing.map(|a| {
-                format!(
-                    "replaces: {} by {} on {}",
-                    a.kind.describe(),
-                    a.author,
-                    a.time.format("%Y-%m-%d")
-                )
-            }),
+            current,
         }
     }
 
