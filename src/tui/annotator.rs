@@ -144,3 +144,128 @@ fn saved(store: &AnnotationStore, what: String, report: &SaveReport) -> SavedAnn
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::review::AnnotationDraft;
+    use crate::diff::{Cell, ChangeKind, FactDiff, Severity, Status};
+    use crate::model::{AnnotationKind, Category, FactKey, Value};
+
+    fn drift() -> FactDiff {
+        FactDiff {
+            key: FactKey::new(Category::Config, "env.WORKERS"),
+            status: Status::Differs,
+            divergent: false,
+            severity: Severity::High,
+            change: ChangeKind::Value,
+            cells: vec![
+                Cell::Present {
+                    value: Value::string("8"),
+                },
+                Cell::Present {
+                    value: Value::string("2"),
+                },
+            ],
+            comparisons: Vec::new(),
+        }
+    }
+
+    fn put(reason: &str) -> AnnotationChange {
+        AnnotationChange::Put {
+            fact: Box::new(drift()),
+            environments: vec!["prod".into(), "staging".into()],
+            draft: AnnotationDraft {
+                kind: AnnotationKind::Justify,
+                reason: reason.into(),
+                ticket: Some("OPS-1".into()),
+                expires: None,
+            },
+        }
+    }
+
+    #[test]
+    fn put_clear_and_undo_save_the_file_and_say_what_was_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("annotations.toml");
+        let mut store = AnnotationStore::open(&path, "annotations.toml").unwrap();
+
+        let saved = apply(&mut store, put("prod is sized for load"), "Test Author").unwrap();
+        assert_eq!(
+            saved.message,
+            "justified config/env.WORKERS on prod, staging"
+        );
+        assert!(saved.can_undo);
+        assert_eq!(saved.records.len(), 1);
+        assert_eq!(saved.records[0].author, "Test Author");
+        let file = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            file.contains("reason = \"prod is sized for load\""),
+            "{file}"
+        );
+
+        let id = saved.records[0].id();
+        let cleared = apply(&mut store, AnnotationChange::Remove(id), "Test Author").unwrap();
+        assert_eq!(
+            cleared.message,
+            "cleared the annotation of config/env.WORKERS on prod, staging"
+        );
+        assert!(cleared.records.is_empty());
+
+        let undone = apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
+        assert_eq!(
+            undone.message,
+            "undid the last change to config/env.WORKERS on prod, staging"
+        );
+        assert_eq!(undone.records.len(), 1);
+        apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
+        let nothing = apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
+        assert_eq!(nothing.message, "nothing to undo");
+        assert!(!nothing.can_undo);
+    }
+
+    #[test]
+    fn a_merge_with_changes_on_disk_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("annotations.toml");
+        let mut store = AnnotationStore::open(&path, "annotations.toml").unwrap();
+        let mut other = AnnotationStore::open(&path, "annotations.toml").unwrap();
+        let mut elsewhere = drift();
+        elsewhere.key = FactKey::new(Category::Config, "env.MODE");
+        let change = AnnotationChange::Put {
+            fact: Box::new(elsewhere),
+            environments: vec!["prod".into(), "staging".into()],
+            draft: AnnotationDraft {
+                kind: AnnotationKind::Remediate,
+                reason: "align".into(),
+                ticket: None,
+                expires: None,
+            },
+        };
+        apply(&mut other, change, "Someone Else").unwrap();
+
+        let saved = apply(&mut store, put("sized for load"), "Test Author").unwrap();
+        assert!(
+            saved
+                .message
+                .contains("annotations.toml had changed on disk; merged: 1 record taken"),
+            "{}",
+            saved.message
+        );
+        assert_eq!(saved.records.len(), 2);
+    }
+
+    #[test]
+    fn the_demo_store_refuses_changes() {
+        let mut store = AnnotationStore::embedded(Vec::new());
+        let err = apply(&mut store, put("x"), "Test Author").unwrap_err();
+        assert!(err.contains("read-only"), "{err}");
+        let blank = apply(
+            &mut AnnotationStore::embedded(Vec::new()),
+            put("  "),
+            "Test Author",
+        )
+        .unwrap_err();
+        assert_eq!(blank, "a reason is required");
+    }
+}

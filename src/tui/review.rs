@@ -270,8 +270,13 @@ pub fn close_prompt(state: &mut State) {
 /// saying why there is none.
 fn selected_drift(state: &mut State, doing: &str) -> Option<usize> {
     if !matches!(state.focus, Pane::Facts | Pane::Diff) {
+        let hint = state
+            .keymap
+            .first_key(Action::NextDrift)
+            .map(|k| format!(" ({k} jumps to the next unreviewed)"))
+            .unwrap_or_default();
         state.notice = Some(format!(
-            "select a drift in the facts pane to {doing} it (n jumps to the next unreviewed)"
+            "select a drift in the facts pane to {doing} it{hint}"
         ));
         return None;
     }
