@@ -99,8 +99,11 @@ fn busiest_view(state: &mut State) {
     state.category_cursor.selected = busiest;
     update(state, Msg::Action(driftscope::tui::Action::ToggleShowAll));
     state.focus = Pane::Facts;
-    let visible = state.visible_facts().to_vec();
-    let text = visible.iter().position(|&r| {
+    let visible = state.visible_rows().to_vec();
+    let text = visible.iter().position(|row| {
+        let Some(r) = row.fact() else {
+            return false;
+        };
         let f = &report.facts[r as usize];
         f.is_drift()
             && matches!(

@@ -254,9 +254,8 @@ fn facts_have_the_value_kinds_of_their_kind_of_key() {
                     "package" | "pip" | "runtime" | "lib" | "server" | "extension" => "version",
                     "file" | "db" => "text",
                     "sysctl" | "cpu" => "scalar",
-                    "table" | "column" | "index" | "cert" | "unit" | "mount" | "disk" | "port" => {
-                        "record"
-                    }
+                    "table" | "column" | "index" | "constraint" | "sequence" | "schema"
+                    | "cert" | "unit" | "mount" | "disk" | "port" => "record",
                     _ => continue,
                 };
                 assert_eq!(value.kind(), expected, "{}: {category}/{key}", snap.host);
@@ -268,7 +267,11 @@ fn facts_have_the_value_kinds_of_their_kind_of_key() {
             .count();
         assert!(packages >= 100, "{}: {packages} packages", snap.host);
         for (category, key, kind) in [
-            (Category::Schema, "migrations", "set"),
+            (Category::Schema, "migrations:django", "set"),
+            (Category::Schema, "enum:public.order_status", "list"),
+            (Category::Schema, "setting:server_version", "version"),
+            (Category::Schema, "setting:TimeZone", "scalar"),
+            (Category::Schema, "rows:public.orders", "scalar"),
             (Category::Services, "enabled_units", "set"),
             (Category::Network, "listening", "set"),
             (Category::Infra, "mounts", "set"),
@@ -531,8 +534,8 @@ fn staging_lacks_the_index_prod_has() {
     assert!(l["prod-web-1"].get(Category::Schema, key).is_some());
     assert!(l["stg-web-1"].get(Category::Schema, key).is_none());
     assert_eq!(
-        record(l["prod-web-1"], Category::Schema, key)["columns"],
-        "customer_id"
+        record(l["prod-web-1"], Category::Schema, key)["definition"],
+        "CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id)"
     );
 }
 
@@ -540,18 +543,94 @@ fn staging_lacks_the_index_prod_has() {
 fn staging_has_not_applied_a_migration_prod_has() {
     let snaps = demo::snapshots_at(now());
     let l = latest(&snaps);
-    let stg: BTreeSet<String> = members(l["stg-web-1"], Category::Schema, "migrations")
-        .into_iter()
-        .collect();
-    let prod: BTreeSet<String> = members(l["prod-web-1"], Category::Schema, "migrations")
-        .into_iter()
-        .collect();
+    let applied = |host: &str| -> BTreeSet<String> {
+        members(l[host], Category::Schema, "migrations:django")
+            .into_iter()
+            .collect()
+    };
+    let (stg, prod) = (applied("stg-web-1"), applied("prod-web-1"));
     assert!(stg.is_subset(&prod));
-    assert_eq!(prod.len(), stg.len() + 1);
+    let only_prod: Vec<&String> = prod.difference(&stg).collect();
+    assert_eq!(only_prod, ["shop.0023_payments_refunded_at"]);
     // The migration's column is there too.
     let column = "column:public.payments.refunded_at";
     assert!(l["prod-web-1"].get(Category::Schema, column).is_some());
     assert!(l["stg-web-1"].get(Category::Schema, column).is_none());
+}
+
+#[test]
+fn schema_facts_have_the_keys_and_values_of_the_schema_probe() {
+    use driftscope::model::{SchemaKind, parse_schema_key};
+    let snaps = demo::snapshots_at(now());
+    let snap = latest(&snaps)["prod-web-1"];
+    let facts = &snap.facts[&Category::Schema];
+    let mut kinds = BTreeSet::new();
+    for (key, value) in facts {
+        let parsed = parse_schema_key(key).unwrap_or_else(|| panic!("{key} is no schema key"));
+        kinds.insert(parsed.kind);
+        let expected = match parsed.kind {
+            SchemaKind::Extension => "version",
+            SchemaKind::Setting if key == "setting:server_version" => "version",
+            SchemaKind::Setting | SchemaKind::Rows => "scalar",
+            SchemaKind::Enum => "list",
+            SchemaKind::Migrations => "set",
+            _ => "record",
+        };
+        assert_eq!(value.kind(), expected, "{key}");
+    }
+    for kind in [
+        SchemaKind::Setting,
+        SchemaKind::Extension,
+        SchemaKind::Schema,
+        SchemaKind::Table,
+        SchemaKind::Column,
+        SchemaKind::Index,
+        SchemaKind::Constraint,
+        SchemaKind::Rows,
+        SchemaKind::Sequence,
+        SchemaKind::Enum,
+        SchemaKind::Migrations,
+    ] {
+        assert!(kinds.contains(&kind), "no {kind:?} fact");
+    }
+    let email = record(snap, Category::Schema, "column:public.users.email");
+    assert_eq!(email["type"], "character varying(255)");
+    assert_eq!(email["nullable"], "false");
+    assert_eq!(email["position"], "2");
+    let table = record(snap, Category::Schema, "table:public.users");
+    assert_eq!(table["kind"], "table");
+    assert_eq!(table["persistence"], "permanent");
+    let pkey = record(
+        snap,
+        Category::Schema,
+        "constraint:public.orders.orders_pkey",
+    );
+    assert_eq!(pkey["type"], "primary key");
+    assert_eq!(pkey["definition"], "PRIMARY KEY (id)");
+    assert_eq!(
+        get(snap, Category::Schema, "rows:public.orders").kind(),
+        "scalar"
+    );
+}
+
+#[test]
+fn schema_drift_between_staging_and_prod_is_the_index_and_the_migration() {
+    let snaps = demo::snapshots_at(now());
+    let l = latest(&snaps);
+    let diff: BTreeSet<String> = not_ignored(differing_keys(l["stg-web-1"], l["prod-web-1"]))
+        .into_iter()
+        .filter(|(c, _)| *c == Category::Schema)
+        .map(|(_, k)| k)
+        .collect();
+    let expected: BTreeSet<String> = [
+        "column:public.payments.refunded_at",
+        "index:public.orders.orders_customer_id_idx",
+        "migrations:django",
+        "setting:server_version",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(diff, expected);
 }
 
 #[test]

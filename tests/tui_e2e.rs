@@ -1,5 +1,6 @@
 //! End to end: the real binary in tmux on the embedded demo. Navigate to a config file
-//! drift, check the side-by-side rows are on screen, quit, check the terminal is restored.
+//! drift, check the side-by-side rows are on screen, quit, check the terminal is restored;
+//! and check it is restored too when the explorer panics or is sent SIGTERM or SIGHUP.
 //!
 //! Skips (with a printed reason) when tmux is missing, unless DRIFTSCOPE_REQUIRE_SERVICES
 //! is set, in which case it fails.
@@ -16,6 +17,28 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server of its own running `command` in session `e2e`, `WIDTH`×`HEIGHT`.
+    fn start(name: &str, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("driftscope-{name}-{}", std::process::id()),
+        };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &WIDTH.to_string(),
+            "-y",
+            &HEIGHT.to_string(),
+            "sh",
+            "-c",
+            command,
+        ]);
+        assert!(out.status.success(), "tmux new-session: {out:?}");
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-L")
@@ -97,13 +120,118 @@ fn side_by_side_row(screen: &str, text: &str) -> bool {
     })
 }
 
+/// False (after saying why) when tmux is missing and not required.
+fn can_run() -> bool {
+    if tmux_available() {
+        return true;
+    }
+    if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
+        panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
+    }
+    eprintln!("skipping the end-to-end test: tmux is not installed");
+    false
+}
+
+/// Asserts that the terminal is out of every mode the explorer turns on.
+fn assert_restored(tmux: &Tmux) {
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "0",
+        "left the alternate screen"
+    );
+    assert_eq!(
+        tmux.display("#{mouse_any_flag}"),
+        "0",
+        "mouse capture is off"
+    );
+    assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is visible");
+    // Raw mode is off: the line discipline echoes and translates newlines again.
+    let out = tmux.run(&["send-keys", "-t", "e2e", "-l", "echo typed-after-exit"]);
+    assert!(out.status.success(), "{out:?}");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the shell to run a command", |s| {
+        s.lines().any(|l| l.trim() == "typed-after-exit")
+    });
+}
+
+/// The demo in tmux, in a shell that writes the explorer's process id to `pid_file`
+/// and, once it exits, prints its status and starts an interactive shell.
+fn start_demo(name: &str, pid_file: &Path) -> (Tmux, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_driftscope"));
+    let inner = format!(
+        "echo $$ > {pid}; exec env HOME={home} XDG_CONFIG_HOME={home}/.config \
+         TERM=xterm-256color {bin} --demo",
+        pid = shell_quote(pid_file),
+        home = shell_quote(home.path()),
+        bin = shell_quote(bin),
+    );
+    let command = format!(
+        "cd {home} && sh -c {inner}; echo DRIFTSCOPE_EXIT=$?; exec sh",
+        home = shell_quote(home.path()),
+        inner = shell_quote(Path::new(&inner)),
+    );
+    let tmux = Tmux::start(name, &command);
+    tmux.wait_for("the demo overview", |s| {
+        s.contains("DEMO DATA") && s.contains("Categories")
+    });
+    assert_eq!(tmux.display("#{alternate_on}"), "1");
+    (tmux, home)
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    if !can_run() || !cfg!(debug_assertions) {
+        // Release builds ignore DRIFTSCOPE_TEST_PANIC.
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_driftscope"));
+    let command = format!(
+        "cd {home} && env HOME={home} TERM=xterm-256color RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 \
+         DRIFTSCOPE_TEST_PANIC=1 \
+         {bin} --demo; echo DRIFTSCOPE_EXIT=$?; exec sh",
+        home = shell_quote(home.path()),
+        bin = shell_quote(bin),
+    );
+    let tmux = Tmux::start("panic", &command);
+    let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
+    assert!(screen.contains("DRIFTSCOPE_EXIT=101"), "{screen}");
+    assert!(
+        screen.contains("panicking after the first frame"),
+        "the panic message is shown on the normal screen:\n{screen}"
+    );
+    assert_restored(&tmux);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    if !can_run() {
+        return;
+    }
+    for (signal, status) in [("TERM", 143), ("HUP", 129)] {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let (tmux, _home) = start_demo(&format!("sig{signal}"), &pid_file);
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let out = Command::new("kill")
+            .args([&format!("-{signal}"), pid.trim()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "kill: {out:?}");
+        let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
+        assert!(
+            screen.contains(&format!("DRIFTSCOPE_EXIT={status}")),
+            "SIG{signal}: {screen}"
+        );
+        assert!(!screen.contains("Categories"), "SIG{signal}: {screen}");
+        assert_restored(&tmux);
+    }
+}
+
 #[test]
 fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
-    if !tmux_available() {
-        if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
-            panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
-        }
-        eprintln!("skipping the end-to-end test: tmux is not installed");
+    if !can_run() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -111,28 +239,12 @@ fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
     let bin = Path::new(env!("CARGO_BIN_EXE_driftscope"));
     let command = format!(
         "cd {work} && env HOME={home} XDG_CONFIG_HOME={home}/.config TERM=xterm-256color \
-         {bin}; echo DRIFTSCOPE_EXIT=$?; exec sleep 600",
+         {bin}; echo DRIFTSCOPE_EXIT=$?; exec sh",
         work = shell_quote(work.path()),
         home = shell_quote(home.path()),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux {
-        socket: format!("driftscope-e2e-{}", std::process::id()),
-    };
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        &WIDTH.to_string(),
-        "-y",
-        &HEIGHT.to_string(),
-        "sh",
-        "-c",
-        &command,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
+    let tmux = Tmux::start("e2e", &command);
 
     let screen = tmux.wait_for("the demo overview", |s| {
         s.contains("DEMO DATA") && s.contains("Categories") && !s.contains("comparing…")
@@ -171,15 +283,5 @@ fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
         !screen.contains("Categories"),
         "the explorer is off the screen:\n{screen}"
     );
-    assert_eq!(
-        tmux.display("#{alternate_on}"),
-        "0",
-        "left the alternate screen"
-    );
-    assert_eq!(
-        tmux.display("#{mouse_any_flag}"),
-        "0",
-        "mouse capture is off"
-    );
-    assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is visible");
+    assert_restored(&tmux);
 }

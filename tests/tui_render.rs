@@ -10,9 +10,12 @@ fn go_to(state: &mut driftscope::tui::State, category: Category, key: &str) {
     let slot = Category::ALL.iter().position(|c| *c == category).unwrap();
     state.category_cursor.selected = slot;
     let pos = state
-        .visible_facts()
+        .visible_rows()
         .iter()
-        .position(|&r| state.report().unwrap().facts[r as usize].key.key == key)
+        .position(|r| {
+            r.fact()
+                .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
+        })
         .unwrap();
     state.fact_cursors[slot].selected = pos;
     state.focus = Pane::Diff;

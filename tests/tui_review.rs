@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDate};
 use driftscope::diff::DriftReport;
 use driftscope::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, annotate};
 use driftscope::model::{Annotation, AnnotationKind, Category};
+use driftscope::tui::index::ListRow;
 use driftscope::tui::prompt::PromptField;
 use driftscope::tui::review::{
     AnnotationChange, AnnotationsStatus, LoadedAnnotations, READ_ONLY_NOTICE, SavedAnnotations,
@@ -52,9 +53,12 @@ fn select(state: &mut State, category: Category, key: &str) {
     let slot = Category::ALL.iter().position(|c| *c == category).unwrap();
     state.category_cursor.selected = slot;
     let pos = state
-        .visible_facts()
+        .visible_rows()
         .iter()
-        .position(|&r| state.report().unwrap().facts[r as usize].key.key == key)
+        .position(|row| {
+            row.fact()
+                .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
+        })
         .unwrap_or_else(|| panic!("{key} is not visible"));
     state.fact_cursors[slot].selected = pos;
     state.focus = Pane::Facts;
@@ -694,9 +698,10 @@ fn the_review_filter_cycles_and_narrows_the_facts() {
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     let visible = |state: &State| -> Vec<String> {
         state
-            .visible_facts()
+            .visible_rows()
             .iter()
-            .map(|&r| state.report().unwrap().facts[r as usize].key.key.clone())
+            .filter_map(|row| row.fact())
+            .map(|r| state.report().unwrap().facts[r as usize].key.key.clone())
             .collect()
     };
     assert_eq!(visible(&state).len(), 3);
@@ -764,7 +769,7 @@ fn deciding_under_the_unreviewed_filter_moves_on_to_the_next_drift() {
             }),
         },
     );
-    assert_eq!(state.visible_facts().len(), 2);
+    assert_eq!(state.visible_rows().len(), 2);
     assert_eq!(
         selected_key(&state).as_deref(),
         Some("config/env.LOG_LEVEL")
@@ -1025,5 +1030,118 @@ fn the_footer_offers_justify_and_remediate_in_the_facts_pane() {
     assert!(
         footer.contains("enter save") && footer.contains("esc cancel"),
         "{footer}"
+    );
+}
+
+/// What the facts pane lists: group headings as `# label`, facts by key.
+fn listed(state: &State) -> Vec<String> {
+    let loaded = state.loaded.as_ref().unwrap();
+    state
+        .visible_rows()
+        .iter()
+        .map(|row| match *row {
+            ListRow::Fact(r) => loaded.report.facts[r as usize].key.key.clone(),
+            ListRow::Heading { group, .. } => {
+                format!("# {}", loaded.index.group(group).unwrap().label)
+            }
+        })
+        .collect()
+}
+
+/// The schema report with `column:public.orders.status` justified and
+/// `extension:hstore` to remediate.
+fn schema_reviewed() -> State {
+    let mut state = schema_state(120, 34);
+    let report = state.report().unwrap().clone();
+    let records = vec![
+        annotation(
+            &report,
+            "column:public.orders.status",
+            AnnotationKind::Justify,
+            "the new status ships next week",
+            None,
+            None,
+        ),
+        annotation(
+            &report,
+            "extension:hstore",
+            AnnotationKind::Remediate,
+            "drop it in prod",
+            None,
+            None,
+        ),
+    ];
+    load(&mut state, records, false);
+    state
+}
+
+#[test]
+fn schema_drift_keeps_its_headings_under_the_review_filter() {
+    let mut state = schema_reviewed();
+    let all = listed(&state);
+    assert!(all.contains(&"# public.orders".to_string()), "{all:?}");
+    assert!(all.contains(&"column:public.orders.status".to_string()));
+
+    press(&mut state, 'f');
+    assert_eq!(state.review.filter, ReviewFilter::Unreviewed);
+    let unreviewed = listed(&state);
+    assert!(unreviewed.contains(&"# public.orders".to_string()));
+    assert!(!unreviewed.contains(&"column:public.orders.status".to_string()));
+    assert!(!unreviewed.contains(&"extension:hstore".to_string()));
+    assert!(unreviewed.contains(&"column:public.orders.refunded_at".to_string()));
+
+    press(&mut state, 'f');
+    assert_eq!(state.review.filter, ReviewFilter::Justified);
+    assert_eq!(
+        listed(&state),
+        ["# public.orders", "column:public.orders.status"]
+    );
+    press(&mut state, 'f');
+    assert_eq!(state.review.filter, ReviewFilter::Remediate);
+    assert_eq!(listed(&state), ["# database", "extension:hstore"]);
+}
+
+#[test]
+fn next_drift_in_the_schema_skips_headings_and_decided_drift() {
+    let mut state = schema_reviewed();
+    let mut seen = Vec::new();
+    for _ in 0..8 {
+        act(&mut state, Action::NextDrift);
+        seen.push(state.selected_fact().unwrap().key.key.clone());
+    }
+    assert_eq!(
+        &seen[..7],
+        [
+            "column:public.orders.refunded_at",
+            "index:public.orders.orders_customer_id_idx",
+            "column:public.orders.total_cents",
+            "rows:public.orders",
+            "enum:public.order_status",
+            "migrations:rails",
+            "column:public.users.locale",
+        ]
+    );
+    assert_eq!(seen[7], seen[0], "wrapped around");
+    act(&mut state, Action::PrevDrift);
+    assert_eq!(
+        state.selected_fact().unwrap().key.key,
+        "column:public.users.locale"
+    );
+}
+
+#[test]
+fn justify_on_a_schema_heading_asks_for_a_drift() {
+    let mut state = schema_reviewed();
+    let heading = listed(&state)
+        .iter()
+        .position(|l| l == "# public.orders")
+        .unwrap();
+    state.fact_cursors[state.category_cursor.selected].selected = heading;
+    let effects = press_j(&mut state);
+    assert!(effects.is_empty());
+    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("no drift selected to justify")
     );
 }

@@ -105,10 +105,7 @@ fn select_next_and_prev_move_within_bounds() {
 fn select_first_and_last_jump_to_the_ends() {
     let mut state = big(80, 24);
     act(&mut state, Action::SelectLast);
-    assert_eq!(
-        state.fact_cursor().selected,
-        state.visible_facts().len() - 1
-    );
+    assert_eq!(state.fact_cursor().selected, state.visible_rows().len() - 1);
     assert!(
         state.fact_cursor().offset > 0,
         "the list scrolled to show it"
@@ -245,7 +242,7 @@ fn start_filter_narrows_incrementally_and_enter_keeps_it() {
     press(&mut state, 'o');
     press(&mut state, 'g');
     assert_eq!(state.filter, "log");
-    assert_eq!(state.visible_facts().len(), 1);
+    assert_eq!(state.visible_rows().len(), 1);
     assert_eq!(selected_key(&state).unwrap(), "config/env.LOG_LEVEL");
     press_code(&mut state, KeyCode::Backspace);
     assert_eq!(state.filter, "lo");
@@ -265,7 +262,7 @@ fn esc_in_the_filter_clears_it() {
     press(&mut state, 'x');
     press_code(&mut state, KeyCode::Esc);
     assert_eq!((state.mode, state.filter.as_str()), (Mode::Browse, ""));
-    assert_eq!(state.visible_facts().len(), 3);
+    assert_eq!(state.visible_rows().len(), 3);
 }
 
 #[test]
@@ -274,13 +271,13 @@ fn toggle_show_all_adds_equal_facts_and_keeps_the_selection() {
     state.category_cursor.selected = 1;
     state.fact_cursors[1].selected = 2; // env.LOG_LEVEL
     let before = selected_key(&state);
-    assert_eq!(state.visible_facts().len(), 3);
+    assert_eq!(state.visible_rows().len(), 3);
     act(&mut state, Action::ToggleShowAll);
     assert!(state.show_all);
-    assert_eq!(state.visible_facts().len(), 5);
+    assert_eq!(state.visible_rows().len(), 5);
     assert_eq!(selected_key(&state), before);
     press(&mut state, 'a');
-    assert_eq!(state.visible_facts().len(), 3);
+    assert_eq!(state.visible_rows().len(), 3);
 }
 
 #[test]
@@ -620,7 +617,7 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
     state.category_cursor.selected = 1;
     state.fact_cursors[1].selected = 2;
     act(&mut state, Action::ToggleShowAll);
-    assert_eq!(state.visible_facts().len(), 3, "equal facts not there yet");
+    assert_eq!(state.visible_rows().len(), 3, "equal facts not there yet");
     let before = selected_key(&state);
     update(
         &mut state,
@@ -632,6 +629,6 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
         },
     );
     assert!(state.loaded.as_ref().unwrap().complete);
-    assert_eq!(state.visible_facts().len(), 5);
+    assert_eq!(state.visible_rows().len(), 5);
     assert_eq!(selected_key(&state), before);
 }

@@ -44,6 +44,8 @@ pub enum Action {
     ToggleCompare,
     /// Make the selected environment the baseline.
     SetBaseline,
+    /// Collect the compared environments again, in the background, and compare afresh.
+    Refresh,
     /// In a text diff of 3+ environments, compare the baseline with the next environment.
     NextSide,
     /// In a text diff of 3+ environments, compare the baseline with the previous environment.
@@ -97,7 +99,7 @@ impl ActionGroup {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::SelectNext,
         Action::SelectPrev,
         Action::SelectFirst,
@@ -110,6 +112,7 @@ impl Action {
         Action::Back,
         Action::ToggleCompare,
         Action::SetBaseline,
+        Action::Refresh,
         Action::NextDrift,
         Action::PrevDrift,
         Action::StartFilter,
@@ -148,6 +151,7 @@ impl Action {
             Action::ToggleShowAll => "toggle_show_all",
             Action::ToggleCompare => "toggle_compare",
             Action::SetBaseline => "set_baseline",
+            Action::Refresh => "refresh",
             Action::NextSide => "next_side",
             Action::PrevSide => "prev_side",
             Action::ScrollLeft => "scroll_left",
@@ -186,6 +190,7 @@ impl Action {
             Action::ToggleShowAll => "show all facts / only drift",
             Action::ToggleCompare => "add / remove the environment from the comparison",
             Action::SetBaseline => "make the environment the baseline",
+            Action::Refresh => "collect the compared environments again",
             Action::NextSide => "text diff: baseline vs the next environment",
             Action::PrevSide => "text diff: baseline vs the previous environment",
             Action::ScrollLeft => "scroll the diff left",
@@ -219,6 +224,7 @@ impl Action {
             Action::ToggleShowAll => "all/drift",
             Action::ToggleCompare => "compare",
             Action::SetBaseline => "baseline",
+            Action::Refresh => "refresh",
             Action::NextSide => "next env",
             Action::PrevSide => "prev env",
             Action::ScrollLeft => "left",
@@ -244,7 +250,9 @@ impl Action {
             | Action::FocusPrevPane
             | Action::DrillIn
             | Action::Back => ActionGroup::Navigation,
-            Action::ToggleCompare | Action::SetBaseline => ActionGroup::Environments,
+            Action::ToggleCompare | Action::SetBaseline | Action::Refresh => {
+                ActionGroup::Environments
+            }
             Action::NextDrift | Action::PrevDrift | Action::StartFilter | Action::ToggleShowAll => {
                 ActionGroup::Facts
             }

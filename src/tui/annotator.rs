@@ -3,8 +3,8 @@
 //! off the UI thread, in the order asked. Results go back as messages.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 
 use chrono::Utc;
@@ -13,9 +13,9 @@ use crate::diff::review::annotate;
 use crate::model::sanitize;
 use crate::store::{AnnotationStore, SaveReport, Workspace};
 
+use super::background::{Outcome, panic_text};
 use super::message::Msg;
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
-use super::worker::Outcome;
 
 /// A handle on the annotations worker. Dropping it lets the changes already asked for
 /// finish, then waits for the thread, so no save is cut short by quitting.
@@ -26,7 +26,7 @@ pub struct Annotator {
 
 impl Annotator {
     /// Starts the worker: it reads the annotations at once; results go to `tx`.
-    pub fn spawn(workspace: Arc<Workspace>, tx: Sender<Outcome>) -> Annotator {
+    pub fn spawn(workspace: Arc<RwLock<Workspace>>, tx: Sender<Outcome>) -> Annotator {
         let (jobs, rx) = mpsc::channel();
         let handle = std::thread::spawn(move || serve(&workspace, &rx, &tx));
         Annotator {
@@ -52,9 +52,22 @@ impl Drop for Annotator {
     }
 }
 
-fn serve(workspace: &Workspace, rx: &Receiver<(u64, AnnotationChange)>, tx: &Sender<Outcome>) {
-    let opened = guarded(|| workspace.annotations().map_err(|e| format!("{e}")));
-    let author = guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string());
+fn serve(
+    workspace: &RwLock<Workspace>,
+    rx: &Receiver<(u64, AnnotationChange)>,
+    tx: &Sender<Outcome>,
+) {
+    // Read once, under the read lock: later changes go through the store, not the workspace.
+    let (opened, author) = match workspace.read() {
+        Ok(workspace) => (
+            guarded(|| workspace.annotations().map_err(|e| format!("{e}"))),
+            guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string()),
+        ),
+        Err(_) => (
+            Err("the workspace is unavailable after an earlier failure".to_string()),
+            "unknown".to_string(),
+        ),
+    };
     let loaded = opened.as_ref().map(|store| LoadedAnnotations {
         records: Arc::new(store.records().to_vec()),
         read_only: store.is_read_only(),
@@ -85,11 +98,7 @@ fn serve(workspace: &Workspace, rx: &Receiver<(u64, AnnotationChange)>, tx: &Sen
 /// Runs `work`, turning a panic into an error message.
 fn guarded<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let what = panic_text(panic.as_ref());
         Err(format!("annotations: internal error: {what}"))
     })
 }

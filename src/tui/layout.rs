@@ -2,6 +2,7 @@
 
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
+use super::render::refresh::{PADDING, PANEL_WIDTH, panel_lines};
 use super::state::{Mode, Pane, State};
 
 /// Below this size only a "terminal too small" notice is shown.
@@ -30,6 +31,8 @@ pub struct AppLayout {
     pub facts: Option<Rect>,
     /// The diff pane, when shown.
     pub diff: Option<Rect>,
+    /// The refresh panel, when shown (over the lower right of the panes).
+    pub refresh: Option<Rect>,
     /// The help popup, when open.
     pub help: Option<Rect>,
     /// The reason prompt, when open: above the footer, over the panes.
@@ -90,6 +93,9 @@ impl AppLayout {
             } else {
                 out.facts = Some(main);
             }
+        }
+        if state.refresh_panel_shown() {
+            out.refresh = refresh_panel(body, state);
         }
         if state.mode == Mode::Help {
             out.help = Some(centered(area, 76, area.height.saturating_sub(2)));
@@ -160,6 +166,24 @@ impl AppLayout {
         self.list(pane, state)
             .map_or(1, |r| usize::from(r.height).max(1))
     }
+}
+
+/// The refresh panel's place in `body`: its lower right corner, as tall as its lines.
+fn refresh_panel(body: Rect, state: &State) -> Option<Rect> {
+    let width = body.width.min(PANEL_WIDTH);
+    if width < 12 || body.height < 3 {
+        return None;
+    }
+    let inner_width = usize::from(width - 2 - 2 * PADDING);
+    let max_lines = usize::from(body.height - 2);
+    let lines = panel_lines(state, inner_width, max_lines).len() as u16;
+    let height = (lines + 2).min(body.height);
+    Some(Rect {
+        x: body.x + body.width - width,
+        y: body.y + body.height - height,
+        width,
+        height,
+    })
 }
 
 /// Rows at the top of a pane's inner area that are not list rows.

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::diff::DriftReport;
 
 use super::action::Action;
+use super::refresh::{RefreshEvent, RefreshRequest};
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 
 /// Everything that can change the state.
@@ -53,6 +54,8 @@ pub enum Msg {
         /// The annotations after the change and what was done, or the failure.
         result: Result<SavedAnnotations, String>,
     },
+    /// A background refresh made progress.
+    Refresh(RefreshEvent),
 }
 
 /// Work that `update` asks the runtime to do.
@@ -67,6 +70,8 @@ pub enum Effect {
         /// The change.
         change: AnnotationChange,
     },
+    /// Collect environments' hosts again in the background and store their snapshots.
+    Refresh(RefreshRequest),
 }
 
 /// A comparison to run.

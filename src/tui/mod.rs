@@ -3,11 +3,14 @@
 //! The Elm Architecture: [`State`] holds everything; input and background results
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
-//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`; the
-//! annotations are read and saved off the UI thread by `annotator`.
+//! input thread, signals) lives in `runtime`, `terminal` and `signals`; `background` runs
+//! the effects: comparisons in `worker`, refreshes in `refresh_job`, and the annotations
+//! read and saved off the UI thread by `annotator`.
 
 pub mod action;
 mod annotator;
+pub mod background;
+pub mod diffcontent;
 pub mod diffview;
 pub mod filter;
 pub mod index;
@@ -15,10 +18,14 @@ pub mod keymap;
 pub mod layout;
 pub mod message;
 pub mod prompt;
+pub mod refresh;
+pub mod refresh_job;
 pub mod render;
 pub mod review;
 mod runtime;
+mod signals;
 pub mod state;
+pub mod tableview;
 mod terminal;
 pub mod theme;
 pub mod tomlpos;
@@ -28,8 +35,10 @@ mod worker;
 use std::path::PathBuf;
 
 pub use action::Action;
+pub use background::{Background, Outcome};
 pub use keymap::Keymap;
 pub use message::{CompareRequest, Effect, Msg};
+pub use refresh::{RefreshEvent, RefreshRequest, RefreshState};
 pub use render::render;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
@@ -51,7 +60,8 @@ pub struct TuiOptions {
 }
 
 /// Opens the explorer on `workspace` and returns when the user quits. The terminal is
-/// restored on quit, on error and on panic.
+/// restored on quit, on error and on panic. On SIGTERM, SIGHUP or SIGINT it is restored
+/// too, and the process ends with status 128 + the signal's number.
 pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> {
     runtime::run(workspace, options)
 }
@@ -63,19 +73,22 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
         .history
         .environments()
         .into_iter()
-        .map(|name| {
-            let latest = workspace.history.latest(&name, None);
-            EnvSummary {
-                hosts: latest.len(),
-                latest: latest.iter().map(|m| m.taken_at).max(),
-                name,
-            }
-        })
+        .map(|name| env_summary(workspace, &name))
         .collect();
     WorkspaceInfo {
         name: workspace.name(),
         is_demo: workspace.is_demo(),
         environments,
         problems: workspace.history.problems.clone(),
+    }
+}
+
+/// An environment's host count and newest snapshot time, from the workspace's history.
+pub fn env_summary(workspace: &Workspace, name: &str) -> EnvSummary {
+    let latest = workspace.history.latest(name, None);
+    EnvSummary {
+        name: name.to_string(),
+        hosts: latest.len(),
+        latest: latest.iter().map(|m| m.taken_at).max(),
     }
 }

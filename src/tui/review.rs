@@ -16,6 +16,7 @@ use crate::diff::{DriftReport, FactDiff};
 use crate::model::{Annotation, AnnotationId, AnnotationKind, Category};
 
 use super::action::Action;
+use super::index::ListRow;
 use super::message::Effect;
 use super::prompt::Prompt;
 use super::state::{Cursor, Loaded, Mode, Pane, State};
@@ -187,11 +188,9 @@ pub fn refresh(state: &mut State) {
             .as_ref()
             .filter(|k| k.category == *category)
             .and_then(|k| {
-                rows.iter().position(|&r| {
-                    loaded
-                        .report
-                        .facts
-                        .get(r as usize)
+                rows.iter().position(|row| {
+                    row.fact()
+                        .and_then(|r| loaded.report.facts.get(r as usize))
                         .is_some_and(|f| &f.key == k)
                 })
             });
@@ -281,9 +280,9 @@ fn selected_drift(state: &mut State, doing: &str) -> Option<usize> {
         return None;
     }
     let row = state
-        .visible_facts()
-        .get(state.fact_cursor().selected)
-        .map(|&r| r as usize);
+        .selected_row()
+        .and_then(ListRow::fact)
+        .map(|r| r as usize);
     let fact = row.and_then(|r| state.report().and_then(|rep| rep.facts.get(r)));
     match (row, fact) {
         (Some(row), Some(fact)) if fact.is_drift() => Some(row),

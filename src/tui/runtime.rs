@@ -12,15 +12,16 @@ use color_eyre::eyre::{Result, eyre};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+use crate::collect::CollectOptions;
 use crate::store::Workspace;
 
-use super::annotator::Annotator;
+use super::background::{Background, Outcome};
 use super::keymap::Keymap;
-use super::message::{Effect, Msg};
+use super::message::Msg;
+use super::signals;
 use super::state::{CompareStatus, State};
 use super::terminal::TerminalGuard;
 use super::theme::{Theme, no_color_requested};
-use super::worker::{Outcome, Worker};
 use super::{TuiOptions, render, update, workspace_info};
 
 /// How long the first frame waits for the first comparison, so a fast one is drawn at once.
@@ -45,11 +46,10 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     let effects = update::start(&mut state);
 
     let (tx, rx) = mpsc::channel::<Outcome>();
-    let workspace = Arc::new(workspace);
-    let worker = Worker::spawn(workspace.clone(), tx.clone());
-    let annotator = Annotator::spawn(workspace, tx.clone());
-    perform(&worker, &annotator, effects);
+    let background = Background::new(workspace, tx.clone(), CollectOptions::default());
+    background.perform(effects);
 
+    let signals = signals::watch(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.area = Rect::new(0, 0, size.width, size.height);
@@ -57,34 +57,47 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx, stop.clone());
 
-    // A fast first comparison is shown in the very first frame.
-    let deadline = Instant::now() + FIRST_COMPARE_WAIT;
-    while state.status == CompareStatus::Running {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(outcome) => handle(&mut state, &worker, &annotator, outcome)?,
-            Err(_) => break,
+    let result = (|| -> Result<Option<i32>> {
+        // A fast first comparison is shown in the very first frame.
+        let deadline = Instant::now() + FIRST_COMPARE_WAIT;
+        while state.status == CompareStatus::Running {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(outcome) => {
+                    if let Flow::Stop(signal) = handle(&mut state, &background, outcome)? {
+                        return Ok(Some(signal));
+                    }
+                }
+                Err(_) => break,
+            }
         }
-    }
-
-    let result = (|| -> Result<()> {
+        let mut first_frame = true;
         loop {
             guard.terminal.draw(|frame| {
                 render(frame, &state, &theme);
             })?;
+            if std::mem::take(&mut first_frame) {
+                panic_if_asked();
+            }
             if state.quit {
-                return Ok(());
+                return Ok(None);
             }
             match rx.recv_timeout(TICK) {
-                Ok(outcome) => handle(&mut state, &worker, &annotator, outcome)?,
+                Ok(outcome) => {
+                    if let Flow::Stop(signal) = handle(&mut state, &background, outcome)? {
+                        return Ok(Some(signal));
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     update(&mut state, Msg::Tick(Utc::now()));
                 }
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Disconnected) => return Ok(None),
             }
             // Take everything already waiting before drawing again (wheel bursts, resizes).
             while let Ok(outcome) = rx.try_recv() {
-                handle(&mut state, &worker, &annotator, outcome)?;
+                if let Flow::Stop(signal) = handle(&mut state, &background, outcome)? {
+                    return Ok(Some(signal));
+                }
                 if state.quit {
                     break;
                 }
@@ -94,33 +107,40 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     stop.store(true, Ordering::SeqCst);
     drop(guard);
     let _ = input.join();
-    // Changes already asked for are saved before the explorer exits.
-    drop(annotator);
-    result
+    // Annotation changes already asked for are saved before the explorer exits.
+    drop(background);
+    if let Ok(Some(signal)) = result {
+        // Asked to stop from outside: the terminal is back; end as the signal would.
+        std::process::exit(128 + signal);
+    }
+    drop(signals);
+    result.map(|_| ())
 }
 
-fn handle(
-    state: &mut State,
-    worker: &Worker,
-    annotator: &Annotator,
-    outcome: Outcome,
-) -> Result<()> {
+/// Whether the loop goes on after an outcome.
+enum Flow {
+    /// Keep going.
+    Continue,
+    /// A termination signal arrived: stop now.
+    Stop(i32),
+}
+
+fn handle(state: &mut State, background: &Background, outcome: Outcome) -> Result<Flow> {
     match outcome {
         Outcome::Msg(msg) => {
-            let effects = update(state, msg);
-            perform(worker, annotator, effects);
-            Ok(())
+            background.perform(update(state, msg));
+            Ok(Flow::Continue)
         }
+        Outcome::Signal(signal) => Ok(Flow::Stop(signal)),
         Outcome::Fatal(message) => Err(eyre!(message)),
     }
 }
 
-fn perform(worker: &Worker, annotator: &Annotator, effects: Vec<Effect>) {
-    for effect in effects {
-        match effect {
-            Effect::Compare(request) => worker.submit(request),
-            Effect::Annotate { job, change } => annotator.submit(job, change),
-        }
+/// Debug builds panic after the first frame when `DRIFTSCOPE_TEST_PANIC` is set, so a
+/// test can check that a panic restores the terminal. Release builds ignore it.
+fn panic_if_asked() {
+    if cfg!(debug_assertions) && std::env::var_os("DRIFTSCOPE_TEST_PANIC").is_some() {
+        panic!("DRIFTSCOPE_TEST_PANIC is set: panicking after the first frame");
     }
 }
 

@@ -8,9 +8,10 @@ use ratatui::layout::Rect;
 use crate::diff::{DriftReport, FactDiff};
 use crate::model::Category;
 
-use super::index::FactIndex;
+use super::index::{FactIndex, Group, ListRow};
 use super::keymap::Keymap;
 use super::prompt::Prompt;
+use super::refresh::RefreshState;
 use super::review::ReviewView;
 
 /// An environment as the environments pane shows it.
@@ -218,6 +219,8 @@ pub struct State {
     pub loaded: Option<Loaded>,
     /// Per environment, its drift count against the baseline, when known.
     pub env_drift: Vec<Option<usize>>,
+    /// The newest background refresh, while it runs and after it ended.
+    pub refresh: Option<RefreshState>,
     /// A one-line notice for the user.
     pub notice: Option<String>,
     /// Set when the user quits.
@@ -264,6 +267,7 @@ impl State {
             generation: 0,
             loaded: None,
             env_drift: vec![None; env_count],
+            refresh: None,
             notice: None,
             quit: false,
             review: ReviewView::default(),
@@ -287,23 +291,47 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// The visible facts of the chosen category (indexes into the report).
-    pub fn visible_facts(&self) -> &[u32] {
+    /// The visible rows of the chosen category: facts (indexes into the report) and,
+    /// in the schema category, group headings.
+    pub fn visible_rows(&self) -> &[ListRow] {
         self.loaded
             .as_ref()
             .map_or(&[], |l| l.index.visible(self.category()))
     }
 
-    /// The selected fact, if any.
+    /// The selected row of the facts pane, if any.
+    pub fn selected_row(&self) -> Option<ListRow> {
+        self.visible_rows()
+            .get(self.fact_cursor().selected)
+            .copied()
+    }
+
+    /// The selected fact, if any (none when a group heading is selected).
     pub fn selected_fact(&self) -> Option<&FactDiff> {
         let loaded = self.loaded.as_ref()?;
-        let row = *self.visible_facts().get(self.fact_cursor().selected)?;
+        let row = self.selected_row()?.fact()?;
         loaded.report.facts.get(row as usize)
+    }
+
+    /// The schema group the selection belongs to: the selected heading's, or the
+    /// selected schema fact's.
+    pub fn selected_group(&self) -> Option<&Group> {
+        let index = &self.loaded.as_ref()?.index;
+        let group = match self.selected_row()? {
+            ListRow::Heading { group, .. } => group,
+            ListRow::Fact(row) => index.group_of(row)?,
+        };
+        index.group(group)
     }
 
     /// The report, when loaded.
     pub fn report(&self) -> Option<&DriftReport> {
         self.loaded.as_ref().map(|l| l.report.as_ref())
+    }
+
+    /// True while the refresh progress panel is shown.
+    pub fn refresh_panel_shown(&self) -> bool {
+        self.refresh.as_ref().is_some_and(|r| r.visible)
     }
 
     /// The side compared with the baseline in text diffs (at least 1).

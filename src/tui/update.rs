@@ -8,11 +8,12 @@ use ratatui::layout::Rect;
 use crate::model::{AnnotationKind, Category};
 
 use super::action::Action;
-use super::diffview;
-use super::index::{FactIndex, drift_per_side};
+use super::diffcontent::{self, DiffContent};
+use super::index::{FactIndex, ListRow, drift_per_side};
 use super::keymap::Key;
 use super::layout::AppLayout;
 use super::message::{CompareRequest, Effect, Msg};
+use super::refresh::{RefreshEvent, RefreshRequest, RefreshState};
 use super::render;
 use super::review;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
@@ -22,6 +23,9 @@ use super::theme::Theme;
 const WHEEL_ROWS: usize = 3;
 /// Columns moved by one horizontal scroll step.
 const HSCROLL_COLUMNS: usize = 8;
+/// Why the demo cannot be refreshed.
+pub const DEMO_READ_ONLY: &str =
+    "the demo is read-only: nothing to collect (driftscope init starts your own workspace)";
 
 /// Applies `msg` to `state` and returns the work it asks for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -73,6 +77,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             review::on_saved(state, job, result);
             Vec::new()
         }
+        Msg::Refresh(event) => on_refresh_event(state, event),
     }
 }
 
@@ -130,10 +135,28 @@ fn edit_filter(state: &mut State, key: &KeyEvent) -> bool {
 }
 
 fn set_filter(state: &mut State, query: String) {
-    let selected = state.selected_fact().map(|f| f.key.clone());
+    let selected = anchor(state);
     state.filter = query;
     refresh_index(state);
     reselect(state, selected.as_ref());
+}
+
+/// What the facts pane's selection is, to find it again in a rebuilt list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Anchor {
+    /// A fact, by key.
+    Fact(crate::model::FactKey),
+    /// A schema group heading, by label.
+    Group(String),
+}
+
+fn anchor(state: &State) -> Option<Anchor> {
+    match state.selected_row()? {
+        ListRow::Fact(_) => state.selected_fact().map(|f| Anchor::Fact(f.key.clone())),
+        ListRow::Heading { .. } => state
+            .selected_group()
+            .map(|g| Anchor::Group(g.label.clone())),
+    }
 }
 
 /// Rebuilds the visible lists after the filter or the all/drift toggle changed.
@@ -150,21 +173,33 @@ fn refresh_index(state: &mut State) {
     }
 }
 
-/// Puts each category's cursor back on the same fact if it is still visible, else at
-/// the top.
-fn reselect(state: &mut State, key: Option<&crate::model::FactKey>) {
+/// Puts each category's cursor back on the same fact (or group heading) if it is still
+/// visible, else at the top.
+fn reselect(state: &mut State, anchor: Option<&Anchor>) {
     let Some(loaded) = state.loaded.as_ref() else {
         return;
     };
+    let chosen = state.category();
     for (slot, category) in Category::ALL.iter().enumerate() {
         let rows = loaded.index.visible(*category);
-        let found = key.filter(|k| k.category == *category).and_then(|k| {
-            rows.iter().position(|&r| {
-                loaded
-                    .report
-                    .facts
-                    .get(r as usize)
-                    .is_some_and(|f| &f.key == k)
+        let found = anchor.and_then(|anchor| {
+            rows.iter().position(|row| match (anchor, row) {
+                (Anchor::Fact(k), ListRow::Fact(r)) => {
+                    k.category == *category
+                        && loaded
+                            .report
+                            .facts
+                            .get(*r as usize)
+                            .is_some_and(|f| &f.key == k)
+                }
+                (Anchor::Group(label), ListRow::Heading { group, .. }) => {
+                    *category == chosen
+                        && loaded
+                            .index
+                            .group(*group)
+                            .is_some_and(|g| &g.label == label)
+                }
+                _ => false,
             })
         });
         state.fact_cursors[slot] = Cursor {
@@ -237,13 +272,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.focus = Pane::Facts;
         }
         Action::ToggleShowAll => {
-            let selected = state.selected_fact().map(|f| f.key.clone());
+            let selected = anchor(state);
             state.show_all = !state.show_all;
             refresh_index(state);
             reselect(state, selected.as_ref());
         }
         Action::ToggleCompare => return toggle_compare(state),
         Action::SetBaseline => return set_baseline(state),
+        Action::Refresh => return start_refresh(state),
         Action::NextSide | Action::PrevSide => {
             let sides = state.report().map_or(0, |r| r.sides.len());
             if sides > 2 {
@@ -309,7 +345,7 @@ fn move_in(state: &mut State, pane: Pane, m: Move) {
             }
         }
         Pane::Facts => {
-            let len = state.visible_facts().len();
+            let len = state.visible_rows().len();
             let slot = state.category_cursor.selected;
             if let Some(cursor) = state.fact_cursors.get_mut(slot) {
                 let before = cursor.selected;
@@ -355,10 +391,10 @@ fn help_max_scroll(state: &State) -> usize {
 
 /// The largest useful diff scroll: content rows minus the rows shown.
 fn diff_max_scroll(state: &State) -> usize {
-    let Some(fact) = state.selected_fact() else {
+    let rows = diffcontent::content(state).height();
+    if rows == 0 {
         return 0;
-    };
-    let rows = diffview::build(fact, state.other_side()).height();
+    }
     let layout = AppLayout::compute(state.area, state);
     // The diff pane may be hidden (compact layouts); then assume the body height.
     let shown = layout
@@ -373,12 +409,23 @@ fn drill_in(state: &mut State) {
     state.focus = match state.focus {
         Pane::Environments => Pane::Categories,
         Pane::Categories => Pane::Facts,
-        Pane::Facts if state.selected_fact().is_some() => Pane::Diff,
+        Pane::Facts
+            if matches!(
+                diffcontent::content(state),
+                DiffContent::Fact { .. } | DiffContent::Table(_)
+            ) =>
+        {
+            Pane::Diff
+        }
         other => other,
     };
 }
 
 fn back(state: &mut State) {
+    if let Some(refresh) = state.refresh.as_mut().filter(|r| r.visible) {
+        refresh.visible = false;
+        return;
+    }
     if state.focus == Pane::Facts && !state.filter.is_empty() {
         set_filter(state, String::new());
         return;
@@ -397,11 +444,14 @@ fn jump_drift(state: &mut State, forward: bool) {
         return;
     };
     let report = &loaded.report;
-    let lists: Vec<&[u32]> = Category::ALL
+    let lists: Vec<&[ListRow]> = Category::ALL
         .iter()
         .map(|c| loaded.index.visible(*c))
         .collect();
-    let is_drift = |row: u32| review::needs_review(state, report, row);
+    let is_drift = |row: ListRow| {
+        row.fact()
+            .is_some_and(|r| review::needs_review(state, report, r))
+    };
     // Positions as (category slot, row position) in one global order.
     let flat: Vec<(usize, usize)> = lists
         .iter()
@@ -478,6 +528,61 @@ fn set_baseline(state: &mut State) -> Vec<Effect> {
     request_compare(state)
 }
 
+/// Starts collecting the compared environments again, unless that cannot be done.
+fn start_refresh(state: &mut State) -> Vec<Effect> {
+    if state.workspace.is_demo {
+        state.notice = Some(DEMO_READ_ONLY.into());
+        return Vec::new();
+    }
+    if let Some(running) = state.refresh.as_mut().filter(|r| r.running) {
+        running.visible = true;
+        state.notice = Some("a refresh is already running".into());
+        return Vec::new();
+    }
+    let environments: Vec<String> = state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .map(|e| e.name.clone())
+        .collect();
+    if environments.is_empty() {
+        state.notice = Some("no environment to refresh".into());
+        return Vec::new();
+    }
+    let id = state.refresh.as_ref().map_or(1, |r| r.id + 1);
+    state.refresh = Some(RefreshState::new(id, environments.clone()));
+    vec![Effect::Refresh(RefreshRequest { id, environments })]
+}
+
+/// Follows a refresh; when it ends having stored anything, compares afresh.
+fn on_refresh_event(state: &mut State, event: RefreshEvent) -> Vec<Effect> {
+    let Some(refresh) = state.refresh.as_mut().filter(|r| r.id == event.id()) else {
+        return Vec::new();
+    };
+    let finished = matches!(event, RefreshEvent::Finished { .. });
+    if let Some(summary) = refresh.apply(event) {
+        if let Some(env) = state
+            .workspace
+            .environments
+            .iter_mut()
+            .find(|e| e.name == summary.name)
+        {
+            *env = summary;
+        }
+    }
+    if !finished {
+        return Vec::new();
+    }
+    let stored = refresh.counts().done > 0;
+    state.notice = Some(refresh.summary());
+    if stored {
+        request_compare(state)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Asks for a comparison of the selected environments; results of older requests will
 /// be ignored.
 fn request_compare(state: &mut State) -> Vec<Effect> {
@@ -516,7 +621,7 @@ fn on_compared(
     match result {
         Err(message) => state.status = CompareStatus::Failed(message),
         Ok(report) => {
-            let selected = state.selected_fact().map(|f| f.key.clone());
+            let selected = anchor(state);
             for (side, count) in drift_per_side(&report).into_iter().enumerate() {
                 if let Some(slot) = side_envs
                     .get(side)
@@ -546,6 +651,12 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) {
         return;
     }
     let layout = AppLayout::compute(state.area, state);
+    let on_panel = layout
+        .refresh
+        .is_some_and(|r| r.contains(ratatui::layout::Position::new(mouse.column, mouse.row)));
+    if on_panel && state.mode != Mode::Help {
+        return;
+    }
     if state.mode == Mode::Help {
         match mouse.kind {
             MouseEventKind::ScrollDown => {
@@ -595,7 +706,7 @@ pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
     match pane {
         Pane::Environments => (state.env_cursor, state.workspace.environments.len()),
         Pane::Categories => (state.category_cursor, Category::ALL.len()),
-        Pane::Facts => (state.fact_cursor(), state.visible_facts().len()),
+        Pane::Facts => (state.fact_cursor(), state.visible_rows().len()),
         Pane::Diff => (Cursor::default(), 0),
     }
 }

@@ -1,24 +1,26 @@
 //! The comparison worker: loads the chosen environments' snapshots and compares them
 //! off the UI thread. Only the newest request is kept; results go back as messages.
+//! Loaded environments are cached until their newest snapshots change (a refresh).
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 
 use crate::diff::{self, DiffOptions, Side};
-use crate::store::{ResolvedSide, Workspace};
+use crate::store::{ResolvedSide, SnapshotMeta, Workspace};
 
+use super::background::{Outcome, panic_text};
 use super::message::{CompareRequest, Msg};
 
-/// What the worker sends to the UI loop.
-pub enum Outcome {
-    /// A message for `update`.
-    Msg(Msg),
-    /// The worker failed beyond recovery (a bug); the explorer must stop.
-    Fatal(String),
+/// An environment's loaded snapshots and the history entries they were loaded from.
+struct Cached {
+    picked: Vec<SnapshotMeta>,
+    side: Arc<ResolvedSide>,
 }
+
+type Cache = HashMap<String, Cached>;
 
 #[derive(Default)]
 struct Slot {
@@ -34,11 +36,11 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker; results go to `tx`.
-    pub fn spawn(workspace: Arc<Workspace>, tx: Sender<Outcome>) -> Worker {
+    pub fn spawn(workspace: Arc<RwLock<Workspace>>, tx: Sender<Outcome>) -> Worker {
         let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
         let thread_shared = shared.clone();
         let handle = std::thread::spawn(move || {
-            let mut cache: HashMap<String, Arc<ResolvedSide>> = HashMap::new();
+            let mut cache = Cache::new();
             while let Some(request) = next_request(&thread_shared) {
                 let work = catch_unwind(AssertUnwindSafe(|| {
                     serve(&workspace, &mut cache, &request, &thread_shared, &tx)
@@ -47,11 +49,7 @@ impl Worker {
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(panic) => {
-                        let what = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "unknown panic".into());
+                        let what = panic_text(panic.as_ref());
                         let _ = tx.send(Outcome::Fatal(format!("comparison failed: {what}")));
                         break;
                     }
@@ -107,10 +105,23 @@ fn superseded(shared: &(Mutex<Slot>, Condvar)) -> bool {
         .map_or(true, |s| s.shutdown || s.request.is_some())
 }
 
+/// Compares under the workspace's read lock (a refresh may be storing snapshots).
+fn compare_locked(
+    workspace: &RwLock<Workspace>,
+    cache: &mut Cache,
+    names: &[&str],
+    include_equal: bool,
+) -> Result<diff::DriftReport, String> {
+    let ws = workspace
+        .read()
+        .map_err(|_| "the workspace is unavailable after an earlier failure".to_string())?;
+    compare(&ws, cache, names, include_equal)
+}
+
 /// Runs one request; false when the UI is gone.
 fn serve(
-    workspace: &Workspace,
-    cache: &mut HashMap<String, Arc<ResolvedSide>>,
+    workspace: &RwLock<Workspace>,
+    cache: &mut Cache,
     request: &CompareRequest,
     shared: &(Mutex<Slot>, Condvar),
     tx: &Sender<Outcome>,
@@ -118,7 +129,7 @@ fn serve(
     let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
     // Drift first, for a fast first screen; then the full report with equal facts.
     for complete in [false, true] {
-        let result = compare(workspace, cache, &names, complete).map(Arc::new);
+        let result = compare_locked(workspace, cache, &names, complete).map(Arc::new);
         let failed = result.is_err();
         let msg = Msg::Compared {
             generation: request.generation,
@@ -141,7 +152,8 @@ fn serve(
         if superseded(shared) {
             return true;
         }
-        if let Ok(report) = compare(workspace, cache, &[baseline.as_str(), name.as_str()], false) {
+        let pair = [baseline.as_str(), name.as_str()];
+        if let Ok(report) = compare_locked(workspace, cache, &pair, false) {
             let msg = Msg::EnvDrift {
                 generation: request.generation,
                 env: *env,
@@ -162,20 +174,36 @@ pub fn compare_environments(
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    compare(workspace, &mut HashMap::new(), names, include_equal)
+    compare(workspace, &mut Cache::new(), names, include_equal)
+}
+
+/// The history entries `ENV` resolves to now: each host's newest snapshot.
+fn picked(workspace: &Workspace, name: &str) -> Vec<SnapshotMeta> {
+    workspace
+        .history
+        .latest(name, None)
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// Like [`compare_environments`], reusing (and filling) a cache of loaded sides.
 fn compare(
     workspace: &Workspace,
-    cache: &mut HashMap<String, Arc<ResolvedSide>>,
+    cache: &mut Cache,
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
+    let current: HashMap<&str, Vec<SnapshotMeta>> =
+        names.iter().map(|n| (*n, picked(workspace, n))).collect();
     let missing: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| !cache.contains_key(*n))
+        .filter(|n| {
+            cache
+                .get(*n)
+                .is_none_or(|c| Some(&c.picked) != current.get(n))
+        })
         .collect();
     // Parsing snapshots dominates loading: one thread per side.
     let loaded: Vec<(&str, Result<ResolvedSide, String>)> = std::thread::scope(|scope| {
@@ -200,13 +228,17 @@ fn compare(
             .collect()
     });
     for (name, result) in loaded {
-        cache.insert(name.to_string(), Arc::new(result?));
+        let cached = Cached {
+            picked: current.get(name).cloned().unwrap_or_default(),
+            side: Arc::new(result?),
+        };
+        cache.insert(name.to_string(), cached);
     }
     let mut resolved = Vec::with_capacity(names.len());
     for name in names {
         let side = cache
             .get(*name)
-            .cloned()
+            .map(|c| c.side.clone())
             .ok_or_else(|| format!("{name}: not loaded"))?;
         resolved.push(side);
     }

@@ -10,7 +10,7 @@ use driftscope::diff::{
     CategoryCounts, Cell, ChangeKind, Comparison, DriftReport, FactDiff, FieldChange, HostGroup,
     HostInfo, RowTag, Severity, SideComparison, SideInfo, Status, TextLine, TextRow,
 };
-use driftscope::model::{Category, FactKey, Value};
+use driftscope::model::{Category, FactKey, Snapshot, Source, Value};
 use driftscope::tui::state::Selection;
 use driftscope::tui::{EnvSummary, Keymap, Msg, State, Theme, WorkspaceInfo, render, update};
 use ratatui::Terminal;
@@ -492,4 +492,227 @@ pub fn press(state: &mut State, key: char) {
 pub fn press_code(state: &mut State, code: ratatui::crossterm::event::KeyCode) {
     use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
     update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// A schema fact as `(key, value)`.
+type SchemaFact = (&'static str, Value);
+
+fn column(ty: &str, nullable: bool, position: u32, extra: &[(&str, &str)]) -> Value {
+    let mut fields = vec![
+        ("type".to_string(), ty.to_string()),
+        ("nullable".to_string(), nullable.to_string()),
+        ("position".to_string(), position.to_string()),
+    ];
+    fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Value::Record(fields.into_iter().collect())
+}
+
+/// The shop database's schema facts in prod.
+fn prod_schema() -> Vec<SchemaFact> {
+    let table = Value::record([
+        ("kind", "table"),
+        ("persistence", "permanent"),
+        ("row_security", "off"),
+    ]);
+    let index = |def: &str, unique: bool, primary: bool| {
+        Value::record([
+            ("definition", def.to_string()),
+            ("unique", unique.to_string()),
+            ("primary", primary.to_string()),
+            ("valid", "true".to_string()),
+        ])
+    };
+    vec![
+        ("setting:TimeZone", Value::string("Etc/UTC")),
+        ("setting:server_version", Value::version("16.3")),
+        ("extension:pgcrypto", Value::version("1.3")),
+        ("extension:hstore", Value::version("1.8")),
+        (
+            "migrations:rails",
+            Value::set(["20240101000000", "20240215120000", "20240301093000"]),
+        ),
+        (
+            "schema:public",
+            Value::record([("comment", "standard public schema")]),
+        ),
+        ("table:public.orders", table.clone()),
+        (
+            "column:public.orders.id",
+            column(
+                "bigint",
+                false,
+                1,
+                &[("default", "nextval('public.orders_id_seq'::regclass)")],
+            ),
+        ),
+        (
+            "column:public.orders.customer_id",
+            column("bigint", false, 2, &[]),
+        ),
+        (
+            "column:public.orders.status",
+            column(
+                "public.order_status",
+                false,
+                3,
+                &[("default", "'pending'::public.order_status")],
+            ),
+        ),
+        (
+            "column:public.orders.total_cents",
+            column("integer", false, 4, &[("default", "0")]),
+        ),
+        (
+            "column:public.orders.refunded_at",
+            column("timestamp with time zone", true, 5, &[]),
+        ),
+        (
+            "index:public.orders.orders_pkey",
+            index(
+                "CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)",
+                true,
+                true,
+            ),
+        ),
+        (
+            "index:public.orders.orders_customer_id_idx",
+            index(
+                "CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id)",
+                false,
+                false,
+            ),
+        ),
+        ("rows:public.orders", Value::string("1200")),
+        ("table:public.users", table),
+        (
+            "column:public.users.id",
+            column(
+                "bigint",
+                false,
+                1,
+                &[("default", "nextval('public.users_id_seq'::regclass)")],
+            ),
+        ),
+        (
+            "column:public.users.email",
+            column("public.citext", false, 2, &[]),
+        ),
+        (
+            "column:public.users.locale",
+            column(
+                "text",
+                false,
+                3,
+                &[
+                    ("default", "'en'::text"),
+                    ("collation", "C"),
+                    ("comment", "UI language"),
+                ],
+            ),
+        ),
+        ("rows:public.users", Value::string("42")),
+        (
+            "enum:public.order_status",
+            Value::List(
+                ["pending", "paid", "shipped", "cancelled", "refunded"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+        ),
+        (
+            "view:public.order_totals",
+            Value::record([
+                ("kind", "view"),
+                (
+                    "definition",
+                    "SELECT user_id, sum(total_cents) FROM public.orders GROUP BY user_id",
+                ),
+            ]),
+        ),
+    ]
+}
+
+/// Staging's schema: one migration behind, with the drift that comes with it.
+fn staging_schema() -> Vec<SchemaFact> {
+    let mut facts = prod_schema();
+    facts.retain(|(k, _)| {
+        !matches!(
+            *k,
+            "column:public.orders.refunded_at" | "index:public.orders.orders_customer_id_idx"
+        )
+    });
+    for (key, value) in &mut facts {
+        match *key {
+            "extension:hstore" => *value = Value::version("1.7"),
+            "migrations:rails" => *value = Value::set(["20240101000000", "20240215120000"]),
+            "column:public.orders.status" => {
+                *value = column(
+                    "character varying(20)",
+                    false,
+                    3,
+                    &[("default", "'pending'::character varying")],
+                )
+            }
+            "column:public.orders.total_cents" => *value = column("integer", true, 4, &[]),
+            "rows:public.orders" => *value = Value::string("40"),
+            "column:public.users.locale" => {
+                *value = column(
+                    "text",
+                    false,
+                    3,
+                    &[("default", "'en'::text"), ("collation", "C")],
+                )
+            }
+            "enum:public.order_status" => {
+                *value = Value::List(
+                    ["pending", "paid", "shipped", "cancelled"]
+                        .map(String::from)
+                        .to_vec(),
+                )
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn schema_snapshot(env: &str, taken_at: DateTime<Utc>, facts: Vec<SchemaFact>) -> Snapshot {
+    let mut snapshot = Snapshot::new(env, "db-1", taken_at, Source::Demo);
+    for (key, value) in facts {
+        snapshot.insert(Category::Schema, key, value);
+    }
+    snapshot
+}
+
+/// prod (baseline) against staging, schema facts only, equal ones included, compared
+/// by the real diff engine.
+pub fn schema_report() -> DriftReport {
+    let prod = schema_snapshot("prod", at(20, 9, 30), prod_schema());
+    let staging = schema_snapshot("staging", at(20, 8, 10), staging_schema());
+    let sides = [
+        driftscope::diff::Side {
+            label: "prod".into(),
+            snapshots: vec![&prod],
+        },
+        driftscope::diff::Side {
+            label: "staging".into(),
+            snapshots: vec![&staging],
+        },
+    ];
+    let options = driftscope::diff::DiffOptions {
+        include_equal: true,
+        ..Default::default()
+    };
+    driftscope::diff::compare(&sides, &options)
+}
+
+/// A state on `schema_report()`, schema category chosen and the facts pane focused.
+pub fn schema_state(width: u16, height: u16) -> State {
+    let mut state = loaded_with(schema_report(), vec![1, 2], width, height, false);
+    state.category_cursor.selected = Category::ALL
+        .iter()
+        .position(|c| *c == Category::Schema)
+        .unwrap();
+    state.focus = driftscope::tui::Pane::Facts;
+    state
 }

@@ -1,5 +1,6 @@
 //! The diff pane: the selected fact side by side, one column per compared environment.
-//! Text facts show aligned rows with line numbers and intra-line highlights. Below the
+//! Text facts show aligned rows with line numbers and intra-line highlights; schema facts
+//! of a table (and table headings) show the table's columns side by side. Below the
 //! headline, a drift's review: its annotation, or the keys that decide it.
 
 use std::borrow::Cow;
@@ -15,39 +16,65 @@ use super::{
 };
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
-use crate::tui::diffview::{self, DiffBody, GridRow, Styled, kind_name};
+use crate::tui::diffcontent::{self, DiffContent};
+use crate::tui::diffview::{DiffBody, GridRow, Styled, kind_name};
 use crate::tui::state::{Pane, State};
+use crate::tui::tableview::{ColumnLine, TableView};
 use crate::tui::theme::{Role, Theme};
 
 /// Width of a grid's label column, at most.
 const LABEL_WIDTH: usize = 18;
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
-    let fact = state.selected_fact();
-    let title = match fact {
-        Some(f) => format!(" Diff · {} ", clean(&f.key.key)),
-        None => " Diff ".to_string(),
+    let content = diffcontent::content(state);
+    let title = match &content {
+        DiffContent::Fact { fact, .. } => format!(" Diff · {} ", clean(&fact.key.key)),
+        DiffContent::Table(table) => format!(" Diff · table {} ", clean(&table.label)),
+        DiffContent::Group(group) => format!(" Diff · {} ", clean(&group.label)),
+        DiffContent::Empty => " Diff ".to_string(),
     };
     let block = pane_block(Line::from(title), state.focus == Pane::Diff, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let (Some(fact), Some(report)) = (fact, state.report()) else {
-        placeholder(
-            frame,
-            inner,
-            vec![Line::from(span(
-                "select a fact to see it side by side",
-                Role::Dim,
-                theme,
-            ))],
-        );
-        return;
+    let hint = |frame: &mut Frame, lines: Vec<Line<'_>>| placeholder(frame, inner, lines);
+    let report = match (state.report(), &content) {
+        (Some(report), DiffContent::Fact { .. } | DiffContent::Table(_)) => report,
+        (_, DiffContent::Group(group)) => {
+            let facts = group.rows.len();
+            let s = if facts == 1 { "" } else { "s" };
+            hint(
+                frame,
+                vec![
+                    Line::from(span(
+                        format!("{}: {facts} fact{s}", clean(&group.label)),
+                        Role::Dim,
+                        theme,
+                    )),
+                    Line::from(span("select one to see it side by side", Role::Dim, theme)),
+                ],
+            );
+            return;
+        }
+        _ => {
+            hint(
+                frame,
+                vec![Line::from(span(
+                    "select a fact to see it side by side",
+                    Role::Dim,
+                    theme,
+                ))],
+            );
+            return;
+        }
     };
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let body = diffview::build(fact, state.other_side());
-    let headline = headline(fact, report, &body, theme);
+    let headline = match &content {
+        DiffContent::Fact { fact, body, .. } => headline(fact, report, body, theme),
+        DiffContent::Table(table) => styled_line(&table.title(), theme),
+        _ => Line::default(),
+    };
     frame.render_widget(Paragraph::new(headline), Rect { height: 1, ..inner });
     let detail: Vec<Line> = super::detail(state, inner.width, inner.height)
         .into_iter()
@@ -76,11 +103,16 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         height: rest.height - 1,
         ..rest
     };
-    let max_scroll = body.height().saturating_sub(usize::from(body_rect.height));
+    let max_scroll = content
+        .height()
+        .saturating_sub(usize::from(body_rect.height));
     let scroll = state.diff.scroll.min(max_scroll);
     let height = usize::from(body_rect.height);
-    match &body {
-        DiffBody::Text { other, rows } => {
+    match &content {
+        DiffContent::Fact {
+            body: DiffBody::Text { other, rows },
+            ..
+        } => {
             text_header(frame, head_rect, report, *other, theme);
             text_rows(
                 frame,
@@ -92,21 +124,190 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
                 theme,
             );
         }
-        DiffBody::Grid { rows } => {
-            let label_width = rows
+        DiffContent::Fact {
+            body: DiffBody::Grid { rows },
+            table,
+            ..
+        } => {
+            let mut label_width = rows
                 .iter()
                 .map(|r| r.label.chars().count())
                 .max()
                 .unwrap_or(5)
                 .clamp(5, LABEL_WIDTH);
+            let mut lines: Vec<Row<'_>> = rows.iter().map(Row::Grid).collect();
+            if let Some(table) = table {
+                label_width = label_width.max(table_label_width(table));
+                lines.push(Row::Blank);
+                lines.push(Row::Title(table.title()));
+                lines.extend(table_rows(table));
+            }
             column_header(frame, head_rect, report, label_width + 1, theme);
-            grid(frame, body_rect, rows, label_width, scroll, theme);
+            draw_rows(frame, body_rect, &lines, label_width, scroll, theme);
         }
-        DiffBody::Lists { columns } => {
+        DiffContent::Fact {
+            body: DiffBody::Lists { columns },
+            ..
+        } => {
             column_header(frame, head_rect, report, 0, theme);
             lists(frame, body_rect, columns, scroll, theme);
         }
+        DiffContent::Table(table) => {
+            let label_width = table_label_width(table);
+            column_header(frame, head_rect, report, label_width + 1, theme);
+            let lines: Vec<Row<'_>> = table_rows(table).collect();
+            draw_rows(frame, body_rect, &lines, label_width, scroll, theme);
+        }
+        DiffContent::Group(_) | DiffContent::Empty => {}
     }
+}
+
+/// One row of a grid-like body: a fact's grid, then its table's columns.
+enum Row<'a> {
+    /// A labelled row of the fact's grid.
+    Grid(&'a GridRow),
+    /// Nothing.
+    Blank,
+    /// A section title.
+    Title(Vec<Styled>),
+    /// A column of the table.
+    Column(&'a ColumnLine),
+    /// A dim note.
+    Note(&'static str),
+}
+
+/// The table's rows: its columns, and a note while equal columns are loading.
+fn table_rows(table: &TableView) -> impl Iterator<Item = Row<'_>> {
+    table.columns.iter().map(Row::Column).chain(
+        table
+            .partial
+            .then_some(Row::Note("equal columns are still loading…")),
+    )
+}
+
+/// The label column's width for a table: selection mark, status marker, space, name.
+fn table_label_width(table: &TableView) -> usize {
+    table
+        .columns
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(LABEL_WIDTH)
+        + 3
+}
+
+fn draw_rows(
+    frame: &mut Frame,
+    rect: Rect,
+    rows: &[Row<'_>],
+    label_width: usize,
+    scroll: usize,
+    theme: &Theme,
+) {
+    let skip = (label_width as u16 + 1).min(rect.width);
+    let sides = rows
+        .iter()
+        .find_map(|r| match r {
+            Row::Grid(g) => Some(g.cells.len()),
+            Row::Column(c) => Some(c.cells.len()),
+            _ => None,
+        })
+        .unwrap_or(1);
+    let cols = columns(rect.x + skip, rect.width - skip, sides);
+    for (i, row) in rows
+        .iter()
+        .skip(scroll)
+        .take(usize::from(rect.height))
+        .enumerate()
+    {
+        let y = rect.y + i as u16;
+        let label_rect = Rect::new(rect.x, y, skip, 1);
+        match row {
+            Row::Grid(row) => {
+                frame.render_widget(
+                    Paragraph::new(span(fit(&clean(&row.label), label_width), Role::Dim, theme)),
+                    label_rect,
+                );
+                for (cell, (x, w)) in row.cells.iter().zip(&cols) {
+                    styled_cell(frame, cell, Rect::new(*x, y, *w, 1), theme);
+                }
+            }
+            Row::Blank => {}
+            Row::Title(pieces) => {
+                frame.render_widget(
+                    Paragraph::new(styled_line(pieces, theme)),
+                    Rect::new(rect.x, y, rect.width, 1),
+                );
+            }
+            Row::Note(text) => {
+                frame.render_widget(
+                    Paragraph::new(span(*text, Role::Dim, theme)),
+                    Rect::new(rect.x, y, rect.width, 1),
+                );
+            }
+            Row::Column(column) => {
+                let mark = if column.selected { "▸" } else { " " };
+                let name = fit(&clean(&column.name), label_width.saturating_sub(3));
+                let role = if column.selected {
+                    Role::Text
+                } else {
+                    Role::Dim
+                };
+                frame.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        span(mark, Role::Focus, theme),
+                        span(column.marker.text.clone(), column.marker.role, theme),
+                        Span::raw(" "),
+                        span(name, role, theme),
+                    ])),
+                    label_rect,
+                );
+                for (pieces, (x, w)) in column.cells.iter().zip(&cols) {
+                    let line = fit_pieces(pieces, usize::from(*w), theme);
+                    frame.render_widget(Paragraph::new(line), Rect::new(*x, y, *w, 1));
+                }
+            }
+        }
+    }
+}
+
+/// Pieces of text as one line.
+fn styled_line<'a>(pieces: &[Styled], theme: &Theme) -> Line<'a> {
+    Line::from(
+        pieces
+            .iter()
+            .map(|p| span(clean(&p.text).into_owned(), p.role, theme))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Pieces joined by spaces and cut to `width` characters (the last one with `…`).
+fn fit_pieces<'a>(pieces: &[Styled], width: usize, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(pieces.len() * 2);
+    let mut used = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let sep = usize::from(i > 0);
+        let text = clean(&piece.text);
+        let len = text.chars().count();
+        if used + sep + len <= width {
+            if sep == 1 {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(span(text.into_owned(), piece.role, theme));
+            used += sep + len;
+            continue;
+        }
+        let room = width.saturating_sub(used + sep);
+        if room > 0 {
+            if sep == 1 {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(span(fit(&text, room), piece.role, theme));
+        }
+        break;
+    }
+    Line::from(spans)
 }
 
 fn headline<'a>(
@@ -335,34 +536,6 @@ fn line_spans<'a>(
         spans.push(Span::styled(rest, style));
     }
     spans
-}
-
-fn grid(
-    frame: &mut Frame,
-    rect: Rect,
-    rows: &[GridRow],
-    label_width: usize,
-    scroll: usize,
-    theme: &Theme,
-) {
-    let skip = (label_width as u16 + 1).min(rect.width);
-    let sides = rows.first().map_or(1, |r| r.cells.len());
-    let cols = columns(rect.x + skip, rect.width - skip, sides);
-    for (i, row) in rows
-        .iter()
-        .skip(scroll)
-        .take(usize::from(rect.height))
-        .enumerate()
-    {
-        let y = rect.y + i as u16;
-        frame.render_widget(
-            Paragraph::new(span(fit(&clean(&row.label), label_width), Role::Dim, theme)),
-            Rect::new(rect.x, y, skip, 1),
-        );
-        for (cell, (x, w)) in row.cells.iter().zip(&cols) {
-            styled_cell(frame, cell, Rect::new(*x, y, *w, 1), theme);
-        }
-    }
 }
 
 fn lists(frame: &mut Frame, rect: Rect, columns_: &[Vec<Styled>], scroll: usize, theme: &Theme) {

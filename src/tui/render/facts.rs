@@ -1,5 +1,7 @@
-//! The facts pane: the chosen category's facts with review, status and severity markers.
-//! Only the rows on screen are built, whatever the size of the report.
+//! The facts pane: the chosen category's facts with review, status and severity markers;
+//! in the schema category, grouped under a heading per table (or other object), with keys
+//! shortened to what the heading does not say. Only the rows on screen are built,
+//! whatever the size of the report.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,8 +14,9 @@ use super::{
 };
 use crate::diff::review::{ReviewFilter, ReviewState};
 use crate::diff::{Cell, FactDiff};
-use crate::model::Value;
+use crate::model::{Category, SchemaKind, Value, parse_schema_key};
 use crate::tui::filter::FuzzyFilter;
+use crate::tui::index::{FactIndex, ListRow};
 use crate::tui::layout::AppLayout;
 use crate::tui::state::{CompareStatus, Mode, Pane, State};
 use crate::tui::theme::{Role, Theme};
@@ -23,7 +26,11 @@ const SUMMARY_CHARS: usize = 24;
 
 pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, theme: &Theme) {
     let category = state.category();
-    let visible = state.visible_facts();
+    let visible = state.visible_rows();
+    let fact_count = state
+        .loaded
+        .as_ref()
+        .map_or(0, |l| l.index.visible_fact_count(category));
     let what = if state.show_all { "all facts" } else { "drift" };
     let pending = state.show_all && state.loaded.as_ref().is_some_and(|l| !l.complete);
     let review_filter = state.review.filter;
@@ -34,7 +41,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     };
     let title = Line::from(format!(
         " Facts · {category} · {} {what}{} ",
-        visible.len(),
+        fact_count,
         if pending {
             " (equal facts loading…)"
         } else {
@@ -53,7 +60,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         if state.mode == Mode::Filter {
             spans.push(span("▏", Role::Filter, theme));
         }
-        spans.push(span(format!("  {} match", visible.len()), Role::Dim, theme));
+        spans.push(span(format!("  {fact_count} match"), Role::Dim, theme));
         frame.render_widget(
             Paragraph::new(Line::from(spans)),
             Rect { height: 1, ..inner },
@@ -114,41 +121,140 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let cursor = state.fact_cursor();
     let height = usize::from(list.height);
     let offset = cursor.visible_offset(height, visible.len());
+    let grouped = category == Category::Schema;
+    let on_screen = || visible.iter().skip(offset).take(height);
     // Summaries line up after the longest key on screen (at most 60% of the width).
-    let key_width = visible
-        .iter()
-        .skip(offset)
-        .take(height)
-        .filter_map(|&row| loaded.report.facts.get(row as usize))
-        .map(|f| clean(&f.key.key).chars().count())
+    let key_width = on_screen()
+        .filter_map(|row| row.fact())
+        .filter_map(|row| loaded.report.facts.get(row as usize))
+        .map(|f| shown_key(&f.key.key, grouped).0.chars().count())
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
     let mut fuzzy = FuzzyFilter::new(&state.filter);
-    let lines: Vec<Line> = visible
-        .iter()
+    let lines: Vec<Line> = on_screen()
         .enumerate()
-        .skip(offset)
-        .take(height)
-        .filter_map(|(pos, &row)| {
-            let fact = loaded.report.facts.get(row as usize)?;
-            let review = state.review.state(row as usize);
-            Some(
-                fact_line(fact, review, key_width, &mut fuzzy, theme).style(row_style(
-                    state,
-                    Pane::Facts,
-                    pos == cursor.selected,
-                    theme,
-                )),
-            )
+        .filter_map(|(i, row)| {
+            let line = match *row {
+                ListRow::Fact(r) => {
+                    let fact = loaded.report.facts.get(r as usize)?;
+                    let review = state.review.state(r as usize);
+                    fact_line(fact, review, grouped, key_width, &mut fuzzy, theme)
+                }
+                ListRow::Heading {
+                    group,
+                    facts,
+                    drift,
+                } => heading_line(&loaded.index, group, facts, drift, theme),
+            };
+            let selected = offset + i == cursor.selected;
+            Some(line.style(row_style(state, Pane::Facts, selected, theme)))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
 }
 
+/// A group heading: `public.orders  table · 2 of 9 drift`, `database  1 drift`.
+fn heading_line<'a>(
+    index: &FactIndex,
+    group: u32,
+    facts: u32,
+    drift: u32,
+    theme: &Theme,
+) -> Line<'a> {
+    let Some(group) = index.group(group) else {
+        return Line::default();
+    };
+    let counts = if drift == facts {
+        format!("{drift} drift")
+    } else {
+        format!("{drift} of {facts} drift")
+    };
+    let what = match group.kind.name() {
+        Some(kind) => format!("  {kind} · {counts}"),
+        None => format!("  {counts}"),
+    };
+    Line::from(vec![
+        span(clean(&group.label).into_owned(), Role::Header, theme),
+        span(what, Role::Dim, theme),
+    ])
+}
+
+/// The key as the list shows it, and how to find a character of the full key in it.
+/// Under a schema heading, the part the heading names is left out:
+/// `column:public.users.email` shows as `column email`, `table:public.users` as `table`.
+fn shown_key(key: &str, grouped: bool) -> (String, KeyMap) {
+    let whole = |key: &str| {
+        let text = clean(key).into_owned();
+        (text, KeyMap::Same)
+    };
+    if !grouped {
+        return whole(key);
+    }
+    let Some(parsed) = parse_schema_key(key) else {
+        return whole(key);
+    };
+    let rest = match parsed.kind {
+        SchemaKind::Column | SchemaKind::Index | SchemaKind::Constraint | SchemaKind::Trigger => {
+            parsed.item
+        }
+        SchemaKind::Setting
+        | SchemaKind::Extension
+        | SchemaKind::Schema
+        | SchemaKind::Migrations => Some(parsed.name),
+        _ => None,
+    };
+    let prefix = parsed.kind.prefix();
+    let prefix_chars = prefix.chars().count();
+    // Counted as drawn: control characters are shown as two.
+    let key_chars = clean(key).chars().count();
+    match rest {
+        Some(rest) if key.ends_with(rest) => {
+            let rest = clean(rest);
+            let rest_chars = rest.chars().count();
+            let text = format!("{prefix} {rest}");
+            let map = KeyMap::Parts {
+                prefix: prefix_chars,
+                rest_from: key_chars - rest_chars,
+            };
+            (text, map)
+        }
+        _ => (
+            prefix.to_string(),
+            KeyMap::Parts {
+                prefix: prefix_chars,
+                rest_from: key_chars,
+            },
+        ),
+    }
+}
+
+/// Where the characters of a full key went in the key as shown.
+#[derive(Debug, Clone, Copy)]
+enum KeyMap {
+    /// Shown whole.
+    Same,
+    /// Its first `prefix` characters, a space, then the characters from `rest_from` on.
+    Parts { prefix: usize, rest_from: usize },
+}
+
+impl KeyMap {
+    fn map(self, position: usize) -> Option<usize> {
+        match self {
+            KeyMap::Same => Some(position),
+            KeyMap::Parts { prefix, .. } if position < prefix => Some(position),
+            KeyMap::Parts { prefix, rest_from } if position >= rest_from => {
+                Some(position - rest_from + prefix + 1)
+            }
+            KeyMap::Parts { .. } => None,
+        }
+    }
+}
+
 fn fact_line<'a>(
     fact: &'a FactDiff,
     review: Option<ReviewState>,
+    grouped: bool,
     key_width: usize,
     fuzzy: &mut FuzzyFilter,
     theme: &Theme,
@@ -159,16 +265,31 @@ fn fact_line<'a>(
         Some(state) => review_marker(state),
         None => (" ", Role::Text),
     };
-    let mut spans = vec![
+    let mut spans = Vec::with_capacity(10);
+    if grouped {
+        spans.push(Span::raw("  "));
+    }
+    spans.extend([
         span(review_mark, review_role, theme),
         Span::raw(" "),
         span(marker, marker_role, theme),
         Span::raw(" "),
         span(severity, severity_role, theme),
         Span::raw(" "),
-    ];
-    let key = fit(&clean(&fact.key.key), key_width);
-    spans.extend(highlighted(&key, &fuzzy.positions(&key), theme));
+    ]);
+    let (shown, map) = shown_key(&fact.key.key, grouped);
+    let key = fit(&shown, key_width);
+    // Matches are found in the full key (what the filter matched), then placed.
+    let full = clean(&fact.key.key);
+    let positions: Vec<usize> = match map {
+        KeyMap::Same => fuzzy.positions(&key),
+        KeyMap::Parts { .. } => fuzzy
+            .positions(&full)
+            .into_iter()
+            .filter_map(|p| map.map(p))
+            .collect(),
+    };
+    spans.extend(highlighted(&key, &positions, theme));
     spans.push(span(format!("  {}", summary(fact)), Role::Dim, theme));
     Line::from(spans)
 }

@@ -17,6 +17,7 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
         Pane::Environments => vec![
             Action::ToggleCompare,
             Action::SetBaseline,
+            Action::Refresh,
             Action::DrillIn,
             Action::NextDrift,
             Action::FocusNextPane,

@@ -120,13 +120,13 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
         spans.push(span(state.category().as_str(), Role::Breadcrumb, theme));
     }
     if depth >= 2 {
-        if let Some(fact) = state.selected_fact() {
+        let here = match state.selected_fact() {
+            Some(fact) => Some(clean(&fact.key.key).into_owned()),
+            None => state.selected_group().map(|g| clean(&g.label).into_owned()),
+        };
+        if let Some(here) = here {
             spans.push(sep());
-            spans.push(span(
-                clean(&fact.key.key).into_owned(),
-                Role::Breadcrumb,
-                theme,
-            ));
+            spans.push(span(here, Role::Breadcrumb, theme));
         }
     }
     match &state.status {
@@ -148,6 +148,14 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
             ));
         }
         CompareStatus::Ready => {}
+    }
+    if let Some(refresh) = state.refresh.as_ref().filter(|r| r.running) {
+        let c = refresh.counts();
+        spans.push(span(
+            format!("   refreshing {}/{}…", c.done + c.failed, c.total),
+            Role::Filter,
+            theme,
+        ));
     }
     if let Some(notice) = &state.notice {
         spans.push(span(format!("   {}", clean(notice)), Role::Filter, theme));

@@ -9,6 +9,7 @@ mod footer;
 mod header;
 mod help;
 mod prompt;
+pub mod refresh;
 mod review;
 
 use std::borrow::Cow;
@@ -63,6 +64,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
         diff::render(frame, rect, state, theme);
     }
     footer::render(frame, layout.footer, state, theme);
+    if let Some(rect) = layout.refresh {
+        refresh::render(frame, rect, state, theme);
+    }
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);
     }

@@ -8,6 +8,7 @@ use super::{clean, span};
 use crate::diff::review::{ReviewState, StateCounts};
 use crate::model::Annotation;
 use crate::tui::action::Action;
+use crate::tui::index::ListRow;
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
 
@@ -67,9 +68,9 @@ pub fn detail_height(state: &State, width: u16, height: u16) -> u16 {
 /// expiry, and the reason (wrapped, at most three lines). At most a third of the height.
 pub fn detail(state: &State, width: u16, height: u16) -> Vec<Vec<(String, Role)>> {
     let Some(row) = state
-        .visible_facts()
-        .get(state.fact_cursor().selected)
-        .map(|&r| r as usize)
+        .selected_row()
+        .and_then(ListRow::fact)
+        .map(|r| r as usize)
     else {
         return Vec::new();
     };
