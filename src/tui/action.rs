@@ -62,6 +62,16 @@ pub enum Action {
     ComparePoints,
     /// Show the history of the selected fact: each value it held and when.
     FactHistory,
+    /// Justify the selected drift: open the reason prompt.
+    Justify,
+    /// Mark the selected drift for remediation: open the reason prompt.
+    Remediate,
+    /// Remove the selected drift's annotation.
+    ClearAnnotation,
+    /// Take back the last annotation change of this session.
+    UndoAnnotation,
+    /// Cycle the review filter: all drift, unreviewed, justified, to remediate.
+    CycleReviewFilter,
 }
 
 /// Where an action is listed on the help screen.
@@ -77,6 +87,8 @@ pub enum ActionGroup {
     Diff,
     /// The timeline and a fact's history.
     Timeline,
+    /// Reviewing drift: annotations and the review filter.
+    Review,
     /// Help and quitting.
     General,
 }
@@ -90,6 +102,7 @@ impl ActionGroup {
             ActionGroup::Facts => "Facts",
             ActionGroup::Diff => "Diff",
             ActionGroup::Timeline => "Timeline and history",
+            ActionGroup::Review => "Review",
             ActionGroup::General => "General",
         }
     }
@@ -97,7 +110,7 @@ impl ActionGroup {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 32] = [
         Action::SelectNext,
         Action::SelectPrev,
         Action::SelectFirst,
@@ -123,6 +136,11 @@ impl Action {
         Action::MarkPoint,
         Action::ComparePoints,
         Action::FactHistory,
+        Action::Justify,
+        Action::Remediate,
+        Action::ClearAnnotation,
+        Action::UndoAnnotation,
+        Action::CycleReviewFilter,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -157,6 +175,11 @@ impl Action {
             Action::MarkPoint => "mark_point",
             Action::ComparePoints => "compare_points",
             Action::FactHistory => "fact_history",
+            Action::Justify => "justify",
+            Action::Remediate => "remediate",
+            Action::ClearAnnotation => "clear_annotation",
+            Action::UndoAnnotation => "undo_annotation",
+            Action::CycleReviewFilter => "cycle_review_filter",
         }
     }
 
@@ -195,6 +218,11 @@ impl Action {
             Action::MarkPoint => "timeline: mark the point as side A",
             Action::ComparePoints => "timeline: compare the marked point A with this one",
             Action::FactHistory => "history of the selected fact: each value and when",
+            Action::Justify => "justify the drift, with a reason",
+            Action::Remediate => "mark the drift to remediate, with a reason",
+            Action::ClearAnnotation => "clear the drift's annotation",
+            Action::UndoAnnotation => "undo the last annotation change",
+            Action::CycleReviewFilter => "cycle the review filter",
         }
     }
 
@@ -228,6 +256,11 @@ impl Action {
             Action::MarkPoint => "mark A",
             Action::ComparePoints => "compare A",
             Action::FactHistory => "history",
+            Action::Justify => "justify",
+            Action::Remediate => "remediate",
+            Action::ClearAnnotation => "clear",
+            Action::UndoAnnotation => "undo",
+            Action::CycleReviewFilter => "review filter",
         }
     }
 
@@ -257,6 +290,11 @@ impl Action {
             | Action::MarkPoint
             | Action::ComparePoints
             | Action::FactHistory => ActionGroup::Timeline,
+            Action::Justify
+            | Action::Remediate
+            | Action::ClearAnnotation
+            | Action::UndoAnnotation
+            | Action::CycleReviewFilter => ActionGroup::Review,
             Action::ToggleHelp | Action::Quit => ActionGroup::General,
         }
     }

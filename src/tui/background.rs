@@ -1,5 +1,6 @@
 //! The explorer's background work: comparisons on the worker thread, timelines and fact
-//! histories on the history worker, refreshes on threads of their own. Effects go in; results (and termination signals) come back as
+//! histories on the history worker, annotation changes on the annotations thread,
+//! refreshes on threads of their own. Effects go in; results (and termination signals) come back as
 //! [`Outcome`]s on a channel.
 //! The runtime and the tests drive the explorer through this same type.
 
@@ -10,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use crate::collect::CollectOptions;
 use crate::store::Workspace;
 
+use super::annotator::Annotator;
 use super::history_worker::HistoryWorker;
 use super::message::{Effect, Msg};
 use super::refresh::{RefreshEvent, RefreshRequest};
@@ -32,14 +34,15 @@ pub struct Background {
     workspace: Arc<RwLock<Workspace>>,
     worker: Worker,
     history: HistoryWorker,
+    annotator: Annotator,
     tx: Sender<Outcome>,
     collect: CollectOptions,
 }
 
 impl Background {
-    /// Starts the comparison and history workers on `workspace`; every result goes to
-    /// `tx`.
-    /// Refreshes collect with `collect`.
+    /// Starts the comparison, history and annotations workers on `workspace`; every
+    /// result goes to `tx`. Refreshes collect with `collect`. Dropping it lets the
+    /// annotation changes already asked for be saved first.
     pub fn new(workspace: Workspace, tx: Sender<Outcome>, collect: CollectOptions) -> Background {
         let workspace = Arc::new(RwLock::new(workspace));
         let worker = Worker::spawn(workspace.clone(), tx.clone());
@@ -47,10 +50,12 @@ impl Background {
         let history = HistoryWorker::spawn(workspace.clone(), move |msg| {
             history_tx.send(Outcome::Msg(msg)).is_ok()
         });
+        let annotator = Annotator::spawn(workspace.clone(), tx.clone());
         Background {
             workspace,
             worker,
             history,
+            annotator,
             tx,
             collect,
         }
@@ -69,6 +74,7 @@ impl Background {
                 Effect::Refresh(request) => self.spawn_refresh(request),
                 Effect::Timeline(request) => self.history.submit_timeline(request),
                 Effect::FactHistory(request) => self.history.submit_fact_history(request),
+                Effect::Annotate { job, change } => self.annotator.submit(job, change),
             }
         }
     }

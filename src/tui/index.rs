@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::diff::review::{Review, ReviewFilter, Reviews, StateCounts};
 use crate::diff::{Cell, DriftReport, FactDiff};
 use crate::model::{Category, SchemaKind, parse_schema_key, schema_group};
 
@@ -129,27 +130,22 @@ fn kind_rank(key: &str) -> u8 {
     }
 }
 
-/// The review state of a drift. Only `Unreviewed` exists until annotations arrive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReviewState {
-    /// Nobody has looked at it yet.
-    Unreviewed,
-}
-
-/// The review state of `fact`. Every drift is unreviewed for now.
-pub fn review_state(_fact: &FactDiff) -> ReviewState {
-    ReviewState::Unreviewed
-}
-
-/// Counts for one category, by review state.
+/// Counts for one category: facts, drift, and drift by review state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReviewCounts {
     /// Facts compared.
     pub facts: usize,
     /// Facts that drift.
     pub drift: usize,
-    /// Drifts nobody has reviewed.
-    pub unreviewed: usize,
+    /// The drifts by review state (all unreviewed until reviews are applied).
+    pub states: StateCounts,
+}
+
+impl ReviewCounts {
+    /// Drifts that need a decision: unreviewed, stale or expired.
+    pub fn needs_review(&self) -> usize {
+        self.states.needs_review()
+    }
 }
 
 /// Row indexes (into [`DriftReport::facts`]) per category.
@@ -191,9 +187,7 @@ impl FactIndex {
             all[slot].push(i);
             if fact.is_drift() {
                 drift[slot].push(i);
-                match review_state(fact) {
-                    ReviewState::Unreviewed => counts[slot].unreviewed += 1,
-                }
+                counts[slot].states.unreviewed += 1;
             }
         }
         for (slot, c) in counts.iter_mut().enumerate() {
@@ -222,24 +216,49 @@ impl FactIndex {
 
     /// Recomputes the visible lists: drift only unless `show_all`, then the fuzzy `filter`.
     pub fn refresh(&mut self, report: &DriftReport, show_all: bool, filter: &str) {
+        self.refresh_reviewed(report, show_all, filter, None, ReviewFilter::All);
+    }
+
+    /// [`FactIndex::refresh`], then only the facts whose review passes `review_filter`.
+    /// Without `reviews` every drift counts as unreviewed.
+    pub fn refresh_reviewed(
+        &mut self,
+        report: &DriftReport,
+        show_all: bool,
+        filter: &str,
+        reviews: Option<&Reviews>,
+        review_filter: ReviewFilter,
+    ) {
         let mut fuzzy = FuzzyFilter::new(filter);
         let source = if show_all { &self.all } else { &self.drift };
+        let passes_review = |i: u32| {
+            if review_filter == ReviewFilter::All {
+                return true;
+            }
+            let review = match reviews {
+                Some(r) => r.facts.get(i as usize).copied().flatten(),
+                None => report
+                    .facts
+                    .get(i as usize)
+                    .filter(|f| f.is_drift())
+                    .map(|_| Review::UNREVIEWED),
+            };
+            review_filter.matches(review.as_ref())
+        };
         let filtered: Vec<Vec<u32>> = source
             .iter()
             .map(|rows| {
-                if fuzzy.is_empty() {
-                    rows.clone()
-                } else {
-                    rows.iter()
-                        .copied()
-                        .filter(|&i| {
-                            report
+                rows.iter()
+                    .copied()
+                    .filter(|&i| passes_review(i))
+                    .filter(|&i| {
+                        fuzzy.is_empty()
+                            || report
                                 .facts
                                 .get(i as usize)
                                 .is_some_and(|f| fuzzy.matches(&f.key.key))
-                        })
-                        .collect()
-                }
+                    })
+                    .collect()
             })
             .collect();
         self.visible_facts = filtered.iter().map(Vec::len).collect();
@@ -254,6 +273,17 @@ impl FactIndex {
                 }
             })
             .collect();
+    }
+
+    /// Takes the review-state counts of every category from `reviews`.
+    pub fn apply_reviews(&mut self, reviews: &Reviews) {
+        for (slot, counts) in self.counts.iter_mut().enumerate() {
+            counts.states = Category::ALL
+                .get(slot)
+                .and_then(|c| reviews.by_category.get(c))
+                .copied()
+                .unwrap_or_default();
+        }
     }
 
     /// `rows` (grouped already) with a heading before each group.

@@ -40,6 +40,8 @@ pub struct AppLayout {
     pub timeline: Option<Rect>,
     /// The fact history popup, when open.
     pub history: Option<Rect>,
+    /// The reason prompt, when open: above the footer, over the panes.
+    pub prompt: Option<Rect>,
 }
 
 impl AppLayout {
@@ -108,6 +110,14 @@ impl AppLayout {
         if state.mode == Mode::Help {
             out.help = Some(centered(area, 76, area.height.saturating_sub(2)));
         }
+        if state.mode == Mode::Prompt {
+            let height = prompt_height(state).min(body.height);
+            out.prompt = Some(Rect {
+                y: body.y + body.height - height,
+                height,
+                ..body
+            });
+        }
         out
     }
 
@@ -150,7 +160,10 @@ impl AppLayout {
     /// The rows of a pane's list (inside the border, below its header rows).
     pub fn list(&self, pane: Pane, state: &State) -> Option<Rect> {
         let inner = self.pane(pane)?.inner(Margin::new(1, 1));
-        let skip = list_header_rows(pane, state);
+        let mut skip = list_header_rows(pane, state);
+        if pane == Pane::Diff {
+            skip += super::render::detail_height(state, inner.width, inner.height);
+        }
         Some(Rect {
             y: inner.y + skip.min(inner.height),
             height: inner.height.saturating_sub(skip),
@@ -190,6 +203,16 @@ pub fn list_header_rows(pane: Pane, state: &State) -> u16 {
         Pane::Facts => u16::from(state.mode == Mode::Filter || !state.filter.is_empty()),
         Pane::Diff => 2,
     }
+}
+
+/// The reason prompt's height with its border: an information line (read-only demo, or
+/// the annotation it replaces), three fields, and a line for errors and keys.
+pub fn prompt_height(state: &State) -> u16 {
+    let info = state
+        .prompt
+        .as_ref()
+        .is_some_and(|p| p.read_only || p.current.is_some());
+    2 + 3 + 1 + u16::from(info)
 }
 
 /// A rectangle of at most `width` × `height` centred in `area`.

@@ -10,6 +10,7 @@ use crate::diff::DriftReport;
 use super::action::Action;
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
 use super::refresh::{RefreshEvent, RefreshRequest};
+use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 use super::timeline::TimelineRequest;
 use crate::store::TimelinePoint;
 
@@ -61,6 +62,15 @@ pub enum Msg {
         /// The history, or a one-line reason it could not be read.
         result: Result<FactHistoryResult, String>,
     },
+    /// The workspace's annotations were read, or a one-line reason they could not be.
+    AnnotationsLoaded(Result<LoadedAnnotations, String>),
+    /// An annotation change was saved, or a one-line reason it was not.
+    AnnotationsSaved {
+        /// The change's number, as in [`Effect::Annotate`].
+        job: u64,
+        /// The annotations after the change and what was done, or the failure.
+        result: Result<SavedAnnotations, String>,
+    },
     /// A background refresh made progress.
     Refresh(RefreshEvent),
 }
@@ -74,6 +84,13 @@ pub enum Effect {
     Timeline(TimelineRequest),
     /// Read a fact's history in the background.
     FactHistory(FactHistoryRequest),
+    /// Change the workspace's annotations in the background (and save them).
+    Annotate {
+        /// Numbers changes, so the result can be matched with its prompt.
+        job: u64,
+        /// The change.
+        change: AnnotationChange,
+    },
     /// Collect environments' hosts again in the background and store their snapshots.
     Refresh(RefreshRequest),
 }

@@ -3,10 +3,13 @@
 //! The Elm Architecture: [`State`] holds everything; input and background results
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
-//! input thread, comparison worker) lives in `runtime`, `terminal` and `worker`; timelines
-//! and fact histories are read by `history_worker`.
+//! input thread, signals) lives in `runtime`, `terminal` and `signals`; `background` runs
+//! the effects: comparisons in `worker`, timelines and fact histories in `history_worker`,
+//! refreshes in `refresh_job`, and the annotations read and saved off the UI thread by
+//! `annotator`.
 
 pub mod action;
+mod annotator;
 pub mod background;
 pub mod diffcontent;
 pub mod diffview;
@@ -17,9 +20,11 @@ pub mod index;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod prompt;
 pub mod refresh;
 pub mod refresh_job;
 pub mod render;
+pub mod review;
 mod runtime;
 pub mod sides;
 mod signals;

@@ -107,6 +107,8 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     stop.store(true, Ordering::SeqCst);
     drop(guard);
     let _ = input.join();
+    // Annotation changes already asked for are saved before the explorer exits.
+    drop(background);
     if let Ok(Some(signal)) = result {
         // Asked to stop from outside: the terminal is back; end as the signal would.
         std::process::exit(128 + signal);

@@ -11,7 +11,9 @@ use crate::model::Category;
 use super::fact_history::FactHistoryView;
 use super::index::{FactIndex, Group, ListRow};
 use super::keymap::Keymap;
+use super::prompt::Prompt;
 use super::refresh::RefreshState;
+use super::review::ReviewView;
 use super::sides::SidePick;
 use super::timeline::TimelineView;
 
@@ -97,6 +99,8 @@ pub enum Mode {
     Timeline,
     /// Reading a fact's history.
     History,
+    /// Typing the reason (ticket, expiry) of a justification or remediation.
+    Prompt,
 }
 
 /// A selection in a list and the first visible row.
@@ -240,6 +244,10 @@ pub struct State {
     pub fact_history: Option<FactHistoryView>,
     /// The number of the newest timeline or history request; older answers are dropped.
     pub job: u64,
+    /// The annotations and the review of the current report.
+    pub review: ReviewView,
+    /// The reason prompt, while open.
+    pub prompt: Option<Prompt>,
 }
 
 impl State {
@@ -286,6 +294,8 @@ impl State {
             pinned: None,
             fact_history: None,
             job: 0,
+            review: ReviewView::default(),
+            prompt: None,
         }
     }
 

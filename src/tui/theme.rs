@@ -76,6 +76,7 @@ roles! {
     Justified => "justified": "Drift justified as intentional.",
     Remediate => "remediate": "Drift marked for remediation.",
     Stale => "stale": "Annotations whose values changed since.",
+    Expired => "expired": "Annotations past their expiry day.",
     LineNumber => "line_number": "Line numbers of text diffs.",
     Filter => "filter": "The filter prompt.",
     Demo => "demo": "The demo-data marker.",

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::model::Category;
+use crate::model::{AnnotationKind, Category};
 
 use super::action::Action;
 use super::diffcontent::{self, DiffContent};
@@ -16,6 +16,7 @@ use super::layout::AppLayout;
 use super::message::{CompareRequest, Effect, Msg};
 use super::refresh::{RefreshEvent, RefreshRequest, RefreshState};
 use super::render;
+use super::review;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
 use super::theme::Theme;
 use super::timeline;
@@ -43,6 +44,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            review::on_tick(state);
             Vec::new()
         }
         Msg::Action(action) => apply(state, action),
@@ -69,6 +71,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AnnotationsLoaded(result) => {
+            review::on_loaded(state, result);
+            Vec::new()
+        }
+        Msg::AnnotationsSaved { job, result } => {
+            review::on_saved(state, job, result);
+            Vec::new()
+        }
         Msg::Refresh(event) => on_refresh_event(state, event),
         Msg::Timeline { id, result } => {
             timeline::on_timeline(state, id, result);
@@ -91,6 +101,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.notice = None;
+    if state.mode == Mode::Prompt {
+        return super::prompt::on_key(state, key);
+    }
     if state.mode == Mode::Filter && edit_filter(state, &key) {
         return Vec::new();
     }
@@ -160,7 +173,13 @@ fn anchor(state: &State) -> Option<Anchor> {
 fn refresh_index(state: &mut State) {
     if let Some(loaded) = state.loaded.as_mut() {
         let report = loaded.report.clone();
-        loaded.index.refresh(&report, state.show_all, &state.filter);
+        loaded.index.refresh_reviewed(
+            &report,
+            state.show_all,
+            &state.filter,
+            state.review.reviews.as_ref(),
+            state.review.filter,
+        );
     }
 }
 
@@ -225,6 +244,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     match state.mode {
         Mode::Timeline => return timeline::apply(state, action),
         Mode::History => return fact_history::apply(state, action),
+        Mode::Prompt => {
+            match action {
+                Action::Quit => state.quit = true,
+                Action::Back => review::close_prompt(state),
+                _ => {}
+            }
+            return Vec::new();
+        }
         _ => {}
     }
     if state.mode == Mode::Filter {
@@ -295,6 +322,11 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 .unwrap_or_else(|| Action::OpenTimeline.name().to_string());
             state.notice = Some(format!("points are picked in the timeline: press {key}"));
         }
+        Action::Justify => return review::start_prompt(state, AnnotationKind::Justify),
+        Action::Remediate => return review::start_prompt(state, AnnotationKind::Remediate),
+        Action::ClearAnnotation => return review::clear(state),
+        Action::UndoAnnotation => return review::undo(state),
+        Action::CycleReviewFilter => review::cycle_filter(state),
     }
     clamp_all(state);
     Vec::new()
@@ -442,8 +474,7 @@ fn jump_drift(state: &mut State, forward: bool) {
         .collect();
     let is_drift = |row: ListRow| {
         row.fact()
-            .and_then(|r| report.facts.get(r as usize))
-            .is_some_and(|f| f.is_drift())
+            .is_some_and(|r| review::needs_review(state, report, r))
     };
     // Positions as (category slot, row position) in one global order.
     let flat: Vec<(usize, usize)> = lists
@@ -637,12 +668,16 @@ fn on_compared(
             });
             state.status = CompareStatus::Ready;
             state.diff.other = state.other_side();
+            review::recompute(state);
             reselect(state, selected.as_ref());
         }
     }
 }
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) {
+    if state.mode == Mode::Prompt {
+        return;
+    }
     let layout = AppLayout::compute(state.area, state);
     let on_panel = layout
         .refresh
@@ -712,7 +747,7 @@ pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
 }
 
 /// Keeps every cursor within its list and its offset such that the selection shows.
-pub(super) fn clamp_all(state: &mut State) {
+pub(crate) fn clamp_all(state: &mut State) {
     let layout = AppLayout::compute(state.area, state);
     for pane in [Pane::Environments, Pane::Categories, Pane::Facts] {
         let height = layout.list_height(pane, state);

@@ -1,6 +1,7 @@
 //! The diff pane: the selected fact side by side, one column per compared environment.
 //! Text facts show aligned rows with line numbers and intra-line highlights; schema facts
-//! of a table (and table headings) show the table's columns side by side.
+//! of a table (and table headings) show the table's columns side by side. Below the
+//! headline, a drift's review: its annotation, or the keys that decide it.
 
 use std::borrow::Cow;
 
@@ -76,9 +77,22 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         _ => Line::default(),
     };
     frame.render_widget(Paragraph::new(headline), Rect { height: 1, ..inner });
+    let detail: Vec<Line> = super::detail(state, inner.width, inner.height)
+        .into_iter()
+        .map(|parts| super::review::to_line(parts, theme))
+        .collect();
+    let detail_rows = (detail.len() as u16).min(inner.height.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(detail),
+        Rect {
+            y: inner.y + 1,
+            height: detail_rows,
+            ..inner
+        },
+    );
     let rest = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
+        y: inner.y + 1 + detail_rows,
+        height: inner.height.saturating_sub(1 + detail_rows),
         ..inner
     };
     if rest.height == 0 {

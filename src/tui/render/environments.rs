@@ -1,5 +1,6 @@
 //! The environments pane: each environment with its hosts, the age of its newest
-//! snapshot, its drift against the baseline, and whether it is compared.
+//! snapshot, its drift against the baseline (for a compared one, the drift it takes part
+//! in that still needs review; `✓` when all of it is decided), and whether it is compared.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{age, clean, fit, pane_block, placeholder, row_style, span};
+use crate::diff::review::StateCounts;
 use crate::tui::layout::AppLayout;
 use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
@@ -61,10 +63,16 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             let env_age = env.latest.map_or("—".to_string(), |t| age(state.now, t));
             let (drift, drift_role) = if state.selection.baseline == i {
                 ("base".to_string(), Role::Baseline)
+            } else if let Some(counts) = side_review(state, i) {
+                match counts.needs_review() {
+                    0 if counts.total() > 0 => ("✓".to_string(), Role::Justified),
+                    0 => ("0".to_string(), Role::Equal),
+                    n => (n.to_string(), Role::Unreviewed),
+                }
             } else {
                 match state.env_drift.get(i).copied().flatten() {
                     Some(0) => ("0".to_string(), Role::Equal),
-                    Some(n) => (n.to_string(), Role::Unreviewed),
+                    Some(n) => (n.to_string(), Role::Dim),
                     None if state.status == CompareStatus::Running => ("…".to_string(), Role::Dim),
                     None => ("·".to_string(), Role::Dim),
                 }
@@ -91,4 +99,11 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// The review counts of the drift environment `env` takes part in, when it is compared.
+fn side_review(state: &State, env: usize) -> Option<StateCounts> {
+    let loaded = state.loaded.as_ref()?;
+    let side = loaded.side_envs.iter().position(|&e| e == env)?;
+    state.review.reviews.as_ref()?.by_side.get(side).copied()
 }

@@ -1,5 +1,5 @@
-//! The facts pane: the chosen category's facts with status and severity markers; in the
-//! schema category, grouped under a heading per table (or other object), with keys
+//! The facts pane: the chosen category's facts with review, status and severity markers;
+//! in the schema category, grouped under a heading per table (or other object), with keys
 //! shortened to what the heading does not say. Only the rows on screen are built,
 //! whatever the size of the report.
 
@@ -8,7 +8,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{clean, fit, pane_block, placeholder, row_style, severity_label, span, status_marker};
+use super::{
+    clean, fit, pane_block, placeholder, review_marker, row_style, severity_label, span,
+    status_marker,
+};
+use crate::diff::review::{ReviewFilter, ReviewState};
 use crate::diff::{Cell, FactDiff};
 use crate::model::{Category, SchemaKind, Value, parse_schema_key};
 use crate::tui::filter::FuzzyFilter;
@@ -29,6 +33,12 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .map_or(0, |l| l.index.visible_fact_count(category));
     let what = if state.show_all { "all facts" } else { "drift" };
     let pending = state.show_all && state.loaded.as_ref().is_some_and(|l| !l.complete);
+    let review_filter = state.review.filter;
+    // Under a review filter, the list holds drift in that state only.
+    let what = match review_filter {
+        ReviewFilter::All => what,
+        other => other.label(),
+    };
     let title = Line::from(format!(
         " Facts · {category} · {} {what}{} ",
         fact_count,
@@ -69,6 +79,10 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         return;
     };
     if visible.is_empty() {
+        let what = match review_filter {
+            ReviewFilter::All => what.to_string(),
+            other => format!("{} drift", other.label()),
+        };
         let mut lines = vec![Line::from(span(
             if state.filter.is_empty() {
                 format!("no {what} in {category}")
@@ -78,7 +92,18 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             Role::Dim,
             theme,
         ))];
-        if !state.show_all {
+        if review_filter != ReviewFilter::All {
+            if let Some(k) = state
+                .keymap
+                .first_key(crate::tui::action::Action::CycleReviewFilter)
+            {
+                lines.push(Line::from(span(
+                    format!("{k}: change the review filter"),
+                    Role::Dim,
+                    theme,
+                )));
+            }
+        } else if !state.show_all {
             if let Some(k) = state
                 .keymap
                 .first_key(crate::tui::action::Action::ToggleShowAll)
@@ -113,7 +138,8 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             let line = match *row {
                 ListRow::Fact(r) => {
                     let fact = loaded.report.facts.get(r as usize)?;
-                    fact_line(fact, grouped, key_width, &mut fuzzy, theme)
+                    let review = state.review.state(r as usize);
+                    fact_line(fact, review, grouped, key_width, &mut fuzzy, theme)
                 }
                 ListRow::Heading {
                     group,
@@ -227,6 +253,7 @@ impl KeyMap {
 
 fn fact_line<'a>(
     fact: &'a FactDiff,
+    review: Option<ReviewState>,
     grouped: bool,
     key_width: usize,
     fuzzy: &mut FuzzyFilter,
@@ -234,11 +261,17 @@ fn fact_line<'a>(
 ) -> Line<'a> {
     let (marker, marker_role) = status_marker(fact);
     let (severity, severity_role) = severity_label(fact.severity);
-    let mut spans = Vec::with_capacity(8);
+    let (review_mark, review_role) = match review {
+        Some(state) => review_marker(state),
+        None => (" ", Role::Text),
+    };
+    let mut spans = Vec::with_capacity(10);
     if grouped {
         spans.push(Span::raw("  "));
     }
     spans.extend([
+        span(review_mark, review_role, theme),
+        Span::raw(" "),
         span(marker, marker_role, theme),
         Span::raw(" "),
         span(severity, severity_role, theme),

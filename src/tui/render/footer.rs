@@ -32,19 +32,31 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
         ],
         Pane::Facts => vec![
             Action::DrillIn,
-            Action::StartFilter,
-            Action::ToggleShowAll,
+            Action::Justify,
+            Action::Remediate,
             Action::NextDrift,
+            Action::StartFilter,
+            Action::CycleReviewFilter,
+            Action::ClearAnnotation,
+            Action::UndoAnnotation,
+            Action::ToggleShowAll,
             Action::PrevDrift,
             Action::FactHistory,
             Action::Back,
         ],
         Pane::Diff => {
-            let mut a = vec![Action::SelectNext, Action::NextDrift, Action::PrevDrift];
+            let mut a = vec![
+                Action::SelectNext,
+                Action::NextDrift,
+                Action::Justify,
+                Action::Remediate,
+                Action::Back,
+                Action::PrevDrift,
+            ];
             if sides > 2 {
                 a.push(Action::NextSide);
             }
-            a.extend([Action::ScrollRight, Action::FactHistory, Action::Back]);
+            a.extend([Action::ScrollRight, Action::FactHistory]);
             a
         }
     }
@@ -60,6 +72,13 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
             ("enter".into(), "keep"),
             ("esc".into(), "clear"),
             ("↑↓".into(), "move"),
+        ],
+        Mode::Prompt => vec![
+            ("type".into(), "edit"),
+            ("enter".into(), "save"),
+            ("tab".into(), "next field"),
+            ("esc".into(), "cancel"),
+            ("ctrl-u".into(), "clear field"),
         ],
         Mode::Help => {
             let mut p: Vec<(String, &str)> = Vec::new();

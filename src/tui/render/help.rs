@@ -64,6 +64,30 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.extend(super::timeline::help_lines(keymap, theme));
     lines.push(Line::default());
+    let decide = [Action::Justify, Action::Remediate]
+        .iter()
+        .filter_map(|a| keymap.first_key(*a))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    lines.push(Line::from(span(
+        format!("Reason prompt (after {decide})"),
+        Role::Header,
+        theme,
+    )));
+    for (keys, what) in [
+        ("type", "the reason (required), ticket or link, expiry day"),
+        ("tab shift-tab", "next / previous field"),
+        ("enter", "save (the demo saves nothing)"),
+        ("esc", "cancel"),
+        ("backspace ctrl-u", "delete a character / the field"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            span(format!("{keys:<16}"), Role::FooterKey, theme),
+            span(format!(" {what}"), Role::Text, theme),
+        ]));
+    }
+    lines.push(Line::default());
     lines.push(Line::from(span("Mouse", Role::Header, theme)));
     for (keys, what) in [
         ("click", "focus a pane and select a row"),
@@ -81,6 +105,13 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
         Role::Dim,
         theme,
     )));
+    let mut review = vec![span("Review:  ", Role::Dim, theme)];
+    for state in crate::diff::review::ReviewState::ALL {
+        let (marker, role) = super::review_marker(state);
+        review.push(span(marker, role, theme));
+        review.push(span(format!(" {}  ", state.label()), Role::Dim, theme));
+    }
+    lines.push(Line::from(review));
     lines.push(Line::from(span(
         "Keys come from the keymap; override them in driftscope/keymap.toml in your config folder.",
         Role::Dim,

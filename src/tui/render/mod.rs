@@ -9,7 +9,9 @@ mod footer;
 mod header;
 mod help;
 mod history;
+mod prompt;
 pub mod refresh;
+mod review;
 mod timeline;
 
 use std::borrow::Cow;
@@ -29,6 +31,7 @@ use super::state::{Pane, State};
 use super::theme::{Role, Theme};
 
 pub use help::help_lines;
+pub use review::{compact_counts, detail, detail_height, review_marker, wrap};
 
 /// Draws the whole screen and returns the layout used (for mouse hit-testing).
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
@@ -74,6 +77,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
     }
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);
+    }
+    if let Some(rect) = layout.prompt {
+        prompt::render(frame, rect, state, theme);
     }
     layout
 }

@@ -1,0 +1,242 @@
+//! The reason prompt that justifying or remediating a drift opens: a reason (required),
+//! an optional ticket or link and an optional expiry day. Tab moves between the fields,
+//! Enter validates and saves, Esc cancels. Pure: keys in, state and effects out.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::diff::FactDiff;
+use crate::diff::review::AnnotationDraft;
+use crate::model::{Annotation, AnnotationKind, join_environments, parse_expiry};
+
+use super::message::Effect;
+use super::review;
+use super::state::State;
+
+/// A field of the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptField {
+    /// Why (required).
+    Reason,
+    /// A ticket number or link (optional).
+    Ticket,
+    /// The last day the decision holds, `YYYY-MM-DD` (optional).
+    Expires,
+}
+
+impl PromptField {
+    /// The fields, in Tab order.
+    pub const ALL: [PromptField; 3] = [
+        PromptField::Reason,
+        PromptField::Ticket,
+        PromptField::Expires,
+    ];
+
+    /// The field after this one (wrapping).
+    pub fn next(self) -> PromptField {
+        match self {
+            PromptField::Reason => PromptField::Ticket,
+            PromptField::Ticket => PromptField::Expires,
+            PromptField::Expires => PromptField::Reason,
+        }
+    }
+
+    /// The field before this one (wrapping).
+    pub fn prev(self) -> PromptField {
+        match self {
+            PromptField::Reason => PromptField::Expires,
+            PromptField::Ticket => PromptField::Reason,
+            PromptField::Expires => PromptField::Ticket,
+        }
+    }
+
+    /// The field's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptField::Reason => "reason",
+            PromptField::Ticket => "ticket",
+            PromptField::Expires => "expires",
+        }
+    }
+
+    /// What an empty field means, shown in its place.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            PromptField::Reason => "why (required)",
+            PromptField::Ticket => "ticket or link (optional)",
+            PromptField::Expires => "last day it holds, YYYY-MM-DD (optional)",
+        }
+    }
+}
+
+/// The prompt's state: what is being decided about which drift, and the typed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// Justify or remediate.
+    pub kind: AnnotationKind,
+    /// The drift as shown when the prompt opened; the decision is about these values.
+    pub fact: Box<FactDiff>,
+    /// The environment of each side of the comparison.
+    pub environments: Vec<String>,
+    /// The reason typed so far.
+    pub reason: String,
+    /// The ticket typed so far.
+    pub ticket: String,
+    /// The expiry day typed so far.
+    pub expires: String,
+    /// The field being edited.
+    pub field: PromptField,
+    /// Why the last Enter did not save, or why saving failed.
+    pub error: Option<String>,
+    /// True on the read-only demo: Enter validates but saves nothing.
+    pub read_only: bool,
+    /// The change being saved, once Enter was accepted.
+    pub saving: Option<u64>,
+    /// The annotation that applies to the drift now, in words, if any.
+    pub current: Option<String>,
+}
+
+impl Prompt {
+    /// A prompt for a `kind` decision about `fact`. When an annotation of the same kind
+    /// applies already, its text is the starting point (an expiry already past is left
+    /// out: it would be refused).
+    pub fn open(
+        kind: AnnotationKind,
+        fact: FactDiff,
+        environments: Vec<String>,
+        existing: Option<&Annotation>,
+        today: NaiveDate,
+        read_only: bool,
+    ) -> Prompt {
+        let same_kind = existing.filter(|a| a.kind == kind);
+        let compared: BTreeSet<String> = environments.iter().cloned().collect();
+        let current = existing.map(|a| {
+            let decided = format!(
+                "{} by {} on {}",
+                a.kind.describe(),
+                a.author,
+                a.time.format("%Y-%m-%d")
+            );
+            if a.environments == compared {
+                format!("replaces: {decided}")
+            } else {
+                format!(
+                    "applies now: {decided}, made for {}",
+                    join_environments(&a.environments)
+                )
+            }
+        });
+        Prompt {
+            kind,
+            fact: Box::new(fact),
+            environments,
+            reason: same_kind.map(|a| a.reason.clone()).unwrap_or_default(),
+            ticket: same_kind.and_then(|a| a.ticket.clone()).unwrap_or_default(),
+            expires: same_kind
+                .and_then(|a| a.expires)
+                .filter(|day| *day >= today)
+                .map(|day| day.to_string())
+                .unwrap_or_default(),
+            field: PromptField::Reason,
+            error: None,
+            read_only,
+            saving: None,
+            current,
+        }
+    }
+
+    /// The text of a field.
+    pub fn text(&self, field: PromptField) -> &str {
+        match field {
+            PromptField::Reason => &self.reason,
+            PromptField::Ticket => &self.ticket,
+            PromptField::Expires => &self.expires,
+        }
+    }
+
+    fn text_mut(&mut self, field: PromptField) -> &mut String {
+        match field {
+            PromptField::Reason => &mut self.reason,
+            PromptField::Ticket => &mut self.ticket,
+            PromptField::Expires => &mut self.expires,
+        }
+    }
+
+    /// The decision typed, or the field at fault and why: the reason is required, and
+    /// an expiry must be a day, `today` or later.
+    pub fn draft(&self, today: NaiveDate) -> Result<AnnotationDraft, (PromptField, String)> {
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            return Err((PromptField::Reason, "a reason is required".to_string()));
+        }
+        let expires = match self.expires.trim() {
+            "" => None,
+            text => Some(
+                parse_expiry(text, today)
+                    .map_err(|e| (PromptField::Expires, format!("expires: {e}")))?,
+            ),
+        };
+        let ticket = self.ticket.trim();
+        Ok(AnnotationDraft {
+            kind: self.kind,
+            reason: reason.to_string(),
+            ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
+            expires,
+        })
+    }
+}
+
+/// Handles a key while the prompt is open.
+pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Esc => {
+            let saving = state.prompt.as_ref().is_some_and(|p| p.saving.is_some());
+            review::close_prompt(state);
+            if !saving {
+                state.notice = Some("cancelled: nothing was saved".to_string());
+            }
+            return Vec::new();
+        }
+        KeyCode::Char('c') if ctrl => {
+            state.quit = true;
+            return Vec::new();
+        }
+        KeyCode::Enter => return review::submit_prompt(state),
+        _ => {}
+    }
+    let Some(prompt) = state.prompt.as_mut() else {
+        return Vec::new();
+    };
+    if prompt.saving.is_some() {
+        return Vec::new();
+    }
+    let field = prompt.field;
+    match key.code {
+        KeyCode::Tab | KeyCode::Down => prompt.field = field.next(),
+        KeyCode::BackTab | KeyCode::Up => prompt.field = field.prev(),
+        KeyCode::Backspace => {
+            prompt.text_mut(field).pop();
+            prompt.error = None;
+        }
+        KeyCode::Char('u') if ctrl => {
+            prompt.text_mut(field).clear();
+            prompt.error = None;
+        }
+        KeyCode::Char('w') if ctrl => {
+            let text = prompt.text_mut(field);
+            let kept = text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            text.truncate(kept);
+            prompt.error = None;
+        }
+        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
+            prompt.text_mut(field).push(c);
+            prompt.error = None;
+        }
+        _ => {}
+    }
+    Vec::new()
+}

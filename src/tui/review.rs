@@ -1,0 +1,455 @@
+//! Reviewing drift in the explorer: the workspace's annotations as the state holds them,
+//! the review of the current report (recomputed whenever the report, the annotations or
+//! the day change), and the review actions: justify, remediate, clear, undo, filter.
+//!
+//! Everything here is pure. Reading and saving the annotations file happens in the
+//! background (`annotator`); its results arrive as messages.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::diff::review::{
+    AnnotationDraft, ReviewFilter, ReviewState, Reviews, environment_of_label, review,
+};
+use crate::diff::{DriftReport, FactDiff};
+use crate::model::{Annotation, AnnotationId, AnnotationKind, Category};
+
+use super::action::Action;
+use super::index::ListRow;
+use super::message::Effect;
+use super::prompt::Prompt;
+use super::state::{Cursor, Loaded, Mode, Pane, State};
+
+/// Where the workspace's annotations stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnnotationsStatus {
+    /// Being read in the background.
+    Loading,
+    /// Read; changes can be saved unless read-only.
+    Ready,
+    /// The file could not be read; the message says why. Nothing can be saved.
+    Failed(String),
+}
+
+/// The annotations and the review of the current report.
+#[derive(Debug, Clone)]
+pub struct ReviewView {
+    /// Where the annotations stand.
+    pub status: AnnotationsStatus,
+    /// Every annotation of the workspace, as last read or saved.
+    pub records: Arc<Vec<Annotation>>,
+    /// True when the annotations cannot be changed (the embedded demo).
+    pub read_only: bool,
+    /// True when this session made a change that can be undone.
+    pub can_undo: bool,
+    /// The review of the loaded report, parallel to its facts.
+    pub reviews: Option<Reviews>,
+    /// Which drifts the facts pane shows, by review state.
+    pub filter: ReviewFilter,
+    /// The number of the newest annotation change asked for.
+    pub job: u64,
+    /// The day (UTC) `reviews` were made on; expiry depends on it.
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+impl Default for ReviewView {
+    fn default() -> Self {
+        ReviewView {
+            status: AnnotationsStatus::Loading,
+            records: Arc::new(Vec::new()),
+            read_only: false,
+            can_undo: false,
+            reviews: None,
+            filter: ReviewFilter::All,
+            job: 0,
+            reviewed_on: None,
+        }
+    }
+}
+
+impl ReviewView {
+    /// The review state of the report's fact at `row`; `None` for an equal fact.
+    pub fn state(&self, row: usize) -> Option<ReviewState> {
+        self.reviews.as_ref().and_then(|r| r.state(row))
+    }
+
+    /// The annotation behind the review of the report's fact at `row`.
+    pub fn annotation(&self, row: usize) -> Option<&Annotation> {
+        self.reviews
+            .as_ref()
+            .and_then(|r| r.annotation(row, &self.records))
+    }
+}
+
+/// The annotations as read from the workspace.
+#[derive(Debug, Clone)]
+pub struct LoadedAnnotations {
+    /// Every annotation.
+    pub records: Arc<Vec<Annotation>>,
+    /// True for the embedded demo's, which cannot be changed.
+    pub read_only: bool,
+}
+
+/// The annotations after a change was saved.
+#[derive(Debug, Clone)]
+pub struct SavedAnnotations {
+    /// Every annotation, as now saved.
+    pub records: Arc<Vec<Annotation>>,
+    /// True when the session has a change left to undo.
+    pub can_undo: bool,
+    /// What was done, for the status line (with anything a merge did).
+    pub message: String,
+}
+
+/// A change of the workspace's annotations, done in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnnotationChange {
+    /// Record a decision about `fact`, a drift between `environments` (one per side).
+    Put {
+        /// The drift as the user saw it when deciding.
+        fact: Box<FactDiff>,
+        /// The environment of each side of the comparison.
+        environments: Vec<String>,
+        /// The decision.
+        draft: AnnotationDraft,
+    },
+    /// Remove the annotation with this identity.
+    Remove(AnnotationId),
+    /// Take back the newest change of this session.
+    Undo,
+}
+
+/// The environment of each side of the loaded comparison.
+pub fn side_environments(state: &State, loaded: &Loaded) -> Vec<String> {
+    loaded
+        .report
+        .sides
+        .iter()
+        .enumerate()
+        .map(|(side, info)| {
+            loaded
+                .side_envs
+                .get(side)
+                .and_then(|&e| state.workspace.environments.get(e))
+                .map_or_else(
+                    || environment_of_label(&info.label).to_string(),
+                    |e| e.name.clone(),
+                )
+        })
+        .collect()
+}
+
+/// Reviews the loaded report against the annotations: counts and visible lists follow.
+/// Selections are left to the caller.
+pub fn recompute(state: &mut State) {
+    let reviews = state.loaded.as_ref().map(|loaded| {
+        let environments = side_environments(state, loaded);
+        review(
+            &loaded.report,
+            &environments,
+            &state.review.records,
+            state.now,
+        )
+    });
+    state.review.reviewed_on = Some(state.now.date_naive());
+    state.review.reviews = reviews;
+    if let (Some(loaded), Some(reviews)) = (state.loaded.as_mut(), state.review.reviews.as_ref()) {
+        loaded.index.apply_reviews(reviews);
+    }
+    refresh_visible(state);
+}
+
+/// Rebuilds the visible fact lists with the fuzzy filter, all/drift and the review filter.
+pub fn refresh_visible(state: &mut State) {
+    if let Some(loaded) = state.loaded.as_mut() {
+        let report = loaded.report.clone();
+        loaded.index.refresh_reviewed(
+            &report,
+            state.show_all,
+            &state.filter,
+            state.review.reviews.as_ref(),
+            state.review.filter,
+        );
+    }
+}
+
+/// [`recompute`], keeping each list's selection on the same fact when it is still shown,
+/// else at the same position (so the next drift comes up after one is decided).
+pub fn refresh(state: &mut State) {
+    let selected = state.selected_fact().map(|f| f.key.clone());
+    recompute(state);
+    let Some(loaded) = state.loaded.as_ref() else {
+        return;
+    };
+    for (slot, category) in Category::ALL.iter().enumerate() {
+        let rows = loaded.index.visible(*category);
+        let found = selected
+            .as_ref()
+            .filter(|k| k.category == *category)
+            .and_then(|k| {
+                rows.iter().position(|row| {
+                    row.fact()
+                        .and_then(|r| loaded.report.facts.get(r as usize))
+                        .is_some_and(|f| &f.key == k)
+                })
+            });
+        if let Some(cursor) = state.fact_cursors.get_mut(slot) {
+            let selected = found.unwrap_or(cursor.selected);
+            *cursor = Cursor {
+                selected: selected.min(rows.len().saturating_sub(1)),
+                offset: cursor.offset,
+            };
+        }
+    }
+    super::update::clamp_all(state);
+}
+
+/// The time passed: reviews are made again when the day changed (expiry).
+pub fn on_tick(state: &mut State) {
+    if state.review.reviewed_on != Some(state.now.date_naive()) && state.loaded.is_some() {
+        refresh(state);
+    }
+}
+
+/// The annotations were read (or could not be).
+pub fn on_loaded(state: &mut State, result: Result<LoadedAnnotations, String>) {
+    match result {
+        Ok(loaded) => {
+            state.review.status = AnnotationsStatus::Ready;
+            state.review.records = loaded.records;
+            state.review.read_only = loaded.read_only;
+        }
+        Err(message) => {
+            state.review.status = AnnotationsStatus::Failed(message.clone());
+            state.workspace.problems.insert(0, message);
+        }
+    }
+    refresh(state);
+}
+
+/// An annotation change was saved (or failed).
+pub fn on_saved(state: &mut State, job: u64, result: Result<SavedAnnotations, String>) {
+    let from_prompt = state.prompt.as_ref().is_some_and(|p| p.saving == Some(job));
+    match result {
+        Ok(saved) => {
+            state.review.records = saved.records;
+            state.review.can_undo = saved.can_undo;
+            let mut message = saved.message;
+            if saved.can_undo {
+                if let Some(key) = state.keymap.first_key(Action::UndoAnnotation) {
+                    message.push_str(&format!(" · {key} undo"));
+                }
+            }
+            state.notice = Some(message);
+            if from_prompt {
+                close_prompt(state);
+            }
+            refresh(state);
+        }
+        Err(message) => match state.prompt.as_mut().filter(|_| from_prompt) {
+            Some(prompt) => {
+                prompt.saving = None;
+                prompt.error = Some(message);
+            }
+            None => state.notice = Some(message),
+        },
+    }
+}
+
+/// Closes the reason prompt.
+pub fn close_prompt(state: &mut State) {
+    state.prompt = None;
+    if state.mode == Mode::Prompt {
+        state.mode = Mode::Browse;
+    }
+}
+
+/// The selected drift for a review action, with its row in the report; otherwise a notice
+/// saying why there is none.
+fn selected_drift(state: &mut State, doing: &str) -> Option<usize> {
+    if !matches!(state.focus, Pane::Facts | Pane::Diff) {
+        let hint = state
+            .keymap
+            .first_key(Action::NextDrift)
+            .map(|k| format!(" ({k} jumps to the next unreviewed)"))
+            .unwrap_or_default();
+        state.notice = Some(format!(
+            "select a drift in the facts pane to {doing} it{hint}"
+        ));
+        return None;
+    }
+    let row = state
+        .selected_row()
+        .and_then(ListRow::fact)
+        .map(|r| r as usize);
+    let fact = row.and_then(|r| state.report().and_then(|rep| rep.facts.get(r)));
+    match (row, fact) {
+        (Some(row), Some(fact)) if fact.is_drift() => Some(row),
+        (_, Some(fact)) => {
+            state.notice = Some(format!(
+                "{} does not drift here: nothing to {doing}",
+                fact.key
+            ));
+            None
+        }
+        _ => {
+            state.notice = Some(format!("no drift selected to {doing}"));
+            None
+        }
+    }
+}
+
+/// True when changes cannot be saved; sets a notice saying why.
+fn refuse_changes(state: &mut State) -> bool {
+    if let AnnotationsStatus::Failed(message) = &state.review.status {
+        state.notice = Some(format!("annotations cannot be changed: {message}"));
+        return true;
+    }
+    if is_read_only(state) {
+        state.notice = Some(READ_ONLY_NOTICE.to_string());
+        return true;
+    }
+    false
+}
+
+/// True when the workspace's annotations cannot be changed (the demo).
+pub fn is_read_only(state: &State) -> bool {
+    state.workspace.is_demo || state.review.read_only
+}
+
+/// What the explorer says when a change is asked for on the read-only demo.
+pub const READ_ONLY_NOTICE: &str =
+    "the demo workspace is read-only: nothing was saved (driftscope init creates a workspace)";
+
+/// `J` / `R`: opens the reason prompt for the selected drift.
+pub fn start_prompt(state: &mut State, kind: AnnotationKind) -> Vec<Effect> {
+    let doing = match kind {
+        AnnotationKind::Justify => "justify",
+        AnnotationKind::Remediate => "remediate",
+    };
+    if let AnnotationsStatus::Failed(message) = &state.review.status {
+        state.notice = Some(format!("annotations cannot be changed: {message}"));
+        return Vec::new();
+    }
+    let Some(row) = selected_drift(state, doing) else {
+        return Vec::new();
+    };
+    let (Some(loaded), Some(fact)) = (
+        state.loaded.as_ref(),
+        state.report().and_then(|r| r.facts.get(row)),
+    ) else {
+        return Vec::new();
+    };
+    let environments = side_environments(state, loaded);
+    let existing = state.review.annotation(row);
+    let today = state.now.date_naive();
+    let prompt = Prompt::open(
+        kind,
+        fact.clone(),
+        environments,
+        existing,
+        today,
+        is_read_only(state),
+    );
+    state.prompt = Some(prompt);
+    state.mode = Mode::Prompt;
+    Vec::new()
+}
+
+/// Enter in the prompt: validates, then asks for the save (or, on the demo, explains).
+pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
+    let today = state.now.date_naive();
+    let Some(prompt) = state.prompt.as_mut() else {
+        return Vec::new();
+    };
+    if prompt.saving.is_some() {
+        return Vec::new();
+    }
+    let draft = match prompt.draft(today) {
+        Ok(draft) => draft,
+        Err((field, message)) => {
+            prompt.field = field;
+            prompt.error = Some(message);
+            return Vec::new();
+        }
+    };
+    if prompt.read_only {
+        close_prompt(state);
+        state.notice = Some(READ_ONLY_NOTICE.to_string());
+        return Vec::new();
+    }
+    state.review.job += 1;
+    let job = state.review.job;
+    prompt.saving = Some(job);
+    prompt.error = None;
+    let change = AnnotationChange::Put {
+        fact: prompt.fact.clone(),
+        environments: prompt.environments.clone(),
+        draft,
+    };
+    vec![Effect::Annotate { job, change }]
+}
+
+/// `x`: removes the annotation behind the selected drift's review.
+pub fn clear(state: &mut State) -> Vec<Effect> {
+    let Some(row) = selected_drift(state, "clear") else {
+        return Vec::new();
+    };
+    let Some(id) = state.review.annotation(row).map(Annotation::id) else {
+        let key = state
+            .report()
+            .and_then(|r| r.facts.get(row))
+            .map(|f| f.key.to_string())
+            .unwrap_or_default();
+        state.notice = Some(format!("{key} has no annotation to clear"));
+        return Vec::new();
+    };
+    if refuse_changes(state) {
+        return Vec::new();
+    }
+    state.review.job += 1;
+    vec![Effect::Annotate {
+        job: state.review.job,
+        change: AnnotationChange::Remove(id),
+    }]
+}
+
+/// `u`: takes back the newest annotation change of this session.
+pub fn undo(state: &mut State) -> Vec<Effect> {
+    if refuse_changes(state) {
+        return Vec::new();
+    }
+    state.review.job += 1;
+    vec![Effect::Annotate {
+        job: state.review.job,
+        change: AnnotationChange::Undo,
+    }]
+}
+
+/// `f`: the next review filter; the selection stays on its fact when still shown.
+pub fn cycle_filter(state: &mut State) {
+    state.review.filter = state.review.filter.next();
+    refresh(state);
+    state.notice = Some(match state.review.filter {
+        ReviewFilter::All => "showing every drift".to_string(),
+        other => format!("showing only {} drift", other.label()),
+    });
+}
+
+/// True when the report's fact at `row` is a drift that needs a decision (unreviewed,
+/// stale or expired); before any review, every drift does.
+pub fn needs_review(state: &State, report: &DriftReport, row: u32) -> bool {
+    let Some(fact) = report.facts.get(row as usize) else {
+        return false;
+    };
+    if !fact.is_drift() {
+        return false;
+    }
+    match state.review.reviews.as_ref() {
+        Some(reviews) => reviews
+            .state(row as usize)
+            .is_none_or(ReviewState::needs_review),
+        None => true,
+    }
+}
