@@ -6,103 +6,14 @@
 //! is set, in which case it fails.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+mod tmux_support;
+
+use tmux_support::{Tmux, can_run, shell_quote};
 
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 34;
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// A tmux server of its own running `command` in session `e2e`, `WIDTH`×`HEIGHT`.
-    fn start(name: &str, command: &str) -> Tmux {
-        let tmux = Tmux {
-            socket: format!("driftscope-{name}-{}", std::process::id()),
-        };
-        let out = tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            &WIDTH.to_string(),
-            "-y",
-            &HEIGHT.to_string(),
-            "sh",
-            "-c",
-            command,
-        ]);
-        assert!(out.status.success(), "tmux new-session: {out:?}");
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn send(&self, keys: &[&str]) {
-        for key in keys {
-            let out = self.run(&["send-keys", "-t", "e2e", key]);
-            assert!(out.status.success(), "send-keys {key}: {out:?}");
-            std::thread::sleep(Duration::from_millis(120));
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", "e2e", "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text}: {out:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-
-    fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn display(&self, format: &str) -> String {
-        let out = self.run(&["display-message", "-p", "-t", "e2e", format]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if test(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
-}
 
 /// True when a line holds two side-by-side cells that both show `text` after a line number.
 fn side_by_side_row(screen: &str, text: &str) -> bool {
@@ -120,18 +31,6 @@ fn side_by_side_row(screen: &str, text: &str) -> bool {
     })
 }
 
-/// False (after saying why) when tmux is missing and not required.
-fn can_run() -> bool {
-    if tmux_available() {
-        return true;
-    }
-    if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
-        panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
-    }
-    eprintln!("skipping the end-to-end test: tmux is not installed");
-    false
-}
-
 /// Asserts that the terminal is out of every mode the explorer turns on.
 fn assert_restored(tmux: &Tmux) {
     assert_eq!(
@@ -146,8 +45,7 @@ fn assert_restored(tmux: &Tmux) {
     );
     assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is visible");
     // Raw mode is off: the line discipline echoes and translates newlines again.
-    let out = tmux.run(&["send-keys", "-t", "e2e", "-l", "echo typed-after-exit"]);
-    assert!(out.status.success(), "{out:?}");
+    tmux.type_text("echo typed-after-exit");
     tmux.send(&["Enter"]);
     tmux.wait_for("the shell to run a command", |s| {
         s.lines().any(|l| l.trim() == "typed-after-exit")
@@ -171,7 +69,7 @@ fn start_demo(name: &str, pid_file: &Path) -> (Tmux, tempfile::TempDir) {
         home = shell_quote(home.path()),
         inner = shell_quote(Path::new(&inner)),
     );
-    let tmux = Tmux::start(name, &command);
+    let tmux = Tmux::start(name, WIDTH, HEIGHT, &command);
     tmux.wait_for("the demo overview", |s| {
         s.contains("DEMO DATA") && s.contains("Categories")
     });
@@ -194,7 +92,7 @@ fn a_panic_restores_the_terminal() {
         home = shell_quote(home.path()),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::start("panic", &command);
+    let tmux = Tmux::start("panic", WIDTH, HEIGHT, &command);
     let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
     assert!(screen.contains("DRIFTSCOPE_EXIT=101"), "{screen}");
     assert!(
@@ -244,7 +142,7 @@ fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
         home = shell_quote(home.path()),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::start("e2e", &command);
+    let tmux = Tmux::start("e2e", WIDTH, HEIGHT, &command);
 
     let screen = tmux.wait_for("the demo overview", |s| {
         s.contains("DEMO DATA") && s.contains("Categories") && !s.contains("comparing…")
@@ -289,11 +187,7 @@ fn demo_config_file_diff_side_by_side_then_quit_restores_the_terminal() {
 /// Starts the binary on the demo in its own tmux server named after `name`; `None` (with
 /// a printed reason) when tmux is missing and not required.
 fn launch(name: &str) -> Option<(Tmux, tempfile::TempDir, tempfile::TempDir)> {
-    if !tmux_available() {
-        if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
-            panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
-        }
-        eprintln!("skipping the end-to-end test: tmux is not installed");
+    if !can_run() {
         return None;
     }
     let home = tempfile::tempdir().unwrap();
@@ -306,23 +200,7 @@ fn launch(name: &str) -> Option<(Tmux, tempfile::TempDir, tempfile::TempDir)> {
         home = shell_quote(home.path()),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux {
-        socket: format!("driftscope-e2e-{name}-{}", std::process::id()),
-    };
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        &WIDTH.to_string(),
-        "-y",
-        &HEIGHT.to_string(),
-        "sh",
-        "-c",
-        &command,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
+    let tmux = Tmux::start(&format!("e2e-{name}"), WIDTH, HEIGHT, &command);
     Some((tmux, home, work))
 }
 

@@ -6,75 +6,15 @@
 //! is set, in which case it fails.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+mod tmux_support;
+
+use tmux_support::{Tmux, can_run, shell_quote};
 
 use chrono::{TimeZone, Utc};
 use driftscope::model::{Category, Scalar, Snapshot, Source, Value};
 use driftscope::store::{ANNOTATIONS_FILE, Workspace};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn send(&self, key: &str) {
-        let out = self.run(&["send-keys", "-t", "review", key]);
-        assert!(out.status.success(), "send-keys {key}: {out:?}");
-        std::thread::sleep(Duration::from_millis(120));
-    }
-
-    fn type_text(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", "review", "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text}: {out:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-
-    fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-t", "review"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if test(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
-}
 
 /// A workspace in `root` whose staging and prod differ only in `config/env.WORKERS`.
 fn workspace(root: &Path) {
@@ -100,11 +40,7 @@ fn workspace(root: &Path) {
 
 #[test]
 fn justify_a_drift_with_a_typed_reason_then_check_counts_it_justified() {
-    if !tmux_available() {
-        if std::env::var_os("DRIFTSCOPE_REQUIRE_SERVICES").is_some() {
-            panic!("tmux is required (DRIFTSCOPE_REQUIRE_SERVICES is set) but was not found");
-        }
-        eprintln!("skipping the end-to-end test: tmux is not installed");
+    if !can_run() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -124,38 +60,22 @@ fn justify_a_drift_with_a_typed_reason_then_check_counts_it_justified() {
         git = shell_quote(&gitconfig),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux {
-        socket: format!("driftscope-review-e2e-{}", std::process::id()),
-    };
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "review",
-        "-x",
-        "110",
-        "-y",
-        "32",
-        "sh",
-        "-c",
-        &command,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
+    let tmux = Tmux::start("review-e2e", 110, 32, &command);
 
     tmux.wait_for("the overview", |s| {
         s.contains("Categories") && s.contains("prod ⇄ staging") && !s.contains("comparing…")
     });
     // The only drift needs review: `n` selects it.
-    tmux.send("n");
+    tmux.send(&["n"]);
     tmux.wait_for("the drift, unreviewed", |s| {
         s.contains("• ≠ high env.WORKERS")
     });
-    tmux.send("J");
+    tmux.send(&["J"]);
     tmux.wait_for("the reason prompt", |s| {
         s.contains("Justify config/env.WORKERS on prod, staging")
     });
     tmux.type_text("prod is sized for load");
-    tmux.send("Enter");
+    tmux.send(&["Enter"]);
     let screen = tmux.wait_for("the saved justification", |s| {
         s.contains("justified config/env.WORKERS on prod, staging")
     });
@@ -164,7 +84,7 @@ fn justify_a_drift_with_a_typed_reason_then_check_counts_it_justified() {
         screen.contains("✓ justified by Test Author"),
         "the diff pane shows the annotation:\n{screen}"
     );
-    tmux.send("q");
+    tmux.send(&["q"]);
     let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
     assert!(screen.contains("DRIFTSCOPE_EXIT=0"), "{screen}");
 
