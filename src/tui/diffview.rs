@@ -197,10 +197,10 @@ fn absent() -> Styled {
     styled("absent", Role::Missing)
 }
 
-fn versions(fact: &FactDiff) -> DiffBody<'_> {
+/// Each side's value summary: plain where it matches the baseline, changed otherwise.
+fn value_cells(fact: &FactDiff) -> Vec<Styled> {
     let base = base_value(fact);
-    let values = fact
-        .cells
+    fact.cells
         .iter()
         .enumerate()
         .map(|(side, cell)| match cell.value() {
@@ -208,7 +208,12 @@ fn versions(fact: &FactDiff) -> DiffBody<'_> {
             Some(v) if side == 0 || Some(v) == base => styled(v.summary(), Role::Text),
             Some(v) => styled(v.summary(), Role::Changed),
         })
-        .collect();
+        .collect()
+}
+
+fn versions(fact: &FactDiff) -> DiffBody<'_> {
+    let base = base_value(fact);
+    let values = value_cells(fact);
     let verdicts = fact
         .cells
         .iter()
@@ -383,17 +388,7 @@ fn secrets(fact: &FactDiff) -> DiffBody<'_> {
 }
 
 fn scalars(fact: &FactDiff) -> DiffBody<'_> {
-    let base = base_value(fact);
-    let cells = fact
-        .cells
-        .iter()
-        .enumerate()
-        .map(|(side, cell)| match cell.value() {
-            None => absent(),
-            Some(v) if side == 0 || Some(v) == base => styled(v.summary(), Role::Text),
-            Some(v) => styled(v.summary(), Role::Changed),
-        })
-        .collect();
+    let cells = value_cells(fact);
     DiffBody::Grid {
         rows: vec![GridRow {
             label: "value".into(),
