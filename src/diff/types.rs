@@ -307,3 +307,84 @@ pub struct DiffOptions {
     /// Facts to leave out of the comparison (they are counted as ignored).
     pub ignore: super::IgnoreRules,
 }
+
+impl Status {
+    /// The lowercase name used in reports and the JSON document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Equal => "equal",
+            Status::Differs => "differs",
+            Status::Missing => "missing",
+        }
+    }
+}
+
+impl Severity {
+    /// The lowercase name used in reports and the JSON document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl ChangeKind {
+    /// The lowercase name used in reports and the JSON document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::None => "none",
+            ChangeKind::Missing => "missing",
+            ChangeKind::Major => "major",
+            ChangeKind::Minor => "minor",
+            ChangeKind::Patch => "patch",
+            ChangeKind::Build => "build",
+            ChangeKind::Value => "value",
+            ChangeKind::Text => "text",
+            ChangeKind::Whitespace => "whitespace",
+            ChangeKind::Members => "members",
+            ChangeKind::Order => "order",
+            ChangeKind::Fields => "fields",
+            ChangeKind::Secret => "secret",
+            ChangeKind::Kind => "kind",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_name<T: Serialize>(value: T) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn names_match_the_json_document() {
+        for s in [Status::Equal, Status::Differs, Status::Missing] {
+            assert_eq!(s.as_str(), serde_name(s));
+        }
+        for s in [
+            Severity::None,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ] {
+            assert_eq!(s.as_str(), serde_name(s));
+        }
+        use ChangeKind::*;
+        for c in [
+            None, Missing, Major, Minor, Patch, Build, Value, Text, Whitespace, Members, Order,
+            Fields, Secret, Kind,
+        ] {
+            assert_eq!(c.as_str(), serde_name(c));
+        }
+    }
+}

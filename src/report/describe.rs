@@ -8,50 +8,8 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use crate::diff::{
-    Cell, ChangeKind, Comparison, FactDiff, HostGroup, RowTag, Severity, SideInfo, Status,
-};
+use crate::diff::{Cell, Comparison, FactDiff, HostGroup, RowTag, SideInfo, Status};
 use crate::model::{Value, sanitize};
-
-/// The lowercase name of a severity, as in the JSON document.
-pub fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
-/// The lowercase name of a status, as in the JSON document.
-pub fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Equal => "equal",
-        Status::Differs => "differs",
-        Status::Missing => "missing",
-    }
-}
-
-/// The lowercase name of a change kind, as in the JSON document.
-pub fn change_name(change: ChangeKind) -> &'static str {
-    match change {
-        ChangeKind::None => "none",
-        ChangeKind::Missing => "missing",
-        ChangeKind::Major => "major",
-        ChangeKind::Minor => "minor",
-        ChangeKind::Patch => "patch",
-        ChangeKind::Build => "build",
-        ChangeKind::Value => "value",
-        ChangeKind::Text => "text",
-        ChangeKind::Whitespace => "whitespace",
-        ChangeKind::Members => "members",
-        ChangeKind::Order => "order",
-        ChangeKind::Fields => "fields",
-        ChangeKind::Secret => "secret",
-        ChangeKind::Kind => "kind",
-    }
-}
 
 /// A one-character marker of a fact's status: `≠` differs, `∅` missing somewhere,
 /// `=` equal.
@@ -247,7 +205,7 @@ pub fn describe_comparison(comparison: &Comparison) -> String {
                 Ordering::Equal => "same order",
                 Ordering::Greater => "newer",
             };
-            format!("{direction}, {}", change_name(*level))
+            format!("{direction}, {}", level.as_str())
         }
         Comparison::Text { rows } => {
             let (mut added, mut removed) = (0usize, 0usize);
@@ -299,6 +257,7 @@ pub fn side_hosts(side: &SideInfo, cap: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ChangeKind, Severity};
     use crate::model::{Category, FactKey};
 
     fn fact_with(cells: Vec<Cell>) -> FactDiff {

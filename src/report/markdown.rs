@@ -7,8 +7,7 @@ use crate::diff::{DriftReport, FactDiff, Severity};
 use crate::model::{Category, sanitize};
 
 use super::describe::{
-    RedactionClasses, cell_summary, clip, describe_comparison, severity_name, side_hosts,
-    side_times, status_name,
+    RedactionClasses, cell_summary, clip, describe_comparison, side_hosts, side_times,
 };
 use super::summary::total_counts;
 
@@ -151,14 +150,14 @@ fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
         })
         .collect();
     let status = if fact.divergent {
-        format!("{} (hosts disagree)", status_name(fact.status))
+        format!("{} (hosts disagree)", fact.status.as_str())
     } else {
-        status_name(fact.status).to_string()
+        fact.status.as_str().to_string()
     };
     let _ = writeln!(
         out,
         "| {} | {status} | {} | {} | {} |",
-        severity_name(fact.severity),
+        fact.severity.as_str(),
         code(&fact.key.key),
         cells.join(" | "),
         change.join("; ")

@@ -10,7 +10,6 @@ use crate::diff::{CategoryCounts, DriftReport, Severity};
 use crate::model::{Category, sanitize};
 
 use super::Palette;
-use super::describe::severity_name;
 
 /// Severities from worst to mildest, the order counts are listed in.
 const WORST_FIRST: [Severity; 4] = [
@@ -54,7 +53,7 @@ pub(crate) fn counts_phrase_aligned(
         .iter()
         .filter_map(|s| {
             let n = counts.by_severity.get(s).copied().unwrap_or(0);
-            (n > 0).then(|| palette.severity(*s, &format!("{n} {}", severity_name(*s))))
+            (n > 0).then(|| palette.severity(*s, &format!("{n} {}", s.as_str())))
         })
         .collect();
     if !parts.is_empty() {

@@ -12,7 +12,7 @@ use crate::model::{Category, sanitize};
 use super::Palette;
 use super::describe::{
     RedactionClasses, cell_summary, clip, delta_from_baseline, describe_comparison,
-    group_value_summary, name_list, severity_name, side_hosts, side_times, status_marker,
+    group_value_summary, name_list, side_hosts, side_times, status_marker,
 };
 use super::summary;
 
@@ -140,7 +140,7 @@ fn write_fact(
 ) {
     let p = options.palette;
     let key = sanitize(&fact.key.key, false);
-    let severity = format!("{:<8}", severity_name(fact.severity));
+    let severity = format!("{:<8}", fact.severity.as_str());
     let classes = RedactionClasses::of(fact);
     if !fact.is_drift() {
         let value = fact

@@ -232,11 +232,7 @@ fn versions(fact: &FactDiff) -> DiffBody<'_> {
                     };
                     let severity = level_severity(*level);
                     styled(
-                        format!(
-                            "{direction} · {} · {}",
-                            kind_name(*level),
-                            severity_name(severity)
-                        ),
+                        format!("{direction} · {} · {}", level.as_str(), severity.as_str()),
                         severity_role(severity),
                     )
                 }
@@ -471,35 +467,4 @@ fn host_groups(fact: &FactDiff) -> DiffBody<'_> {
         })
         .collect();
     DiffBody::Lists { columns }
-}
-
-/// A short name for a kind of change.
-pub fn kind_name(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::None => "none",
-        ChangeKind::Missing => "missing",
-        ChangeKind::Major => "major",
-        ChangeKind::Minor => "minor",
-        ChangeKind::Patch => "patch",
-        ChangeKind::Build => "build",
-        ChangeKind::Value => "value",
-        ChangeKind::Text => "text",
-        ChangeKind::Whitespace => "whitespace",
-        ChangeKind::Members => "members",
-        ChangeKind::Order => "order",
-        ChangeKind::Fields => "fields",
-        ChangeKind::Secret => "secret",
-        ChangeKind::Kind => "kind",
-    }
-}
-
-/// A short name for a severity.
-pub fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
 }

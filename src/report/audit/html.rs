@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::diff::review::{ReviewState, StateCounts};
 use crate::model::{Annotation, sanitize};
 
-use super::super::describe::{severity_name, side_hosts, side_times};
+use super::super::describe::{side_hosts, side_times};
 use super::{Audit, Entry, Part, day, is_web_link, one_line, review_note, values, verdict};
 
 /// The page's style sheet: readable on screen, black on white and unbroken rows in print.
@@ -270,7 +270,7 @@ fn checklist(out: &mut String, audit: &Audit<'_>) {
             "<li><strong><code>{}</code></strong> <span class=\"badge\">{}</span><br>\
              {}<p class=\"decision\">{}</p><span class=\"by\">{}</span></li>",
             escape(&entry.fact.key.to_string()),
-            severity_name(entry.fact.severity),
+            entry.fact.severity.as_str(),
             values.join(" · "),
             escape(&one_line(&a.reason)),
             decided(a)
@@ -303,7 +303,7 @@ fn needs_review(out: &mut String, audit: &Audit<'_>) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><code>{}</code></td>{}<td>{note}</td></tr>",
-            severity_name(entry.fact.severity),
+            entry.fact.severity.as_str(),
             escape(&entry.fact.key.to_string()),
             value_cells(entry)
         );

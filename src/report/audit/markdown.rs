@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::diff::review::ReviewState;
 use crate::model::Annotation;
 
-use super::super::describe::{severity_name, side_hosts, side_times};
+use super::super::describe::{side_hosts, side_times};
 use super::super::markdown::{code, escape};
 use super::{Audit, Entry, Part, day, is_web_link, one_line, review_note, values, verdict};
 
@@ -139,7 +139,7 @@ fn checklist(out: &mut String, audit: &Audit<'_>, labels: &[String]) {
             out,
             "- [ ] **{}** ({}) — {}  \n  {}  \n  {}",
             code(&entry.fact.key.to_string()),
-            severity_name(entry.fact.severity),
+            entry.fact.severity.as_str(),
             value_line(entry, labels),
             escape(&one_line(&a.reason)),
             decided_line(a)
@@ -165,7 +165,7 @@ fn needs_review(out: &mut String, audit: &Audit<'_>, labels: &[String]) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {note} |",
-            severity_name(entry.fact.severity),
+            entry.fact.severity.as_str(),
             code(&entry.fact.key.to_string()),
             cells.join(" | ")
         );

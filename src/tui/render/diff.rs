@@ -17,7 +17,7 @@ use super::{
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
 use crate::tui::diffcontent::{self, DiffContent};
-use crate::tui::diffview::{DiffBody, GridRow, Styled, kind_name};
+use crate::tui::diffview::{DiffBody, GridRow, Styled};
 use crate::tui::sides::short_label;
 use crate::tui::state::{Pane, State};
 use crate::tui::tableview::{ColumnLine, TableView};
@@ -327,7 +327,7 @@ fn headline<'a>(
         ),
         span(" · ", Role::Dim, theme),
         span(severity.trim().to_string(), severity_role, theme),
-        span(format!(" · {}", kind_name(fact.change)), Role::Dim, theme),
+        span(format!(" · {}", fact.change.as_str()), Role::Dim, theme),
     ];
     if let DiffBody::Text { other, .. } = body {
         if report.sides.len() > 2 {
