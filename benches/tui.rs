@@ -111,8 +111,9 @@ fn busiest_view(state: &mut State) {
                 Some(Value::Text(_))
             )
     });
-    state.fact_cursors[busiest].selected = text.unwrap_or(visible.len() / 2);
-    state.fact_cursors[busiest].offset = state.fact_cursors[busiest].selected.saturating_sub(10);
+    let cursor = state.fact_cursors.get_mut(Category::ALL[busiest]);
+    cursor.selected = text.unwrap_or(visible.len() / 2);
+    cursor.offset = cursor.selected.saturating_sub(10);
 }
 
 fn frame(c: &mut Criterion) {

@@ -301,7 +301,7 @@ fn clicks_on_the_panel_do_not_reach_the_pane_below() {
     let mut state = refreshing(100, 30);
     let layout = driftscope::tui::layout::AppLayout::compute(state.area, &state);
     let panel = layout.refresh.unwrap();
-    let before = (state.focus, state.fact_cursors);
+    let before = (state.focus, state.fact_cursors.clone());
     update(
         &mut state,
         Msg::Mouse(MouseEvent {
@@ -311,7 +311,7 @@ fn clicks_on_the_panel_do_not_reach_the_pane_below() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert_eq!((state.focus, state.fact_cursors), before);
+    assert_eq!((state.focus, state.fact_cursors.clone()), before);
 }
 
 // ---- the progress panel --------------------------------------------------------------

@@ -17,7 +17,10 @@ fn go_to(state: &mut driftscope::tui::State, category: Category, key: &str) {
                 .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
         })
         .unwrap();
-    state.fact_cursors[slot].selected = pos;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[slot])
+        .selected = pos;
     state.focus = Pane::Diff;
 }
 

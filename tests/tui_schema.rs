@@ -39,7 +39,7 @@ fn select(state: &mut State, name: &str) {
         .iter()
         .position(|l| l == name)
         .unwrap_or_else(|| panic!("{name} is not listed: {:?}", listed(state)));
-    state.fact_cursors[state.category_cursor.selected].selected = pos;
+    state.fact_cursor_mut().selected = pos;
 }
 
 // ---- the grouped list ------------------------------------------------------------------
@@ -243,7 +243,7 @@ fn the_diff_pane_scrolls_over_the_fact_and_its_table() {
     state.focus = Pane::Diff;
     act(&mut state, Action::SelectLast);
     // 4 fields, a blank, the title and 5 columns; the pane shows fewer rows.
-    let content = driftscope::tui::diffcontent::content(&state).height();
+    let content = driftscope::tui::view::diffcontent::content(&state).height();
     assert_eq!(content, 11);
     let last = state.diff.scroll;
     assert!(last > 0 && last < content, "scrolled to {last}");

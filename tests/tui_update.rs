@@ -45,12 +45,12 @@ fn quit_sets_the_quit_flag() {
 fn toggle_help_opens_and_closes_and_q_closes_help_first() {
     let mut state = loaded(80, 24);
     act(&mut state, Action::ToggleHelp);
-    assert_eq!(state.mode, Mode::Help);
+    assert_eq!(state.mode(), Mode::Help);
     act(&mut state, Action::ToggleHelp);
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     press(&mut state, '?');
     press(&mut state, 'q');
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert!(!state.quit);
 }
 
@@ -60,9 +60,9 @@ fn help_scrolls_with_the_movement_keys() {
     act(&mut state, Action::ToggleHelp);
     act(&mut state, Action::SelectNext);
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.help_scroll, 2);
+    assert_eq!(state.help_scroll(), Some(2));
     act(&mut state, Action::SelectFirst);
-    assert_eq!(state.help_scroll, 0);
+    assert_eq!(state.help_scroll(), Some(0));
 }
 
 #[test]
@@ -159,9 +159,9 @@ fn back_goes_one_pane_up_and_clears_a_filter_first() {
     state.focus = Pane::Diff;
     act(&mut state, Action::Back);
     assert_eq!(state.focus, Pane::Facts);
-    state.filter = "py".into();
+    state.filter = driftscope::tui::input::TextInput::new("py");
     act(&mut state, Action::Back);
-    assert_eq!((state.focus, state.filter.as_str()), (Pane::Facts, ""));
+    assert_eq!((state.focus, state.filter.value()), (Pane::Facts, ""));
     press(&mut state, 'h');
     assert_eq!(state.focus, Pane::Categories);
     press_code(&mut state, KeyCode::Esc);
@@ -237,18 +237,18 @@ fn start_filter_narrows_incrementally_and_enter_keeps_it() {
     let mut state = loaded(80, 24);
     state.category_cursor.selected = 1; // config
     press(&mut state, '/');
-    assert_eq!((state.mode, state.focus), (Mode::Filter, Pane::Facts));
+    assert_eq!((state.mode(), state.focus), (Mode::Filter, Pane::Facts));
     press(&mut state, 'l');
     press(&mut state, 'o');
     press(&mut state, 'g');
-    assert_eq!(state.filter, "log");
+    assert_eq!(state.filter.value(), "log");
     assert_eq!(state.visible_rows().len(), 1);
     assert_eq!(selected_key(&state).unwrap(), "config/env.LOG_LEVEL");
     press_code(&mut state, KeyCode::Backspace);
-    assert_eq!(state.filter, "lo");
+    assert_eq!(state.filter.value(), "lo");
     press_code(&mut state, KeyCode::Enter);
-    assert_eq!(state.mode, Mode::Browse);
-    assert_eq!(state.filter, "lo");
+    assert_eq!(state.mode(), Mode::Browse);
+    assert_eq!(state.filter.value(), "lo");
     // Letters are actions again once the filter is kept.
     press(&mut state, 'q');
     assert!(state.quit);
@@ -261,7 +261,7 @@ fn esc_in_the_filter_clears_it() {
     press(&mut state, '/');
     press(&mut state, 'x');
     press_code(&mut state, KeyCode::Esc);
-    assert_eq!((state.mode, state.filter.as_str()), (Mode::Browse, ""));
+    assert_eq!((state.mode(), state.filter.value()), (Mode::Browse, ""));
     assert_eq!(state.visible_rows().len(), 3);
 }
 
@@ -269,7 +269,10 @@ fn esc_in_the_filter_clears_it() {
 fn toggle_show_all_adds_equal_facts_and_keeps_the_selection() {
     let mut state = loaded(80, 24);
     state.category_cursor.selected = 1;
-    state.fact_cursors[1].selected = 2; // env.LOG_LEVEL
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[1])
+        .selected = 2; // env.LOG_LEVEL
     let before = selected_key(&state);
     assert_eq!(state.visible_rows().len(), 3);
     act(&mut state, Action::ToggleShowAll);
@@ -500,9 +503,9 @@ fn key_releases_are_ignored() {
 #[test]
 fn unbound_keys_do_nothing() {
     let mut state = loaded(80, 24);
-    let before = (state.focus, state.env_cursor, state.mode);
+    let before = (state.focus, state.env_cursor, state.mode());
     press(&mut state, 'Z');
-    assert_eq!(before, (state.focus, state.env_cursor, state.mode));
+    assert_eq!(before, (state.focus, state.env_cursor, state.mode()));
 }
 
 fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
@@ -584,12 +587,12 @@ fn help_scroll_stops_at_the_last_line() {
     let mut state = loaded(80, 24);
     act(&mut state, Action::ToggleHelp);
     act(&mut state, Action::SelectLast);
-    let last = state.help_scroll;
+    let last = state.help_scroll().unwrap();
     assert!(last > 0);
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.help_scroll, last);
+    assert_eq!(state.help_scroll(), Some(last));
     act(&mut state, Action::SelectPrev);
-    assert_eq!(state.help_scroll, last - 1);
+    assert_eq!(state.help_scroll(), Some(last - 1));
 }
 
 #[test]
@@ -615,7 +618,10 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
         },
     );
     state.category_cursor.selected = 1;
-    state.fact_cursors[1].selected = 2;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[1])
+        .selected = 2;
     act(&mut state, Action::ToggleShowAll);
     assert_eq!(state.visible_rows().len(), 3, "equal facts not there yet");
     let before = selected_key(&state);

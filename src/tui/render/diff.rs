@@ -16,12 +16,12 @@ use super::{
 };
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
-use crate::tui::diffcontent::{self, DiffContent};
-use crate::tui::diffview::{DiffBody, GridRow, Styled};
 use crate::tui::sides::short_label;
 use crate::tui::state::{Pane, State};
-use crate::tui::tableview::{ColumnLine, TableView};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::view::diffcontent::{self, DiffContent};
+use crate::tui::view::diffview::{DiffBody, GridRow, Styled};
+use crate::tui::view::tableview::{ColumnLine, TableView};
 
 /// Width of a grid's label column, at most.
 const LABEL_WIDTH: usize = 18;
@@ -77,7 +77,7 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         _ => Line::default(),
     };
     frame.render_widget(Paragraph::new(headline), Rect { height: 1, ..inner });
-    let detail: Vec<Line> = super::detail(state, inner.width, inner.height)
+    let detail: Vec<Line> = crate::tui::view::detail::detail(state, inner.width, inner.height)
         .into_iter()
         .map(|parts| super::review::to_line(parts, theme))
         .collect();
