@@ -33,6 +33,7 @@ fn options(home: &Path, accept_new: bool) -> CollectOptions {
         home: Some(home.to_path_buf()),
         use_agent: false,
         concurrency: None,
+        cancel: None,
     }
 }
 

@@ -4,9 +4,9 @@
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
 //! input thread, signals) lives in `runtime`, `terminal` and `signals`; `background` runs
-//! the effects: comparisons in `worker`, timelines and fact histories in `history_worker`,
-//! refreshes in `refresh_job`, and the annotations read and saved off the UI thread by
-//! `annotator`.
+//! the effects on the jobs layer (`jobs`, the only module that starts threads):
+//! comparisons in `worker`, timelines and fact histories in `history_worker`, refreshes in
+//! `refresh_job`, and the annotations read and saved off the UI thread by `annotator`.
 
 pub mod action;
 mod annotator;
@@ -17,6 +17,7 @@ pub mod help;
 pub mod history_worker;
 pub mod index;
 pub mod input;
+pub mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod message;

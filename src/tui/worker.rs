@@ -1,17 +1,15 @@
-//! The comparison worker: loads the chosen environments' snapshots and compares them
-//! off the UI thread. Only the newest request is kept; results go back as messages.
+//! The comparison job: loads the chosen environments' snapshots and compares them off
+//! the UI thread (latest wins: a new request cancels the one running); results go back
+//! as messages.
 //! Loaded environments are cached until their newest snapshots change (a refresh).
 
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::thread::JoinHandle;
+use std::sync::{Arc, RwLock};
 
 use crate::diff::{self, DiffOptions, Side};
 use crate::store::{ResolvedSide, SnapshotMeta, Workspace};
 
-use super::background::{Outcome, panic_text};
+use super::jobs::{Cancel, Job, Sink};
 use super::message::{CompareRequest, Msg};
 use super::sides::resolve_side;
 
@@ -23,87 +21,41 @@ struct Cached {
 
 type Cache = HashMap<String, Cached>;
 
-#[derive(Default)]
-struct Slot {
-    request: Option<CompareRequest>,
-    shutdown: bool,
+/// The comparison job: latest wins, with the loaded sides cached between requests.
+pub struct CompareJob {
+    workspace: Arc<RwLock<Workspace>>,
+    cache: Cache,
 }
 
-/// A handle on the worker thread.
-pub struct Worker {
-    shared: Arc<(Mutex<Slot>, Condvar)>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl Worker {
-    /// Starts the worker; results go to `tx`.
-    pub fn spawn(workspace: Arc<RwLock<Workspace>>, tx: Sender<Outcome>) -> Worker {
-        let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
-        let thread_shared = shared.clone();
-        let handle = std::thread::spawn(move || {
-            let mut cache = Cache::new();
-            while let Some(request) = next_request(&thread_shared) {
-                let work = catch_unwind(AssertUnwindSafe(|| {
-                    serve(&workspace, &mut cache, &request, &thread_shared, &tx)
-                }));
-                match work {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(panic) => {
-                        let what = panic_text(panic.as_ref());
-                        let _ = tx.send(Outcome::Fatal(format!("comparison failed: {what}")));
-                        break;
-                    }
-                }
-            }
-        });
-        Worker {
-            shared,
-            handle: Some(handle),
-        }
-    }
-
-    /// Asks for a comparison, replacing any request not yet started.
-    pub fn submit(&self, request: CompareRequest) {
-        let (lock, cvar) = &*self.shared;
-        if let Ok(mut slot) = lock.lock() {
-            slot.request = Some(request);
-            cvar.notify_one();
+impl CompareJob {
+    /// A job comparing in `workspace`.
+    pub fn new(workspace: Arc<RwLock<Workspace>>) -> CompareJob {
+        CompareJob {
+            workspace,
+            cache: Cache::new(),
         }
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let (lock, cvar) = &*self.shared;
-        if let Ok(mut slot) = lock.lock() {
-            slot.shutdown = true;
-            cvar.notify_one();
-        }
-        // A comparison in progress is not interrupted; don't wait for it.
-        drop(self.handle.take());
-    }
-}
+impl Job for CompareJob {
+    type Request = CompareRequest;
 
-fn next_request(shared: &(Mutex<Slot>, Condvar)) -> Option<CompareRequest> {
-    let (lock, cvar) = shared;
-    let mut slot = lock.lock().ok()?;
-    loop {
-        if slot.shutdown {
-            return None;
-        }
-        if let Some(request) = slot.request.take() {
-            return Some(request);
-        }
-        slot = cvar.wait(slot).ok()?;
+    fn run(&mut self, request: CompareRequest, cancel: &Cancel, send: &Sink) -> bool {
+        serve(&self.workspace, &mut self.cache, &request, cancel, send)
     }
-}
 
-fn superseded(shared: &(Mutex<Slot>, Condvar)) -> bool {
-    shared
-        .0
-        .lock()
-        .map_or(true, |s| s.shutdown || s.request.is_some())
+    fn failed(&self, request: CompareRequest, message: String) -> Option<Msg> {
+        Some(Msg::Compared {
+            generation: request.generation,
+            side_envs: request.sides.iter().map(|(i, _)| *i).collect(),
+            result: Err(format!("comparison failed: {message}")),
+            complete: true,
+        })
+    }
+
+    fn keep(&self, request: &CompareRequest) -> CompareRequest {
+        request.clone()
+    }
 }
 
 /// Compares under the workspace's read lock (a refresh may be storing snapshots).
@@ -124,8 +76,8 @@ fn serve(
     workspace: &RwLock<Workspace>,
     cache: &mut Cache,
     request: &CompareRequest,
-    shared: &(Mutex<Slot>, Condvar),
-    tx: &Sender<Outcome>,
+    cancel: &Cancel,
+    send: &Sink,
 ) -> bool {
     let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
     // Drift first, for a fast first screen; then the full report with equal facts.
@@ -138,10 +90,10 @@ fn serve(
             result,
             complete,
         };
-        if tx.send(Outcome::Msg(msg)).is_err() {
+        if !send(msg) {
             return false;
         }
-        if failed || superseded(shared) {
+        if failed || cancel.is_cancelled() {
             return true;
         }
     }
@@ -150,7 +102,7 @@ fn serve(
         return true;
     };
     for (env, name) in &request.others {
-        if superseded(shared) {
+        if cancel.is_cancelled() {
             return true;
         }
         let pair = [baseline.as_str(), name.as_str()];
@@ -160,7 +112,7 @@ fn serve(
                 env: *env,
                 drift: report.drift_count(),
             };
-            if tx.send(Outcome::Msg(msg)).is_err() {
+            if !send(msg) {
                 return false;
             }
         }
