@@ -638,3 +638,122 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
     assert_eq!(state.visible_rows().len(), 5);
     assert_eq!(selected_key(&state), before);
 }
+
+// ---- overlays, text input and the viewport --------------------------------------------
+
+fn press_with(state: &mut State, code: KeyCode, modifiers: KeyModifiers) {
+    update(state, Msg::Key(KeyEvent::new(code, modifiers)));
+}
+
+#[test]
+fn the_filter_edits_at_its_cursor_and_ctrl_w_deletes_a_word() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1; // config
+    press(&mut state, '/');
+    for c in "env log".chars() {
+        press(&mut state, c);
+    }
+    press_with(&mut state, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(state.filter.value(), "env ");
+    press_code(&mut state, KeyCode::Home);
+    press(&mut state, 'x');
+    assert_eq!(state.filter.value(), "xenv ");
+    assert_eq!(state.filter.cursor(), 1, "typed at the cursor");
+    press_code(&mut state, KeyCode::Delete);
+    assert_eq!(state.filter.value(), "xnv ");
+    assert_eq!(
+        state.mode(),
+        Mode::Filter,
+        "editing keys keep the filter open"
+    );
+}
+
+#[test]
+fn a_key_outside_the_text_sections_ends_the_filter_and_acts_in_the_panes() {
+    let mut state = loaded(80, 24);
+    press(&mut state, '/');
+    press(&mut state, 'l');
+    press_code(&mut state, KeyCode::Tab);
+    assert_eq!(state.mode(), Mode::Browse);
+    assert_eq!(state.filter.value(), "l", "the filter is kept");
+    assert_eq!(state.focus, Pane::Diff, "tab focused the next pane");
+}
+
+#[test]
+fn text_editing_keys_are_rebindable_and_ctrl_c_follows_the_quit_binding() {
+    let keymap = driftscope::tui::Keymap::embedded()
+        .unwrap()
+        .with_overrides(
+            "[keys]\nctrl-c = \"unbind\"\nctrl-q = \"quit\"\n[input]\nctrl-h = \"delete_prev_word\"\n",
+            "test keymap",
+        )
+        .unwrap();
+    let mut state = loaded(80, 24);
+    state.keymap = keymap;
+    press(&mut state, '/');
+    for c in "env log".chars() {
+        press(&mut state, c);
+    }
+    press_with(&mut state, KeyCode::Char('h'), KeyModifiers::CONTROL);
+    assert_eq!(state.filter.value(), "env ");
+    press_with(&mut state, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!state.quit, "ctrl-c is unbound");
+    press_with(&mut state, KeyCode::Char('q'), KeyModifiers::CONTROL);
+    assert!(state.quit);
+}
+
+#[test]
+fn help_opens_over_a_history_and_closing_it_returns_there() {
+    let mut state = loaded(100, 30);
+    state.focus = Pane::Facts;
+    act(&mut state, Action::FactHistory);
+    assert_eq!(state.mode(), Mode::History);
+    act(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode(), Mode::Help);
+    assert!(
+        state.fact_history().is_some(),
+        "the history stays open below"
+    );
+    act(&mut state, Action::Quit);
+    assert_eq!(state.mode(), Mode::History, "quit closes the help only");
+    act(&mut state, Action::Quit);
+    assert_eq!(state.mode(), Mode::Browse, "and then the history");
+    assert!(!state.quit);
+}
+
+#[test]
+fn an_overlay_of_a_kind_opens_once() {
+    use driftscope::tui::help::HelpView;
+    use driftscope::tui::overlay::Overlay;
+    let mut state = loaded(80, 24);
+    state.overlays.push(Overlay::Help(HelpView { scroll: 3 }));
+    state.overlays.push(Overlay::Filter);
+    state.overlays.push(Overlay::Help(HelpView::default()));
+    let kinds: Vec<Mode> = state.overlays.iter().map(Overlay::mode).collect();
+    assert_eq!(kinds, [Mode::Filter, Mode::Help]);
+    assert_eq!(state.help_scroll(), Some(0));
+}
+
+#[test]
+fn the_viewport_is_the_layout_of_the_state_after_every_update() {
+    use driftscope::tui::layout::AppLayout;
+    let mut state = big(100, 30);
+    for msg in [
+        Msg::Action(Action::SelectLast),
+        Msg::Resize(60, 12),
+        Msg::Action(Action::ToggleHelp),
+        Msg::Action(Action::PageDown),
+        Msg::Resize(140, 40),
+        Msg::Action(Action::Back),
+        Msg::Action(Action::StartFilter),
+    ] {
+        update(&mut state, msg);
+        assert_eq!(state.viewport, AppLayout::compute(state.area, &state));
+        let cursor = state.fact_cursor();
+        let height = state.viewport.list_height(Pane::Facts, &state);
+        assert!(
+            cursor.selected >= cursor.offset && cursor.selected < cursor.offset + height,
+            "the selection shows: {cursor:?} in {height} rows"
+        );
+    }
+}

@@ -194,3 +194,113 @@ pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// A job answering each request with a Timeline message carrying its id; request 0
+    /// waits until cancelled, request 13 panics.
+    struct Echo;
+
+    impl Job for Echo {
+        type Request = u64;
+
+        fn run(&mut self, id: u64, cancel: &Cancel, send: &Sink) -> bool {
+            if id == 13 {
+                panic!("unlucky request");
+            }
+            if id == 0 {
+                while !cancel.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                return send(Msg::Timeline {
+                    id,
+                    result: Err("cancelled".into()),
+                });
+            }
+            send(Msg::Timeline {
+                id,
+                result: Ok(Arc::from(Vec::new())),
+            })
+        }
+
+        fn failed(&self, id: u64, message: String) -> Option<Msg> {
+            Some(Msg::Timeline {
+                id,
+                result: Err(message),
+            })
+        }
+
+        fn keep(&self, id: &u64) -> u64 {
+            *id
+        }
+    }
+
+    fn sink() -> (Sink, mpsc::Receiver<Msg>) {
+        let (tx, rx) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        (
+            Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(msg).is_ok())),
+            rx,
+        )
+    }
+
+    fn answer(rx: &mpsc::Receiver<Msg>) -> (u64, Result<(), String>) {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(Msg::Timeline { id, result }) => (id, result.map(|_| ())),
+            other => panic!("expected an answer, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_newer_request_cancels_the_running_one() {
+        let (send, rx) = sink();
+        let queue = Queue::start("test", Policy::LatestWins, Echo, send);
+        queue.submit(0);
+        std::thread::sleep(Duration::from_millis(50));
+        queue.submit(7);
+        assert_eq!(answer(&rx), (0, Err("cancelled".into())));
+        assert_eq!(answer(&rx), (7, Ok(())));
+    }
+
+    #[test]
+    fn a_panic_answers_its_request_and_the_queue_goes_on() {
+        let (send, rx) = sink();
+        let queue = Queue::start("test", Policy::InOrder, Echo, send);
+        queue.submit(13);
+        queue.submit(14);
+        assert_eq!(answer(&rx), (13, Err("unlucky request".into())));
+        assert_eq!(answer(&rx), (14, Ok(())));
+    }
+
+    #[test]
+    fn dropping_an_in_order_queue_finishes_every_request() {
+        let (send, rx) = sink();
+        let queue = Queue::start("test", Policy::InOrder, Echo, send);
+        for id in 1..=20 {
+            queue.submit(id);
+        }
+        drop(queue);
+        let ids: Vec<u64> = rx
+            .try_iter()
+            .map(|m| match m {
+                Msg::Timeline { id, .. } => id,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(ids, (1..=20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn dropping_a_latest_wins_queue_cancels_the_running_request() {
+        let (send, rx) = sink();
+        let queue = Queue::start("test", Policy::LatestWins, Echo, send);
+        queue.submit(0);
+        std::thread::sleep(Duration::from_millis(50));
+        drop(queue);
+        assert_eq!(answer(&rx), (0, Err("cancelled".into())));
+    }
+}

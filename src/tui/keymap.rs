@@ -492,4 +492,45 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(!err.to_string().contains('\n'));
     }
+
+    #[test]
+    fn sections_bind_keys_separately_and_refuse_actions_of_the_wrong_kind() {
+        let km = Keymap::embedded().unwrap();
+        assert_eq!(
+            km.action_in(Scope::Filter, Key::plain(KeyCode::Enter)),
+            Some(Action::Submit)
+        );
+        assert_eq!(
+            km.action_for(Key::plain(KeyCode::Enter)),
+            Some(Action::DrillIn)
+        );
+        let ctrl_w = Key {
+            code: KeyCode::Char('w'),
+            modifiers: KeyModifiers::CONTROL,
+        };
+        assert_eq!(
+            km.action_in(Scope::Input, ctrl_w),
+            Some(Action::DeletePrevWord)
+        );
+        let err = Keymap::default()
+            .with_overrides("[keys]\nx = \"delete_prev_word\"\n", "my.toml")
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.to_string().contains("bind it under [input]"), "{err}");
+        let err = Keymap::default()
+            .with_overrides("[input]\nq = \"quit\"\n", "my.toml")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("text-editing actions only"),
+            "{err}"
+        );
+        let err = Keymap::default()
+            .with_overrides("[modes]\nq = \"quit\"\n", "my.toml")
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown section 'modes'"), "{err}");
+        let both = Keymap::default()
+            .with_overrides("[filter]\nq = \"cancel\"\n[prompt]\nq = \"cancel\"\n", "ok")
+            .unwrap();
+        assert_eq!(both.keys_for(Action::Cancel), [Key::char('q')]);
+    }
 }
