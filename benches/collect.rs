@@ -23,9 +23,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, Progress, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::CollectSettings;
 
 fn collector(server: &sshd::Sshd, known_hosts: &Path, skip: &[String]) -> Arc<Collector> {
     let mut s = CollectSettings::default();

@@ -273,7 +273,13 @@ fn background_collection_for_the_tui_reports_each_host() {
         use_agent: false,
         ..CollectOptions::default()
     };
-    let (jobs, progress) = start(&ws, &selection, &options).unwrap();
+    let (jobs, progress) = start(
+        ws.root.clone().unwrap().as_path(),
+        &ws.config,
+        &selection,
+        &options,
+    )
+    .unwrap();
     assert_eq!(jobs.len(), 1);
     let mut started = 0;
     let mut snapshots = Vec::new();

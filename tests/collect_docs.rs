@@ -1,9 +1,8 @@
 //! docs/probes.md stays true: its example configuration is valid and every built-in
 //! probe is documented.
 
-use driftscope::collect::CollectSettings;
 use driftscope::collect::catalogue::{builtin_names, plan_probes};
-use driftscope::store::Config;
+use driftscope::config::{CollectSettings, Config};
 
 const DOC: &str = include_str!("../docs/probes.md");
 

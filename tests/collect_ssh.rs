@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, ParserKind, ProbeConfig, Progress, Target,
-    WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, ParserKind, ProbeConfig};
 use driftscope::model::{Category, Source, Value};
 use support::sshd::Sshd;
 

@@ -2,8 +2,8 @@
 //! setting and migration tool the probe knows is documented.
 
 use driftscope::collect::schema::{plan, sql};
+use driftscope::config::Config;
 use driftscope::model::SchemaKind;
-use driftscope::store::Config;
 
 const DOC: &str = include_str!("../docs/schema.md");
 

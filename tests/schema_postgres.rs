@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, DatabaseConfig, HostJob, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, DatabaseConfig};
 use driftscope::diff::{
     ChangeKind, Comparison, DiffOptions, DriftReport, Severity, Side, Status, compare,
 };

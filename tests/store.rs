@@ -5,8 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use driftscope::config::{CONFIG_FILE, Config};
 use driftscope::model::{Category, Snapshot, Source, Value};
-use driftscope::store::{CONFIG_FILE, Config, SNAPSHOTS_DIR, Workspace, write_atomic};
+use driftscope::store::{SNAPSHOTS_DIR, Workspace, write_atomic};
 use tempfile::TempDir;
 
 const CONFIG: &str = r#"

@@ -718,7 +718,7 @@ fn run_comparison(ws: &Workspace, state: &mut State, effects: &[Effect]) {
 
 #[test]
 fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
     assert_eq!(request.env, "prod");
@@ -751,7 +751,7 @@ fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
 
 #[test]
 fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
@@ -778,7 +778,7 @@ fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
 
 #[test]
 fn points_of_two_demo_environments_compare_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));

@@ -10,11 +10,12 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
+use crate::config::CONFIG_FILE;
 use crate::diff::review::{AnnotationDraft, annotate, environment_of_label};
 use crate::model::{
     AnnotationId, AnnotationKind, Category, FactKey, join_environments, parse_expiry, sanitize,
 };
-use crate::store::{AnnotationStore, CONFIG_FILE, SaveReport, Workspace};
+use crate::store::{AnnotationStore, SaveReport, Workspace};
 
 /// Arguments of `justify` and `remediate`.
 #[derive(Debug, Clone, Args)]

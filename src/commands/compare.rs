@@ -3,9 +3,10 @@
 
 use color_eyre::eyre::{Result, eyre};
 
+use crate::config::CONFIG_FILE;
 use crate::diff::{self, DiffOptions, DriftReport, IgnoreRules, Side};
 use crate::model::Category;
-use crate::store::{CONFIG_FILE, ResolvedSide, Workspace};
+use crate::store::{ResolvedSide, Workspace};
 
 /// What to compare and how.
 #[derive(Debug, Clone, Default)]

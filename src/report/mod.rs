@@ -5,6 +5,7 @@
 //! (names, value summaries, redaction classes) keep the three renderings consistent.
 
 pub mod audit;
+pub mod history_values;
 pub mod json;
 pub mod markdown;
 pub mod review_summary;

@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn the_demo_says_when_openssl_changed_in_prod() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let key = FactKey::new(Category::Versions, "lib.openssl");
         let history = fact_history(&ws, "prod", None, &key).unwrap();
         assert_eq!(history.len(), 2, "{history:?}");

@@ -1,12 +1,12 @@
-//! The workspace on disk: discovery, configuration, snapshot history, annotations and
-//! atomic writes.
+//! The workspace on disk: discovery, snapshot history, annotations and atomic writes.
 //!
-//! A workspace is a folder holding `driftscope.toml` and `snapshots/`. The embedded demo
-//! is a workspace too, held in memory, so every command works the same on both.
+//! A workspace is a folder holding `driftscope.toml` (read through [`crate::config`]) and
+//! `snapshots/`. The embedded demo is a workspace too, held in memory
+//! ([`Workspace::in_memory`], built by [`crate::demo::workspace`]), so every command works
+//! the same on both.
 
 mod annotations;
 mod atomic;
-mod config;
 pub mod fact_history;
 mod fact_reader;
 mod history;
@@ -23,9 +23,6 @@ pub use annotations::{
     render_annotations,
 };
 pub use atomic::write_atomic;
-pub use config::{
-    CONFIG_FILE, CONFIG_TEMPLATE, Config, EnvironmentConfig, IgnoreConfig, check_environment_name,
-};
 pub use fact_history::{HistoryEntry, Observation, fact_history, history_of};
 pub use fact_reader::read_fact;
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};

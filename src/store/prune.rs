@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn the_demo_cannot_be_pruned() {
-        let mut ws = Workspace::demo();
+        let mut ws = crate::demo::workspace();
         let plans = plan(&ws.history, None, None, &Retention::default());
         let err = apply(&mut ws, &plans).unwrap_err().to_string();
         assert_eq!(err, "the demo workspace is read-only");

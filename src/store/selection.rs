@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn unknown_environments_and_hosts_name_what_exists() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let err = snapshots_of(&ws, "qa", None).unwrap_err().to_string();
         assert_eq!(err, "unknown environment 'qa' (known: dev, prod, staging)");
         let err = snapshots_of(&ws, "prod", Some("web-9"))

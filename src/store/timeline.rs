@@ -17,7 +17,8 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use color_eyre::eyre::{Result, eyre};
 
 use super::selection::snapshots_of;
-use super::{CONFIG_FILE, Location, SnapshotMeta, Workspace};
+use super::{Location, SnapshotMeta, Workspace};
+use crate::config::CONFIG_FILE;
 use crate::diff::{self, DiffOptions, IgnoreRules, Side};
 use crate::model::{FactKey, Snapshot};
 
@@ -304,7 +305,7 @@ mod tests {
 
     #[test]
     fn the_demo_prod_timeline_shows_yesterdays_security_update() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let points = timeline(&ws, "prod", None).unwrap();
         // A week of daily runs and the latest one, each with all three hosts.
         assert_eq!(points.len(), 8);
@@ -332,7 +333,7 @@ mod tests {
 
     #[test]
     fn one_host_gives_one_point_per_snapshot_and_the_cache_is_reused() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let mut cache = ChangeCache::default();
         let points = timeline_cached(&ws, "prod", Some("prod-web-3"), &mut cache).unwrap();
         let stored = ws

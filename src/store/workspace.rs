@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, eyre};
 
 use super::atomic::{WriteError, write_atomic, write_atomic_checked};
-use super::config::CONFIG_TEMPLATE;
 use super::history::load_snapshot_named;
 use super::index::index_snapshots;
 use super::paths::{display_path, snapshot_path};
 use super::refs::{Reference, compact_time};
-use super::{CONFIG_FILE, Config, History, Location, ResolvedSide, SnapshotMeta, TimeSpec};
+use super::{History, Location, ResolvedSide, SnapshotMeta, TimeSpec};
+use crate::config::{CONFIG_FILE, CONFIG_TEMPLATE, Config};
 use crate::model::{Annotation, FORMAT_ID, FORMAT_VERSION, Snapshot};
 
 /// The snapshot folder's name at a workspace's root.
@@ -82,19 +82,15 @@ impl Workspace {
         })
     }
 
-    /// The embedded demo workspace.
-    ///
-    /// Its configuration is built in; should it ever fail to parse, the demo opens with
-    /// an empty configuration and the reason is listed in [`History::problems`].
-    pub fn demo() -> Workspace {
-        let mut problems = Vec::new();
-        let config =
-            Config::parse(crate::demo::CONFIG_TOML, "demo configuration").unwrap_or_else(|err| {
-                problems.push(err.to_string());
-                Config::default()
-            });
-        let snapshots = crate::demo::snapshots();
-        let annotations = crate::demo::annotations(&snapshots);
+    /// A read-only workspace held in memory, such as the embedded demo: `snapshots`
+    /// make its history, `annotations` are its built-in annotations, and `problems` are
+    /// listed in [`History::problems`] (a configuration that did not parse, say).
+    pub fn in_memory(
+        config: Config,
+        snapshots: Vec<Snapshot>,
+        annotations: Vec<Annotation>,
+        problems: Vec<String>,
+    ) -> Workspace {
         let mut history = History {
             entries: snapshots
                 .iter()

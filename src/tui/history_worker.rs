@@ -199,8 +199,9 @@ mod tests {
 
     fn worker() -> (HistoryWorker, mpsc::Receiver<Msg>) {
         let (tx, rx) = mpsc::channel();
-        let worker =
-            HistoryWorker::spawn(Arc::new(Workspace::demo()), move |msg| tx.send(msg).is_ok());
+        let worker = HistoryWorker::spawn(Arc::new(crate::demo::workspace()), move |msg| {
+            tx.send(msg).is_ok()
+        });
         (worker, rx)
     }
 
@@ -249,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_locked_workspace_is_read_the_same_way() {
-        let locked = RwLock::new(Workspace::demo());
+        let locked = RwLock::new(crate::demo::workspace());
         let request = FactHistoryRequest {
             id: 3,
             env: "prod".into(),

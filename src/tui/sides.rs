@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn host_references_select_that_hosts_snapshot_only() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let metas: Vec<_> = ws
             .history
             .of_environment("prod")
@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn picked_names_the_snapshots_a_reference_selects() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let newest = ws.history.latest("prod", None);
         let of = |r: &str| -> Vec<(String, DateTime<Utc>)> {
             picked(&ws, r)
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn unknown_hosts_and_times_before_the_first_snapshot_are_one_line_errors() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let err = resolve_side(&ws, "prod/web-9").unwrap_err().to_string();
         assert_eq!(err, "host 'web-9' has no snapshots in 'prod'");
         let err = resolve_side(&ws, "prod/prod-web-1@2001-01-01T00:00:00Z")
