@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
 use crate::diff::review::review;
 use crate::model::Category;
 use crate::report::audit::{self, Audit};
 use crate::store::Workspace;
+use crate::store::compare::compare;
 
 /// Arguments of `report`.
 #[derive(Debug, Clone, Args)]
@@ -48,12 +48,8 @@ pub fn run(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let request = CompareRequest {
-        references: args.references.clone(),
-        category: args.category,
-        include_equal: false,
-    };
-    let compared = compare_sides(workspace, &request)?;
+    let request = super::compare::request(&args.references, args.category, false, now)?;
+    let compared = compare(workspace, &request)?;
     let store = workspace.annotations()?;
     let reviews = review(
         &compared.report,

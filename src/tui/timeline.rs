@@ -6,7 +6,7 @@
 //! holds the view's state and its pure update. A compared side is a [`SidePick`]: an
 //! environment (or one host, from a host's timeline) at a point of its timeline or at its
 //! newest snapshots; the comparison worker resolves its reference (`ENV@TIME`…) with
-//! [`resolve_side`](super::sides::resolve_side).
+//! [`Workspace::resolve_side`](crate::store::Workspace::resolve_side).
 
 use std::sync::Arc;
 

@@ -2,26 +2,20 @@
 //! off the UI thread. Only the newest request is kept; results go back as messages.
 //! Loaded environments are cached until their newest snapshots change (a refresh).
 
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 
-use crate::diff::{self, DiffOptions, Side};
-use crate::store::{ResolvedSide, SnapshotMeta, Workspace};
+use chrono::Utc;
+
+use crate::diff;
+use crate::store::{self, SideCache, SideRef, Workspace};
 
 use super::background::{Outcome, panic_text};
 use super::message::{CompareRequest, Msg};
-use super::sides::resolve_side;
 
-/// An environment's loaded snapshots and the history entries they were loaded from.
-struct Cached {
-    picked: Vec<SnapshotMeta>,
-    side: Arc<ResolvedSide>,
-}
-
-type Cache = HashMap<String, Cached>;
+type Cache = SideCache;
 
 #[derive(Default)]
 struct Slot {
@@ -41,7 +35,7 @@ impl Worker {
         let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
         let thread_shared = shared.clone();
         let handle = std::thread::spawn(move || {
-            let mut cache = Cache::new();
+            let mut cache = Cache::default();
             while let Some(request) = next_request(&thread_shared) {
                 let work = catch_unwind(AssertUnwindSafe(|| {
                     serve(&workspace, &mut cache, &request, &thread_shared, &tx)
@@ -175,84 +169,28 @@ pub fn compare_environments(
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    compare(workspace, &mut Cache::new(), names, include_equal)
-}
-
-/// The history entries a side's reference (`ENV`, `ENV@TIME`…) resolves to now.
-fn picked(workspace: &Workspace, name: &str) -> Vec<SnapshotMeta> {
-    super::sides::picked(workspace, name)
+    compare(workspace, &mut SideCache::default(), names, include_equal)
 }
 
 /// Like [`compare_environments`], reusing (and filling) a cache of loaded sides.
 fn compare(
     workspace: &Workspace,
-    cache: &mut Cache,
+    cache: &mut SideCache,
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    let current: HashMap<&str, Vec<SnapshotMeta>> =
-        names.iter().map(|n| (*n, picked(workspace, n))).collect();
-    let missing: Vec<&str> = names
+    let now = Utc::now();
+    let sides = names
         .iter()
-        .copied()
-        .filter(|n| {
-            cache
-                .get(*n)
-                .is_none_or(|c| Some(&c.picked) != current.get(n))
-        })
-        .collect();
-    // Parsing snapshots dominates loading: one thread per side.
-    let loaded: Vec<(&str, Result<ResolvedSide, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = missing
-            .iter()
-            .map(|name| {
-                let name = *name;
-                (
-                    name,
-                    scope.spawn(move || resolve_side(workspace, name).map_err(|e| format!("{e}"))),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(name, h)| {
-                let result = h
-                    .join()
-                    .unwrap_or_else(|_| Err(format!("{name}: loading the snapshots failed")));
-                (name, result)
-            })
-            .collect()
-    });
-    for (name, result) in loaded {
-        let cached = Cached {
-            picked: current.get(name).cloned().unwrap_or_default(),
-            side: Arc::new(result?),
-        };
-        cache.insert(name.to_string(), cached);
-    }
-    let mut resolved = Vec::with_capacity(names.len());
-    for name in names {
-        let side = cache
-            .get(*name)
-            .map(|c| c.side.clone())
-            .ok_or_else(|| format!("{name}: not loaded"))?;
-        resolved.push(side);
-    }
-    let sides: Vec<Side<'_>> = resolved
-        .iter()
-        .map(|r| Side {
-            label: r.label.clone(),
-            snapshots: r.snapshots.iter().collect(),
-        })
-        .collect();
-    let ignore = workspace
-        .config
-        .ignore_rules()
+        .map(|name| SideRef::parse(name, now))
+        .collect::<color_eyre::Result<Vec<_>>>()
         .map_err(|e| format!("{e}"))?;
-    let options = DiffOptions {
-        include_equal,
+    let request = store::CompareRequest {
+        sides,
         category: None,
-        ignore,
+        include_equal,
     };
-    Ok(diff::compare(&sides, &options))
+    store::compare::compare_cached(workspace, &request, cache)
+        .map(|compared| compared.report)
+        .map_err(|e| format!("{e}"))
 }
