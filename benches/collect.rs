@@ -13,6 +13,9 @@
 //!
 //! Skips with a message when `sshd` is not installed.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../tests/support/sshd.rs"]
 mod sshd;
 

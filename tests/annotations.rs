@@ -2,6 +2,9 @@
 //! through the file, merging changes made on disk meanwhile, undo, and errors that name
 //! the file and line.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

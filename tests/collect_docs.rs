@@ -1,6 +1,9 @@
 //! docs/probes.md stays true: its example configuration is valid and every built-in
 //! probe is documented.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::collect::catalogue::{builtin_names, plan_probes};
 use driftscope::config::{CollectSettings, Config};
 

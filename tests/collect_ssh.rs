@@ -1,5 +1,8 @@
 //! Collection over SSH against a real, throwaway OpenSSH server on 127.0.0.1.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::net::TcpListener;

@@ -1,6 +1,9 @@
 //! The workspace store on real folders: init, discovery, history, atomic writes and
 //! snapshot references.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,9 @@
 //! message, screens drawn from a demo workspace at a fixed time, and comparisons of
 //! picked points run through the comparison worker's path.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use std::sync::Arc;
