@@ -83,3 +83,37 @@ fn unknown_hosts_and_times_before_the_first_snapshot_are_one_line_errors() {
     let err = format!("{:#}", ws.resolve("qa/web-1").unwrap_err());
     assert!(err.contains("qa") && !err.contains('\n'), "{err}");
 }
+
+#[test]
+fn a_reports_sides_carry_environment_host_and_time() {
+    use driftscope::store::compare::{CompareRequest, compare};
+    let ws = driftscope::demo::workspace();
+    let newest = ws.history.latest("prod", None)[1].clone();
+    let request = CompareRequest {
+        sides: vec![
+            SideRef::environment("prod", Some(&newest.host), Some(newest.taken_at)),
+            SideRef::parse("prod", Utc::now()).unwrap(),
+            SideRef::parse("prod", Utc::now()).unwrap(),
+        ],
+        category: None,
+        include_equal: false,
+    };
+    let compared = compare(&ws, &request).unwrap();
+    let sides = &compared.report.sides;
+    assert_eq!(sides[0].environment, "prod");
+    assert_eq!(sides[0].host.as_deref(), Some(newest.host.as_str()));
+    assert_eq!(sides[0].at, Some(newest.taken_at));
+    assert_eq!(
+        (sides[1].label.as_str(), sides[2].label.as_str()),
+        ("prod#1", "prod#2")
+    );
+    assert_eq!(
+        (
+            sides[2].environment.as_str(),
+            sides[2].host.as_ref(),
+            sides[2].at
+        ),
+        ("prod", None, None)
+    );
+    assert_eq!(compared.environments, ["prod", "prod", "prod"]);
+}

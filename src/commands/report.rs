@@ -18,7 +18,8 @@ use crate::store::compare::compare;
 /// Arguments of `report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// Sides to compare, the first is the baseline: ENV, ENV@TIME or a snapshot file path.
+    /// Sides to compare, the first is the baseline: ENV, ENV@TIME, ENV/HOST[@TIME] or a
+    /// snapshot file path.
     #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
     pub references: Vec<String>,
     /// Report only this category: versions, config, schema, network, infra or services.

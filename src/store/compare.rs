@@ -22,7 +22,8 @@ pub struct CompareRequest {
     pub include_equal: bool,
 }
 
-/// A drift report with the environment name of each of its sides, which reviews need.
+/// A drift report with the environment name of each of its sides, which reviews need
+/// (the report's sides carry it too, with the host and time each side names).
 #[derive(Debug, Clone)]
 pub struct Compared {
     /// The comparison.
@@ -71,9 +72,16 @@ pub fn compare_cached(
         category: request.category,
         ignore: workspace.config.ignore_rules()?,
     };
+    let mut report = diff::compare(&sides, &options);
+    for (info, side) in report.sides.iter_mut().zip(&resolved) {
+        info.environment = side.environment.clone();
+        info.host = side.host.clone();
+        info.at = side.at;
+    }
+    let environments = resolved.iter().map(|r| r.environment.clone()).collect();
     Ok(Compared {
-        report: diff::compare(&sides, &options),
-        environments: diff::review::side_environments(&sides),
+        report,
+        environments,
     })
 }
 

@@ -19,6 +19,13 @@ pub struct ResolvedSide {
     pub label: String,
     /// One snapshot per host.
     pub snapshots: Vec<Snapshot>,
+    /// The environment it stands for.
+    pub environment: String,
+    /// One host only, when the reference names one (or is one host's snapshot file).
+    pub host: Option<String>,
+    /// The time its snapshots were picked at or before, when the reference names one (a
+    /// snapshot file: its own time).
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// The time forms [`TimeSpec::parse`] accepts, for help and error messages.

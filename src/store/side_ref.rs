@@ -163,6 +163,9 @@ impl Workspace {
                         snapshot.environment,
                         compact_time(snapshot.taken_at)
                     ),
+                    environment: snapshot.environment.clone(),
+                    host: Some(snapshot.host.clone()),
+                    at: Some(snapshot.taken_at),
                     snapshots: vec![snapshot],
                 });
             }
@@ -181,6 +184,9 @@ impl Workspace {
         Ok(ResolvedSide {
             label: side.to_string(),
             snapshots,
+            environment: env.clone(),
+            host: host.clone(),
+            at,
         })
     }
 

@@ -62,6 +62,9 @@ pub fn workspace(is_demo: bool) -> WorkspaceInfo {
 fn side(label: &str, hosts: &[&str], t: DateTime<Utc>) -> SideInfo {
     SideInfo {
         label: label.into(),
+        environment: label.into(),
+        host: None,
+        at: None,
         hosts: hosts
             .iter()
             .map(|h| HostInfo {
