@@ -2,7 +2,7 @@
 //!
 //! A workspace is a folder holding `driftscope.toml` (read through [`crate::config`]) and
 //! `snapshots/`. The embedded demo is a workspace too, held in memory
-//! ([`Workspace::in_memory`], built by [`crate::demo::workspace`]), so every command works
+//! ([`Workspace::in_memory`], which the demo module uses), so every command works
 //! the same on both.
 
 mod annotations;
