@@ -4,6 +4,9 @@
 //! Run with `cargo bench --bench tui`. Targets: a frame in at most 5 ms; launch to first
 //! frame in at most 300 ms.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 

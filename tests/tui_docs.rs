@@ -1,6 +1,9 @@
 //! The key and theme reference docs are generated from the code's own tables; these
 //! tests fail when they drift apart. Run with UPDATE_DOCS=1 to rewrite the tables.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::tui::Action;
 use driftscope::tui::Keymap;
 use driftscope::tui::keymap::Scope;

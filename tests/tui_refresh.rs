@@ -2,6 +2,9 @@
 //! progress panel, and real refreshes (a `local` host, and an SSH host whose key is
 //! unknown) driven through the same background code the explorer runs.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 mod tui_support;
 

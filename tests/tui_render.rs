@@ -1,5 +1,8 @@
 //! Snapshot tests of the explorer's main screens on a test terminal.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use driftscope::model::Category;

@@ -3,6 +3,9 @@
 //! clearing, undo, the review filter, `n`/`N` over drift that needs review, and snapshots
 //! of the markers, the open prompt and an annotation in the diff pane.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use std::sync::Arc;

@@ -1,6 +1,9 @@
 //! The schema category in the explorer: facts grouped under a heading per table (or
 //! other object), and a table's columns side by side in the diff pane.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use driftscope::tui::index::ListRow;

@@ -2,6 +2,9 @@
 //! message, screens drawn from a demo workspace at a fixed time, and comparisons of
 //! picked points run through the comparison worker's path.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use std::sync::Arc;
@@ -14,8 +17,7 @@ use driftscope::tui::history_worker::{fact_history_answer, timeline_answer};
 use driftscope::tui::state::CompareStatus;
 use driftscope::tui::timeline::{Loadable, TimelineRequest};
 use driftscope::tui::{
-    Action, Effect, Keymap, Mode, Msg, Pane, SidePick, State, compare_environments, update,
-    workspace_info,
+    Action, Effect, Keymap, Mode, Msg, Pane, SidePick, State, update, workspace_info,
 };
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use tui_support::*;
@@ -43,7 +45,11 @@ fn history_request(effects: &[Effect]) -> FactHistoryRequest {
 /// The references of the one comparison among `effects`.
 fn compared(effects: &[Effect]) -> Vec<(usize, String)> {
     match effects {
-        [Effect::Compare(request)] => request.sides.clone(),
+        [Effect::Compare(request)] => request
+            .sides
+            .iter()
+            .map(|(i, side)| (*i, side.to_string()))
+            .collect(),
         other => panic!("expected one comparison, got {other:?}"),
     }
 }
@@ -205,7 +211,7 @@ fn enter_compares_the_point_with_the_newest_snapshots() {
     let [Effect::Compare(request)] = effects.as_slice() else {
         unreachable!()
     };
-    let others: Vec<&str> = request.others.iter().map(|(_, n)| n.as_str()).collect();
+    let others: Vec<String> = request.others.iter().map(|(_, n)| n.to_string()).collect();
     assert_eq!(
         others,
         ["dev", "staging"],
@@ -380,8 +386,14 @@ fn the_header_shows_each_picked_side_with_its_time() {
         panic!("expected a comparison");
     };
     let mut report = report();
-    report.sides[0].label = request.sides[0].1.clone();
-    report.sides[1].label = request.sides[1].1.clone();
+    for (side, (_, side_ref)) in report.sides.iter_mut().zip(&request.sides) {
+        side.label = side_ref.to_string();
+        if let driftscope::store::SideRef::Environment { env, host, at } = side_ref {
+            side.environment = env.clone();
+            side.host = host.clone();
+            side.at = at.as_ref().map(|t| t.at);
+        }
+    }
     for host in &mut report.sides[0].hosts {
         host.taken_at = day(2);
     }
@@ -708,8 +720,8 @@ fn run_comparison(ws: &Workspace, state: &mut State, effects: &[Effect]) {
     let [Effect::Compare(request)] = effects else {
         panic!("expected one comparison, got {effects:?}");
     };
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
-    let report = compare_environments(ws, &names, true).unwrap();
+    let sides: Vec<_> = request.sides.iter().map(|(_, s)| s.clone()).collect();
+    let report = driftscope::tui::compare_sides(ws, &sides, true).unwrap();
     update(
         state,
         Msg::Compared {
@@ -723,7 +735,7 @@ fn run_comparison(ws: &Workspace, state: &mut State, effects: &[Effect]) {
 
 #[test]
 fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
     assert_eq!(request.env, "prod");
@@ -756,7 +768,7 @@ fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
 
 #[test]
 fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
@@ -783,7 +795,7 @@ fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
 
 #[test]
 fn points_of_two_demo_environments_compare_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));

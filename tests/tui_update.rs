@@ -294,7 +294,7 @@ fn toggle_compare_adds_and_removes_environments() {
     let [Effect::Compare(request)] = effects.as_slice() else {
         panic!("expected one compare request, got {effects:?}");
     };
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    let names: Vec<String> = request.sides.iter().map(|(_, n)| n.to_string()).collect();
     assert_eq!(names, ["prod", "dev", "staging"]);
     assert_eq!(request.generation, state.generation);
     press(&mut state, ' ');
@@ -334,8 +334,13 @@ fn set_baseline_swaps_the_baseline_and_asks_for_a_comparison() {
     let [Effect::Compare(request)] = effects.as_slice() else {
         panic!("expected one compare request");
     };
-    assert_eq!(request.sides[0].1, "staging");
-    assert_eq!(request.others, vec![(0, "dev".to_string())]);
+    assert_eq!(request.sides[0].1.to_string(), "staging");
+    let others: Vec<(usize, String)> = request
+        .others
+        .iter()
+        .map(|(i, s)| (*i, s.to_string()))
+        .collect();
+    assert_eq!(others, vec![(0, "dev".to_string())]);
 }
 
 #[test]

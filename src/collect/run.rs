@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use chrono::{SubsecRound, Utc};
 
 use super::catalogue;
-use super::config::{CollectConfig, CollectSettings};
 use super::frames;
 use super::interpret::{self, Origin, first_line};
 use super::inventory::{ClientConfig, HostJob, Target};
@@ -23,6 +22,7 @@ use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
 use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
+use crate::config::{CollectConfig, CollectSettings, Config};
 use crate::model::{Snapshot, Source};
 
 /// How often a host's wait checks whether the collection was cancelled.
@@ -333,21 +333,19 @@ impl Collector {
     }
 }
 
-/// Starts collecting `selection` of `workspace` in the background (for the TUI): the
-/// hosts, in the order their progress indexes refer to, and the progress messages.
-/// Storing each [`Collected`] snapshot is the caller's job
-/// ([`crate::store::Workspace::store_snapshot`]).
+/// Starts collecting `selection` of the workspace at `root`, configured by `config`, in
+/// the background (for the TUI): the hosts, in the order their progress indexes refer
+/// to, and the progress messages. Storing each [`Collected`] snapshot is the caller's
+/// job.
 pub fn start(
-    workspace: &crate::store::Workspace,
+    root: &Path,
+    config: &Config,
     selection: &super::Selection,
     options: &CollectOptions,
 ) -> Result<(Vec<HostJob>, Receiver<Progress>), String> {
-    let Some(root) = workspace.root.as_deref() else {
-        return Err("the demo workspace is read-only".into());
-    };
-    let jobs = super::plan(&workspace.config.environments, selection)?;
+    let jobs = super::plan(&config.environments, selection)?;
     let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
-    let settings = CollectSettings::from_config(&workspace.config);
+    let settings = CollectSettings::from_config(config);
     let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);
     let rx = collector.spawn(jobs.clone());
     Ok((jobs, rx))

@@ -172,7 +172,7 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
         let send: Sink = Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(msg).is_ok()));
-        let workspace = Arc::new(Workspace::demo());
+        let workspace = Arc::new(crate::demo::workspace());
         let worker = Worker {
             timeline: Queue::start(
                 "timeline",
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_locked_workspace_is_read_the_same_way() {
-        let locked = RwLock::new(Workspace::demo());
+        let locked = RwLock::new(crate::demo::workspace());
         let request = FactHistoryRequest {
             id: 3,
             env: "prod".into(),

@@ -52,7 +52,7 @@ pub use sides::SidePick;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
 pub use update::update;
-pub use worker::compare_environments;
+pub use worker::{compare_environments, compare_sides};
 
 use crate::store::Workspace;
 

@@ -6,8 +6,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::collect::{self, CollectOptions, HostJob, Progress};
+use crate::config::CONFIG_FILE;
 use crate::model::Snapshot;
-use crate::store::{CONFIG_FILE, Location, SnapshotMeta, Workspace};
+use crate::store::{Location, SnapshotMeta, Workspace};
 
 use super::env_summary;
 use super::history_worker::UNAVAILABLE;
@@ -163,7 +164,11 @@ fn plan(
         all: false,
         local: false,
     };
-    let (jobs, progress) = collect::start(&ws, &selection, options)?;
+    let root = ws
+        .root
+        .as_deref()
+        .ok_or("the demo workspace is read-only")?;
+    let (jobs, progress) = collect::start(root, &ws.config, &selection, options)?;
     Ok(Planned {
         jobs,
         skipped,

@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::diff::review::{
-    AnnotationDraft, ReviewFilter, ReviewState, Reviews, environment_of_label, review,
-};
+use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review};
 use crate::diff::{DriftReport, FactDiff};
 use crate::model::{Annotation, AnnotationId, AnnotationKind};
 
@@ -131,10 +129,7 @@ pub fn side_environments(state: &State, loaded: &Loaded) -> Vec<String> {
                 .side_envs
                 .get(side)
                 .and_then(|&e| state.workspace.environments.get(e))
-                .map_or_else(
-                    || environment_of_label(&info.label).to_string(),
-                    |e| e.name.clone(),
-                )
+                .map_or_else(|| info.environment.clone(), |e| e.name.clone())
         })
         .collect()
 }

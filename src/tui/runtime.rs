@@ -138,6 +138,8 @@ fn handle(state: &mut State, background: &Background, outcome: Outcome) -> Resul
 
 /// Debug builds panic after the first frame when `DRIFTSCOPE_TEST_PANIC` is set, so a
 /// test can check that a panic restores the terminal. Release builds ignore it.
+// The panic is the point: it is what the test checks recovery from.
+#[allow(clippy::panic)]
 fn panic_if_asked() {
     if cfg!(debug_assertions) && std::env::var_os("DRIFTSCOPE_TEST_PANIC").is_some() {
         panic!("DRIFTSCOPE_TEST_PANIC is set: panicking after the first frame");

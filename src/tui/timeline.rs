@@ -6,7 +6,7 @@
 //! holds the view's state and its pure update. A compared side is a [`SidePick`]: an
 //! environment (or one host, from a host's timeline) at a point of its timeline or at its
 //! newest snapshots; the comparison worker resolves its reference (`ENV@TIME`…) with
-//! [`resolve_side`](super::sides::resolve_side).
+//! [`Workspace::resolve_side`](crate::store::Workspace::resolve_side).
 
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ use super::overlay::Overlay;
 use super::sides::SidePick;
 use super::state::{Cursor, Mode, Pane, Selection, State};
 use super::update::request_compare;
-use crate::store::TimelinePoint;
+use crate::store::{SideRef, TimelinePoint};
 
 /// Rows moved by one turn of the mouse wheel.
 const WHEEL_ROWS: isize = 3;
@@ -439,20 +439,20 @@ fn compare(state: &mut State, sides: [SidePick; 2]) -> Vec<Effect> {
     request_compare(state)
 }
 
-/// The compared sides as `(environment index, reference)`, baseline first: the picked
+/// The compared sides as `(environment index, side)`, baseline first: the picked
 /// points when the sides came from a timeline, else the selection's environments.
-pub fn side_references(state: &State) -> Vec<(usize, String)> {
+pub fn side_references(state: &State) -> Vec<(usize, SideRef)> {
     let name = |i: usize| state.workspace.environments.get(i).map(|e| e.name.as_str());
     match &state.pinned {
         Some(sides) => sides
             .iter()
-            .filter_map(|s| Some((s.env, s.reference(name(s.env)?))))
+            .filter_map(|s| Some((s.env, s.side_ref(name(s.env)?))))
             .collect(),
         None => state
             .selection
             .sides()
             .into_iter()
-            .filter_map(|i| Some((i, name(i)?.to_string())))
+            .filter_map(|i| Some((i, SideRef::environment(name(i)?, None, None))))
             .collect(),
     }
 }

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::Rect;
 
 use crate::model::{AnnotationKind, Category};
+use crate::store::SideRef;
 
 use super::action::Action;
 use super::fact_history;
@@ -624,7 +625,7 @@ pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
             .workspace
             .environments
             .get(i)
-            .map(|e| (i, e.name.clone()))
+            .map(|e| (i, SideRef::environment(&e.name, None, None)))
     };
     let request = CompareRequest {
         generation: state.generation,

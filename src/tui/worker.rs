@@ -1,30 +1,21 @@
-//! The comparison job: loads the chosen environments' snapshots and compares them off
-//! the UI thread (latest wins: a new request cancels the one running); results go back
-//! as messages.
-//! Loaded environments are cached until their newest snapshots change (a refresh).
+//! The comparison job: loads the compared sides' snapshots and compares them off the UI
+//! thread, through the store's one comparison pipeline (latest wins: a new request
+//! cancels the one running); results go back as messages. Loaded sides are cached until
+//! the snapshots they picked change (a refresh).
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::diff::{self, DiffOptions, Side};
-use crate::store::{ResolvedSide, SnapshotMeta, Workspace};
+use crate::diff;
+use crate::store::{self, SideCache, SideRef, Workspace};
 
+use super::history_worker::UNAVAILABLE;
 use super::jobs::{Cancel, Job, Sink};
 use super::message::{CompareRequest, Msg};
-use super::sides::resolve_side;
 
-/// An environment's loaded snapshots and the history entries they were loaded from.
-struct Cached {
-    picked: Vec<SnapshotMeta>,
-    side: Arc<ResolvedSide>,
-}
-
-type Cache = HashMap<String, Cached>;
-
-/// The comparison job: latest wins, with the loaded sides cached between requests.
+/// The comparison job, with the sides it loaded cached between requests.
 pub struct CompareJob {
     workspace: Arc<RwLock<Workspace>>,
-    cache: Cache,
+    cache: SideCache,
 }
 
 impl CompareJob {
@@ -32,7 +23,7 @@ impl CompareJob {
     pub fn new(workspace: Arc<RwLock<Workspace>>) -> CompareJob {
         CompareJob {
             workspace,
-            cache: Cache::new(),
+            cache: SideCache::default(),
         }
     }
 }
@@ -61,28 +52,26 @@ impl Job for CompareJob {
 /// Compares under the workspace's read lock (a refresh may be storing snapshots).
 fn compare_locked(
     workspace: &RwLock<Workspace>,
-    cache: &mut Cache,
-    names: &[&str],
+    cache: &mut SideCache,
+    sides: &[SideRef],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    let ws = workspace
-        .read()
-        .map_err(|_| "the workspace is unavailable after an earlier failure".to_string())?;
-    compare(&ws, cache, names, include_equal)
+    let ws = workspace.read().map_err(|_| UNAVAILABLE.to_string())?;
+    compare(&ws, cache, sides, include_equal)
 }
 
 /// Runs one request; false when the UI is gone.
 fn serve(
     workspace: &RwLock<Workspace>,
-    cache: &mut Cache,
+    cache: &mut SideCache,
     request: &CompareRequest,
     cancel: &Cancel,
     send: &Sink,
 ) -> bool {
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    let sides: Vec<SideRef> = request.sides.iter().map(|(_, s)| s.clone()).collect();
     // Drift first, for a fast first screen; then the full report with equal facts.
     for complete in [false, true] {
-        let result = compare_locked(workspace, cache, &names, complete).map(Arc::new);
+        let result = compare_locked(workspace, cache, &sides, complete).map(Arc::new);
         let failed = result.is_err();
         let msg = Msg::Compared {
             generation: request.generation,
@@ -101,11 +90,11 @@ fn serve(
     let Some((_, baseline)) = request.sides.first() else {
         return true;
     };
-    for (env, name) in &request.others {
+    for (env, other) in &request.others {
         if cancel.is_cancelled() {
             return true;
         }
-        let pair = [baseline.as_str(), name.as_str()];
+        let pair = [baseline.clone(), other.clone()];
         if let Ok(report) = compare_locked(workspace, cache, &pair, false) {
             let msg = Msg::EnvDrift {
                 generation: request.generation,
@@ -127,84 +116,36 @@ pub fn compare_environments(
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    compare(workspace, &mut Cache::new(), names, include_equal)
+    let sides: Vec<SideRef> = names
+        .iter()
+        .map(|name| SideRef::environment(name, None, None))
+        .collect();
+    compare_sides(workspace, &sides, include_equal)
 }
 
-/// The history entries a side's reference (`ENV`, `ENV@TIME`…) resolves to now.
-fn picked(workspace: &Workspace, name: &str) -> Vec<SnapshotMeta> {
-    super::sides::picked(workspace, name)
-}
-
-/// Like [`compare_environments`], reusing (and filling) a cache of loaded sides.
-fn compare(
+/// Loads the sides' snapshots (in parallel) and compares them, baseline first, as the
+/// comparison job does.
+pub fn compare_sides(
     workspace: &Workspace,
-    cache: &mut Cache,
-    names: &[&str],
+    sides: &[SideRef],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    let current: HashMap<&str, Vec<SnapshotMeta>> =
-        names.iter().map(|n| (*n, picked(workspace, n))).collect();
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| {
-            cache
-                .get(*n)
-                .is_none_or(|c| Some(&c.picked) != current.get(n))
-        })
-        .collect();
-    // Parsing snapshots dominates loading: one thread per side.
-    let loaded: Vec<(&str, Result<ResolvedSide, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = missing
-            .iter()
-            .map(|name| {
-                let name = *name;
-                (
-                    name,
-                    scope.spawn(move || resolve_side(workspace, name).map_err(|e| format!("{e}"))),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(name, h)| {
-                let result = h
-                    .join()
-                    .unwrap_or_else(|_| Err(format!("{name}: loading the snapshots failed")));
-                (name, result)
-            })
-            .collect()
-    });
-    for (name, result) in loaded {
-        let cached = Cached {
-            picked: current.get(name).cloned().unwrap_or_default(),
-            side: Arc::new(result?),
-        };
-        cache.insert(name.to_string(), cached);
-    }
-    let mut resolved = Vec::with_capacity(names.len());
-    for name in names {
-        let side = cache
-            .get(*name)
-            .map(|c| c.side.clone())
-            .ok_or_else(|| format!("{name}: not loaded"))?;
-        resolved.push(side);
-    }
-    let sides: Vec<Side<'_>> = resolved
-        .iter()
-        .map(|r| Side {
-            label: r.label.clone(),
-            snapshots: r.snapshots.iter().collect(),
-        })
-        .collect();
-    let ignore = workspace
-        .config
-        .ignore_rules()
-        .map_err(|e| format!("{e}"))?;
-    let options = DiffOptions {
-        include_equal,
+    compare(workspace, &mut SideCache::default(), sides, include_equal)
+}
+
+/// Compares `sides` through the store's pipeline, reusing (and filling) `cache`.
+fn compare(
+    workspace: &Workspace,
+    cache: &mut SideCache,
+    sides: &[SideRef],
+    include_equal: bool,
+) -> Result<diff::DriftReport, String> {
+    let request = store::CompareRequest {
+        sides: sides.to_vec(),
         category: None,
-        ignore,
+        include_equal,
     };
-    Ok(diff::compare(&sides, &options))
+    store::compare::compare_cached(workspace, &request, cache)
+        .map(|compared| compared.report)
+        .map_err(|e| format!("{e}"))
 }

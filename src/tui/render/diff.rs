@@ -16,7 +16,7 @@ use super::{
 };
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
-use crate::tui::sides::short_label;
+use crate::tui::sides::side_name;
 use crate::tui::state::{Pane, State};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::view::diffcontent::{self, DiffContent};
@@ -332,9 +332,10 @@ fn headline<'a>(
     if let DiffBody::Text { other, .. } = body {
         if report.sides.len() > 2 {
             let name = |side: usize| {
-                report.sides.get(side).map_or(String::new(), |s| {
-                    clean(&short_label(&s.label)).into_owned()
-                })
+                report
+                    .sides
+                    .get(side)
+                    .map_or(String::new(), |s| clean(&side_name(s)).into_owned())
             };
             spans.push(span(
                 format!(
@@ -353,9 +354,9 @@ fn headline<'a>(
 
 fn side_label(report: &DriftReport, side: usize) -> String {
     let info = report.sides.get(side);
-    let label = info.map_or("?", |s| s.label.as_str());
+    let name = info.map_or_else(|| "?".to_string(), side_name);
     let hosts = info.map_or(0, |s| s.hosts.len());
-    let mut text = clean(&short_label(label)).into_owned();
+    let mut text = clean(&name).into_owned();
     if hosts > 1 {
         text.push_str(&format!(" ({hosts} hosts)"));
     }

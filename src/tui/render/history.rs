@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{clean, fit, pane_block, placeholder, span};
-use crate::commands::log::shown_values;
+use crate::report::history_values::shown_values;
 use crate::tui::action::Action;
 use crate::tui::fact_history::{FactHistoryView, HEAD_ROWS, list_area};
 use crate::tui::state::State;

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{clean, fit, pane_block, placeholder, span};
+use crate::store::SideRef;
 use crate::store::TimelinePoint;
-use crate::tui::sides::{SidePick, reference_time};
+use crate::tui::sides::SidePick;
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::timeline::{Loadable, TimelineAreas, TimelineView};
@@ -83,11 +84,9 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     rows(frame, areas.list, state, view, points, theme);
     if let (Some(details_rect), Some(point)) = (areas.details, view.selected()) {
         let below = details_rect.x == areas.list.x;
-        // The command line selects whole environments at a time (not one host).
-        let reference = view
-            .host()
-            .is_none()
-            .then(|| format!("{env_name}@{}", reference_time(point.taken_at)));
+        // What to type on the command line for the same side.
+        let reference =
+            Some(SideRef::environment(env_name, view.host(), Some(point.taken_at)).to_string());
         details(
             frame,
             details_rect,
@@ -146,14 +145,7 @@ fn pick_label(state: &State, pick: &SidePick) -> String {
         .environments
         .get(pick.env)
         .map_or("?", |e| e.name.as_str());
-    let name = match &pick.host {
-        Some(host) => format!("{name}/{host}"),
-        None => name.to_string(),
-    };
-    match pick.at {
-        Some(at) => format!("{name}@{}", at.format("%m-%d %H:%M")),
-        None => name,
-    }
+    pick.short_name(name)
 }
 
 /// The visible rows, newest first.
