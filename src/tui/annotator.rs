@@ -11,8 +11,7 @@ use crate::diff::review::annotate;
 use crate::model::sanitize;
 use crate::store::{AnnotationStore, SaveReport, Workspace};
 
-use super::history_worker::UNAVAILABLE;
-use super::jobs::{Cancel, Job, Sink, panic_text};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE, panic_text};
 use super::message::Msg;
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 

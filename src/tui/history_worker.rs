@@ -5,13 +5,10 @@
 use std::sync::{Arc, RwLock};
 
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
-use super::jobs::{Cancel, Job, Sink};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::Msg;
 use super::timeline::TimelineRequest;
 use crate::store::{ChangeCache, Workspace, fact_history, snapshots_of, timeline_cached};
-
-/// What a workspace lock poisoned by an earlier failure is reported as.
-pub const UNAVAILABLE: &str = "the workspace is unavailable after an earlier failure";
 
 /// Read access to the workspace, shared with the UI loop.
 pub trait WorkspaceAccess: Send + Sync + 'static {

@@ -14,6 +14,9 @@ use std::thread::JoinHandle;
 
 use super::message::Msg;
 
+/// What jobs report when the workspace's lock was poisoned by an earlier failure.
+pub const UNAVAILABLE: &str = "the workspace is unavailable after an earlier failure";
+
 /// Tells a running job to stop: superseded by a newer request, or the explorer quits.
 #[derive(Debug, Clone, Default)]
 pub struct Cancel(Arc<AtomicBool>);

@@ -11,8 +11,7 @@ use crate::model::Snapshot;
 use crate::store::{Location, SnapshotMeta, Workspace};
 
 use super::env_summary;
-use super::history_worker::UNAVAILABLE;
-use super::jobs::{Cancel, Job, Sink};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::Msg;
 use super::refresh::{RefreshEvent, RefreshRequest, Stored};
 

@@ -574,7 +574,7 @@ fn start_refresh(state: &mut State) -> Vec<Effect> {
         state.notice = Some("no environment to refresh".into());
         return Vec::new();
     }
-    let id = state.refresh.as_ref().map_or(1, |r| r.id + 1);
+    let id = state.next_request();
     state.refresh = Some(RefreshState::new(id, environments.clone()));
     vec![Effect::Refresh(RefreshRequest { id, environments })]
 }

@@ -8,8 +8,7 @@ use std::sync::{Arc, RwLock};
 use crate::diff;
 use crate::store::{self, SideCache, SideRef, Workspace};
 
-use super::history_worker::UNAVAILABLE;
-use super::jobs::{Cancel, Job, Sink};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::{CompareRequest, Msg};
 
 /// The comparison job, with the sides it loaded cached between requests.
