@@ -23,7 +23,11 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         placeholder(
             frame,
             inner,
-            vec![Line::from(span("no snapshots yet", Role::Dim, theme))],
+            vec![Line::from(span(
+                "no environments: declare them in driftscope.toml",
+                Role::Dim,
+                theme,
+            ))],
         );
         return;
     }
@@ -61,7 +65,9 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
                 ("○ ", Role::Dim)
             };
             let env_age = env.latest.map_or("—".to_string(), |t| age(state.now, t));
-            let (drift, drift_role) = if state.selection.baseline == i {
+            let (drift, drift_role) = if !env.collected() {
+                ("never".to_string(), Role::Dim)
+            } else if state.selection.baseline == i {
                 ("base".to_string(), Role::Baseline)
             } else if let Some(counts) = side_review(state, i) {
                 match counts.needs_review() {
