@@ -9,7 +9,7 @@ mod comparison;
 mod engine;
 mod ignore;
 pub mod review;
-mod severity;
+pub mod severity;
 pub mod text;
 mod types;
 pub mod version;
