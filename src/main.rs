@@ -68,7 +68,15 @@ fn run(cli: Cli) -> Result<Outcome> {
                 category: args.category,
                 include_equal: args.all,
             };
-            diff::run(&workspace, &request, args.format.into(), palette, &mut out)
+            let unreviewed = args.unreviewed.then(chrono::Utc::now);
+            diff::run(
+                &workspace,
+                &request,
+                unreviewed,
+                args.format.into(),
+                palette,
+                &mut out,
+            )
         }
         Some(Command::Snapshot(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
@@ -103,6 +111,10 @@ fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::Unannotate(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             annotate::run_unannotate(&workspace, &args, &mut out)
+        }
+        Some(Command::Accept(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            commands::accept::run(&workspace, &args, chrono::Utc::now(), &mut out)
         }
         Some(Command::Report(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;

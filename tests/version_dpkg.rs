@@ -15,8 +15,26 @@ const PAIRS: usize = 3000;
 
 /// Endings that make close neighbours of a version: the shapes real packages have.
 const ENDINGS: &[&str] = &[
-    "", "-0", "-1", "-1.1", "~rc1", "~~", "~", "+deb12u1", "~deb12u2", "+nmu1", "+b1", "+dfsg",
-    "a", ".0", ".1", "-rc.2", "-1+deb12u1", "-0+deb11u4", "-1ubuntu2", "+really1.0",
+    "",
+    "-0",
+    "-1",
+    "-1.1",
+    "~rc1",
+    "~~",
+    "~",
+    "+deb12u1",
+    "~deb12u2",
+    "+nmu1",
+    "+b1",
+    "+dfsg",
+    "a",
+    ".0",
+    ".1",
+    "-rc.2",
+    "-1+deb12u1",
+    "-0+deb11u4",
+    "-1ubuntu2",
+    "+really1.0",
 ];
 
 /// A Debian version: optional epoch, an upstream starting with a digit (hyphenated when
@@ -54,7 +72,10 @@ fn pair() -> impl Strategy<Value = (String, String)> {
             } else {
                 base
             };
-            (format!("{base}{}", ENDINGS[x]), format!("{base}{}", ENDINGS[y]))
+            (
+                format!("{base}{}", ENDINGS[x]),
+                format!("{base}{}", ENDINGS[y]),
+            )
         }),
     ]
 }
@@ -122,7 +143,10 @@ fn dpkg_order_equals_dpkg_compare_versions_on_generated_pairs() {
         .is_ok_and(|s| s.success());
     if !have_dpkg {
         let required = std::env::var("DRIFTSCOPE_REQUIRE_SERVICES").is_ok_and(|v| v == "1");
-        assert!(!required, "dpkg is required (DRIFTSCOPE_REQUIRE_SERVICES=1) but missing");
+        assert!(
+            !required,
+            "dpkg is required (DRIFTSCOPE_REQUIRE_SERVICES=1) but missing"
+        );
         println!("skipped: dpkg is not installed");
         return;
     }

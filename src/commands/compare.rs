@@ -3,7 +3,12 @@
 
 use color_eyre::eyre::{Result, eyre};
 
+use chrono::{DateTime, Utc};
+
+use crate::diff::policy::Policy;
+use crate::diff::review::{Reviews, review_with_rules};
 use crate::diff::{self, DiffOptions, DriftReport, IgnoreRules, Side};
+use crate::model::Annotation;
 use crate::model::Category;
 use crate::store::{CONFIG_FILE, ResolvedSide, Workspace};
 
@@ -21,10 +26,25 @@ pub struct CompareRequest {
 /// A drift report with the environment name of each of its sides, which reviews need.
 #[derive(Debug, Clone)]
 pub struct Compared {
-    /// The comparison.
+    /// The comparison, with the workspace's severity policy applied.
     pub report: DriftReport,
     /// Each side's environment name, in side order.
     pub environments: Vec<String>,
+    /// The workspace's severity overrides and expectation rules.
+    pub policy: Policy,
+}
+
+impl Compared {
+    /// Reviews the drift against `annotations` and the expectation rules, as of `now`.
+    pub fn review(&self, annotations: &[Annotation], now: DateTime<Utc>) -> Reviews {
+        review_with_rules(
+            &self.report,
+            &self.environments,
+            annotations,
+            &self.policy,
+            now,
+        )
+    }
 }
 
 /// Resolves the request's references in `workspace` and compares them.
@@ -62,9 +82,14 @@ pub fn compare_sides(workspace: &Workspace, request: &CompareRequest) -> Result<
         category: request.category,
         ignore,
     };
+    let policy = workspace.config.policy()?;
+    let environments = diff::review::side_environments(&sides);
+    let mut report = diff::compare(&sides, &options);
+    policy.apply(&mut report, &environments);
     Ok(Compared {
-        report: diff::compare(&sides, &options),
-        environments: diff::review::side_environments(&sides),
+        report,
+        environments,
+        policy,
     })
 }
 

@@ -10,7 +10,6 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
-use crate::diff::review::review;
 use crate::model::Category;
 use crate::report::audit::{self, Audit};
 use crate::store::Workspace;
@@ -55,12 +54,7 @@ pub fn run(
     };
     let compared = compare_sides(workspace, &request)?;
     let store = workspace.annotations()?;
-    let reviews = review(
-        &compared.report,
-        &compared.environments,
-        store.records(),
-        now,
-    );
+    let reviews = compared.review(store.records(), now);
     let name = workspace.name();
     let audit = Audit {
         workspace: &name,
@@ -68,6 +62,7 @@ pub fn run(
         report: &compared.report,
         reviews: &reviews,
         annotations: store.records(),
+        policy: &compared.policy,
     };
     let text = match args.format {
         AuditFormat::Markdown => audit::markdown::render(&audit),

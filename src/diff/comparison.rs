@@ -59,7 +59,11 @@ mod tests {
 
     #[test]
     fn versions_report_direction_and_level() {
-        let c = against_baseline(&Value::version("3.12.1"), &Value::version("3.11.4"), Scheme::Plain);
+        let c = against_baseline(
+            &Value::version("3.12.1"),
+            &Value::version("3.11.4"),
+            Scheme::Plain,
+        );
         assert_eq!(
             c,
             Some(Comparison::Version {
@@ -71,9 +75,11 @@ mod tests {
 
     #[test]
     fn texts_give_rows() {
-        let Some(Comparison::Text { rows }) =
-            against_baseline(&Value::Text("a\nb\n".into()), &Value::Text("a\nc\n".into()), Scheme::Plain)
-        else {
+        let Some(Comparison::Text { rows }) = against_baseline(
+            &Value::Text("a\nb\n".into()),
+            &Value::Text("a\nc\n".into()),
+            Scheme::Plain,
+        ) else {
             panic!("expected a text comparison");
         };
         assert_eq!(rows[1].tag, RowTag::Changed);
@@ -81,7 +87,11 @@ mod tests {
 
     #[test]
     fn sets_and_lists_give_added_and_removed_members() {
-        let c = against_baseline(&Value::set(["a", "b"]), &Value::set(["b", "c", "d"]), Scheme::Plain);
+        let c = against_baseline(
+            &Value::set(["a", "b"]),
+            &Value::set(["b", "c", "d"]),
+            Scheme::Plain,
+        );
         assert_eq!(
             c,
             Some(Comparison::Members {
@@ -107,7 +117,8 @@ mod tests {
     fn records_give_changed_added_and_removed_fields_sorted() {
         let base = Value::record([("type", "int"), ("null", "no"), ("default", "0")]);
         let other = Value::record([("type", "bigint"), ("null", "no"), ("comment", "id")]);
-        let Some(Comparison::Fields { changes }) = against_baseline(&base, &other, Scheme::Plain) else {
+        let Some(Comparison::Fields { changes }) = against_baseline(&base, &other, Scheme::Plain)
+        else {
             panic!("expected a fields comparison");
         };
         let names: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
@@ -126,6 +137,9 @@ mod tests {
         let r1 = Value::Redacted("hmac-sha256:1".into());
         let r2 = Value::Redacted("hmac-sha256:2".into());
         assert_eq!(against_baseline(&r1, &r2, Scheme::Plain), None);
-        assert_eq!(against_baseline(&Value::set(["a"]), &a, Scheme::Plain), None);
+        assert_eq!(
+            against_baseline(&Value::set(["a"]), &a, Scheme::Plain),
+            None
+        );
     }
 }

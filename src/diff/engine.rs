@@ -74,7 +74,11 @@ pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
 
 /// A host's package manager, as its `versions/packages.manager` fact names it.
 fn package_manager(host: &Snapshot) -> Option<&str> {
-    match host.facts.get(&Category::Versions)?.get("packages.manager")? {
+    match host
+        .facts
+        .get(&Category::Versions)?
+        .get("packages.manager")?
+    {
         Value::Scalar(crate::model::Scalar::String(name)) => Some(name.as_str()),
         _ => None,
     }

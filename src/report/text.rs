@@ -189,9 +189,8 @@ fn brief_cell(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) 
         _ => None,
     };
     match (cell.value(), baseline.and_then(Cell::value)) {
-        (Some(value), Some(base)) if collection(base).is_some() => {
-            delta_from_baseline(value, base).unwrap_or_else(|| cell_summary(cell, baseline, classes))
-        }
+        (Some(value), Some(base)) if collection(base).is_some() => delta_from_baseline(value, base)
+            .unwrap_or_else(|| cell_summary(cell, baseline, classes)),
         (Some(value), None) if baseline.is_none() => {
             collection(value).unwrap_or_else(|| cell_summary(cell, baseline, classes))
         }

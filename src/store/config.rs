@@ -40,6 +40,12 @@ pub struct Config {
     /// `[[databases]]`: PostgreSQL databases whose schema is collected.
     #[serde(default)]
     pub databases: Vec<crate::collect::DatabaseConfig>,
+    /// `[[severity]]`: severity overrides by fact pattern.
+    #[serde(default)]
+    pub severity: Vec<super::policy_config::SeverityConfig>,
+    /// `[[rules]]`: what may differ or must be equal between environments.
+    #[serde(default)]
+    pub rules: Vec<super::policy_config::RuleConfig>,
 }
 
 /// One environment: its hosts.
@@ -81,6 +87,7 @@ impl Config {
         let environments: Vec<&str> = config.environments.keys().map(String::as_str).collect();
         crate::collect::schema::config::check_all(&config.databases, Some(&environments))
             .map_err(|e| eyre!("{origin}: {e}"))?;
+        config.policy()?;
         Ok(config)
     }
 

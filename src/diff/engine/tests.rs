@@ -273,12 +273,32 @@ fn severity_follows_each_rule() {
     );
     let expect = [
         // Servers sit on the ladder's top rung: a minor jump is critical too.
-        (Versions, "server.major", Severity::Critical, ChangeKind::Major),
-        (Versions, "server.minor", Severity::Critical, ChangeKind::Minor),
+        (
+            Versions,
+            "server.major",
+            Severity::Critical,
+            ChangeKind::Major,
+        ),
+        (
+            Versions,
+            "server.minor",
+            Severity::Critical,
+            ChangeKind::Minor,
+        ),
         (Versions, "server.patch", Severity::High, ChangeKind::Patch),
-        (Versions, "server.build", Severity::Medium, ChangeKind::Build),
+        (
+            Versions,
+            "server.build",
+            Severity::Medium,
+            ChangeKind::Build,
+        ),
         (Versions, "package:major", Severity::High, ChangeKind::Major),
-        (Versions, "package:minor", Severity::Medium, ChangeKind::Minor),
+        (
+            Versions,
+            "package:minor",
+            Severity::Medium,
+            ChangeKind::Minor,
+        ),
         (Versions, "package:build", Severity::Low, ChangeKind::Build),
         (Versions, "package:gone", Severity::Low, ChangeKind::Missing),
         (Config, "scalar", Severity::High, ChangeKind::Value),

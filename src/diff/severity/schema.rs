@@ -89,7 +89,11 @@ mod tests {
     fn rated(key: &str, a: Option<&Value>, b: Option<&Value>) -> (Severity, ChangeKind) {
         let key = FactKey::new(Category::Schema, key);
         let r = rate_fact(&key, Scheme::Plain, a, b);
-        assert_eq!(r, rate_fact(&key, Scheme::Plain, b, a), "rating must be symmetric");
+        assert_eq!(
+            r,
+            rate_fact(&key, Scheme::Plain, b, a),
+            "rating must be symmetric"
+        );
         (r.severity, r.change)
     }
 
@@ -193,7 +197,10 @@ mod tests {
         let a = Value::Scalar(Scalar::from(1i64));
         let b = Value::Scalar(Scalar::from(2i64));
         let key = FactKey::new(Category::Config, "rows:public.users");
-        assert_eq!(rate_fact(&key, Scheme::Plain, Some(&a), Some(&b)).severity, Severity::High);
+        assert_eq!(
+            rate_fact(&key, Scheme::Plain, Some(&a), Some(&b)).severity,
+            Severity::High
+        );
         assert_eq!(
             rated(
                 "extension:hstore",

@@ -34,8 +34,7 @@ fn parse(raw: &str) -> Option<Parsed<'_>> {
     }
     let (epoch, rest) = match text.split_once(':') {
         Some((epoch, rest)) => {
-            if epoch.is_empty() || !epoch.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty()
-            {
+            if epoch.is_empty() || !epoch.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
                 return None;
             }
             (epoch, rest)

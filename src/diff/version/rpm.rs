@@ -65,7 +65,10 @@ pub(super) fn classify(a: &str, b: &str) -> Option<ChangeKind> {
     }
     if rpmvercmp(pa.version, pb.version) != Ordering::Equal {
         let cut = |v: &str| -> usize { v.find(['~', '^']).unwrap_or(v.len()) };
-        let (ra, rb) = (&pa.version[..cut(pa.version)], &pb.version[..cut(pb.version)]);
+        let (ra, rb) = (
+            &pa.version[..cut(pa.version)],
+            &pb.version[..cut(pb.version)],
+        );
         if rpmvercmp(ra, rb) == Ordering::Equal {
             return Some(ChangeKind::Patch);
         }
