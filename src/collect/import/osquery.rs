@@ -24,6 +24,7 @@ use super::{
     ImportContext, ImportResult, SnapshotBuilder, Tool, choose_time, json_kind, json_text,
     source_file_name, squeeze,
 };
+use crate::collect::package_name::package_key;
 use crate::collect::parsers::infra::{PSEUDO_FS, gib};
 use crate::model::{Category, Value, sanitize};
 
@@ -351,12 +352,29 @@ fn to_snapshot<'a>(
     if let Some(note) = time_note {
         b.note(note);
     }
+    // The host's own architecture, so packages are keyed as the native probe keys them.
+    let native = first_value(host, "os_version", "arch");
     for (table, rows) in &host.tables {
+        if matches!(table.as_str(), "deb_packages" | "rpm_packages") {
+            let mut facts = Vec::new();
+            let mapped = if table == "deb_packages" {
+                deb_packages(rows, table, native.as_deref(), &mut facts)
+            } else {
+                rpm_packages(rows, table, native.as_deref(), &mut facts)
+            };
+            match mapped {
+                Ok(()) => {
+                    for (key, value) in facts {
+                        b.fact(Category::Versions, key, value);
+                    }
+                }
+                Err(why) => b.problem(&format!("table {table}"), Some(Category::Versions), &why),
+            }
+            continue;
+        }
         let mapped: Option<(Category, MapFn)> = match table.as_str() {
             "os_version" => Some((Category::Versions, os_version)),
             "kernel_info" => Some((Category::Versions, kernel_info)),
-            "deb_packages" => Some((Category::Versions, deb_packages)),
-            "rpm_packages" => Some((Category::Versions, rpm_packages)),
             "system_controls" => Some((Category::Config, system_controls)),
             "listening_ports" => Some((Category::Network, listening_ports)),
             "etc_hosts" => Some((Category::Network, etc_hosts)),
@@ -438,7 +456,14 @@ fn kernel_info(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> R
     Ok(())
 }
 
-fn deb_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
+/// `deb_packages`: installed packages, keyed as the native probe keys them (see
+/// `package_name`: the architecture kept only when it is not the host's own, `native`).
+fn deb_packages(
+    rows: &[Row],
+    table: &str,
+    native: Option<&str>,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
     facts.push(("packages.manager".into(), Value::string("dpkg")));
     for (i, row) in rows.iter().enumerate() {
         if row.contains_key("status") {
@@ -449,12 +474,22 @@ fn deb_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> 
         }
         let name = column(row, "name", table, i)?;
         let version = column(row, "version", table, i)?;
-        facts.push((format!("package:{name}"), Value::Version(version)));
+        let arch = row.get("arch").and_then(json_text);
+        facts.push((
+            package_key(&name, arch.as_deref(), native),
+            Value::Version(version),
+        ));
     }
     Ok(())
 }
 
-fn rpm_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
+/// `rpm_packages`: installed packages (`version-release`), keyed like `deb_packages`.
+fn rpm_packages(
+    rows: &[Row],
+    table: &str,
+    native: Option<&str>,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
     facts.push(("packages.manager".into(), Value::string("rpm")));
     for (i, row) in rows.iter().enumerate() {
         let name = column(row, "name", table, i)?;
@@ -468,7 +503,11 @@ fn rpm_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> 
                 version = format!("{version}-{release}");
             }
         }
-        facts.push((format!("package:{name}"), Value::Version(version)));
+        let arch = row.get("arch").and_then(json_text);
+        facts.push((
+            package_key(&name, arch.as_deref(), native),
+            Value::Version(version),
+        ));
     }
     Ok(())
 }
@@ -654,6 +693,34 @@ fn systemd_units(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packages_are_keyed_with_a_foreign_architecture_only() {
+        let row = |name: &str, arch: &str| -> Row {
+            serde_json::from_value(serde_json::json!({
+                "name": name, "version": "2.36-9", "arch": arch,
+                "status": "install ok installed"
+            }))
+            .unwrap()
+        };
+        let rows = [
+            row("libc6", "amd64"),
+            row("libc6", "i386"),
+            row("tzdata", "all"),
+        ];
+        let mut facts = Vec::new();
+        deb_packages(&rows, "deb_packages", Some("x86_64"), &mut facts).unwrap();
+        let keys: Vec<&str> = facts.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "packages.manager",
+                "package:libc6",
+                "package:libc6:i386",
+                "package:tzdata"
+            ]
+        );
+    }
 
     #[test]
     fn query_names_are_matched_to_tables_by_their_end() {
