@@ -1116,8 +1116,8 @@ fn next_drift_in_the_schema_skips_headings_and_decided_drift() {
             "index:public.orders.orders_customer_id_idx",
             "column:public.orders.total_cents",
             "rows:public.orders",
-            "enum:public.order_status",
             "migrations:rails",
+            "enum:public.order_status",
             "column:public.users.locale",
         ]
     );

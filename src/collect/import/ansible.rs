@@ -27,7 +27,7 @@ use super::{
 };
 use crate::collect::package_name::package_key;
 use crate::collect::parsers::infra::{PSEUDO_FS, gib};
-use crate::diff::version::compare_versions;
+use crate::diff::version::Scheme;
 use crate::model::{Category, Value, sanitize};
 
 /// One host's facts as found in the input.
@@ -750,8 +750,9 @@ fn packages(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
             }
             let arch = install.get("arch").and_then(json_text);
             let key = package_key(name, arch.as_deref(), native.as_deref());
+            let scheme = Scheme::for_fact(&key, manager.as_deref().map(native_manager));
             let slot = newest.entry(key).or_default();
-            if slot.is_empty() || compare_versions(&version, slot) == Ordering::Greater {
+            if slot.is_empty() || scheme.compare(&version, slot) == Ordering::Greater {
                 *slot = version;
             }
         }
