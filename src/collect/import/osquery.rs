@@ -55,6 +55,7 @@ pub const TABLES: &[&str] = &[
     "system_info",
     "os_version",
     "etc_hosts",
+    "routes",
     "mounts",
     "time",
 ];
@@ -379,6 +380,7 @@ fn to_snapshot<'a>(
             "listening_ports" => Some((Category::Network, listening_ports)),
             "etc_hosts" => Some((Category::Network, etc_hosts)),
             "dns_resolvers" => Some((Category::Network, dns_resolvers)),
+            "routes" => Some((Category::Network, default_routes)),
             "system_info" => Some((Category::Infra, system_info)),
             "mounts" => Some((Category::Infra, mounts)),
             "systemd_units" => Some((Category::Services, systemd_units)),
@@ -604,6 +606,51 @@ fn dns_resolvers(
     Ok(())
 }
 
+/// `routes`: the default IPv4 and IPv6 routes (destination `0.0.0.0` or `::` with a zero
+/// netmask) as the native `route:default` fact gives them: `via GATEWAY dev IFACE`,
+/// IPv4 first, joined by `; `.
+fn default_routes(
+    rows: &[Row],
+    table: &str,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
+    let mut routes: Vec<(bool, String)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let destination = column(row, "destination", table, i)?;
+        let netmask = row
+            .get("netmask")
+            .and_then(json_text)
+            .unwrap_or_else(|| "0".to_string());
+        let ipv6 = destination.contains(':');
+        if !matches!(destination.as_str(), "0.0.0.0" | "::") || netmask != "0" {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if let Some(gateway) = row.get("gateway").and_then(json_text)
+            && !gateway.is_empty()
+            && gateway != "0.0.0.0"
+            && gateway != "::"
+        {
+            parts.push(format!("via {gateway}"));
+        }
+        if let Some(interface) = row.get("interface").and_then(json_text)
+            && !interface.is_empty()
+        {
+            parts.push(format!("dev {interface}"));
+        }
+        let route = parts.join(" ");
+        if !route.is_empty() && !routes.iter().any(|(_, r)| *r == route) {
+            routes.push((ipv6, route));
+        }
+    }
+    routes.sort_by_key(|(ipv6, _)| *ipv6);
+    if !routes.is_empty() {
+        let joined: Vec<String> = routes.into_iter().map(|(_, r)| r).collect();
+        facts.push(("route:default".into(), Value::string(joined.join("; "))));
+    }
+    Ok(())
+}
+
 fn system_info(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
     let Some(row) = rows.first() else {
         return Ok(());
@@ -693,6 +740,25 @@ fn systemd_units(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_routes_read_as_the_native_probe_gives_them() {
+        let rows: Vec<Row> = serde_json::from_value(serde_json::json!([
+            {"destination": "::", "netmask": "0", "gateway": "fe80::1", "interface": "eth0"},
+            {"destination": "10.0.0.0", "netmask": "24", "gateway": "", "interface": "eth0"},
+            {"destination": "0.0.0.0", "netmask": "0", "gateway": "10.0.0.1", "interface": "eth0"}
+        ]))
+        .unwrap();
+        let mut facts = Vec::new();
+        default_routes(&rows, "routes", &mut facts).unwrap();
+        assert_eq!(
+            facts,
+            [(
+                "route:default".to_string(),
+                Value::string("via 10.0.0.1 dev eth0; via fe80::1 dev eth0")
+            )]
+        );
+    }
 
     #[test]
     fn packages_are_keyed_with_a_foreign_architecture_only() {
