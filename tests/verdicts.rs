@@ -2,6 +2,9 @@
 //! severity overrides and expectation rules from `driftscope.toml`, bulk decisions,
 //! baseline acceptance, `diff --unreviewed` and `check`'s list of open facts.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use assert_cmd::Command;

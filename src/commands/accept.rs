@@ -77,7 +77,7 @@ pub fn run(
         .as_deref()
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| eyre!("--reason is required: say why today's drift is accepted"))?;
-    let compared = compare_for(workspace, &args.sides, None)?;
+    let compared = compare_for(workspace, &args.sides, None, now)?;
     let draft = AnnotationDraft {
         kind: AnnotationKind::Justify,
         reason: reason.to_string(),

@@ -8,11 +8,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use chrono::{DateTime, SecondsFormat, Utc};
 use color_eyre::eyre::{Result, eyre};
 
-use super::compare::{CompareRequest, Compared, compare_sides};
 use super::emit;
 use crate::diff::bulk::{self, BulkPlan};
 use crate::diff::review::AnnotationDraft;
 use crate::model::{AnnotationId, AnnotationKind, Category, sanitize};
+use crate::store::compare::{Compared, compare};
 use crate::store::{AnnotationStore, Workspace};
 
 /// How many facts a confirmation lists by name before counting the rest.
@@ -50,19 +50,16 @@ pub fn confirm(question: &str, yes: bool, hint: &str, out: &mut dyn Write) -> Re
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-/// Compares `sides` for a bulk decision on the facts matching `pattern` (every drift
-/// when `None`), reviewed as of `now`.
+/// Compares `sides` (references as typed, relative times counted back from `now`) for a
+/// bulk decision on the facts matching `pattern` (every drift when `None`).
 pub fn compare_for(
     workspace: &Workspace,
     sides: &[String],
     pattern: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<Compared> {
-    let request = CompareRequest {
-        references: sides.to_vec(),
-        category: pattern.and_then(pattern_category),
-        include_equal: false,
-    };
-    compare_sides(workspace, &request)
+    let request = super::compare::request(sides, pattern.and_then(pattern_category), false, now)?;
+    compare(workspace, &request)
 }
 
 /// Plans `draft` for the drifts of `compared` matching `pattern` (all when `None`).

@@ -6,11 +6,11 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use chrono::{DateTime, Utc};
 
-use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
 use crate::diff::review::ReviewState;
 use crate::report::{self, Format, Palette, text::TextOptions};
 use crate::store::Workspace;
+use crate::store::compare::{CompareRequest, compare};
 
 /// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`.
 /// With `unreviewed`, only the drifts that still need a decision are shown (reviewed
@@ -24,7 +24,7 @@ pub fn run(
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let compared = compare_sides(workspace, request)?;
+    let compared = compare(workspace, request)?;
     let mut report = match unreviewed {
         Some(now) => {
             let store = workspace.annotations()?;

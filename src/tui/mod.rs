@@ -4,22 +4,24 @@
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
 //! input thread, signals) lives in `runtime`, `terminal` and `signals`; `background` runs
-//! the effects: comparisons in `worker`, timelines and fact histories in `history_worker`,
-//! refreshes in `refresh_job`, and the annotations read and saved off the UI thread by
-//! `annotator`.
+//! the effects on the jobs layer (`jobs`, the only module that starts threads):
+//! comparisons in `worker`, timelines and fact histories in `history_worker`, refreshes in
+//! `refresh_job`, and the annotations read and saved off the UI thread by `annotator`.
 
 pub mod action;
 mod annotator;
 pub mod background;
-pub mod diffcontent;
-pub mod diffview;
 pub mod fact_history;
 pub mod filter;
+pub mod help;
 pub mod history_worker;
 pub mod index;
+pub mod input;
+pub mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod overlay;
 pub mod prompt;
 pub mod refresh;
 pub mod refresh_job;
@@ -29,12 +31,13 @@ mod runtime;
 pub mod sides;
 mod signals;
 pub mod state;
-pub mod tableview;
 mod terminal;
 pub mod theme;
 pub mod timeline;
 pub mod tomlpos;
 pub mod update;
+pub mod view;
+pub mod viewport;
 mod worker;
 
 use std::path::PathBuf;
@@ -49,7 +52,7 @@ pub use sides::SidePick;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
 pub use update::update;
-pub use worker::compare_environments;
+pub use worker::{compare_environments, compare_sides};
 
 use crate::store::Workspace;
 

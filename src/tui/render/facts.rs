@@ -51,13 +51,17 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let block = pane_block(title, state.focus == Pane::Facts, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let filter_shown = state.mode == Mode::Filter || !state.filter.is_empty();
+    let filter_shown = state.mode() == Mode::Filter || !state.filter.is_empty();
     if filter_shown {
         let mut spans = vec![
             span("/", Role::Filter, theme),
-            span(clean(&state.filter).into_owned(), Role::Filter, theme),
+            span(
+                clean(state.filter.value()).into_owned(),
+                Role::Filter,
+                theme,
+            ),
         ];
-        if state.mode == Mode::Filter {
+        if state.mode() == Mode::Filter {
             spans.push(span("▏", Role::Filter, theme));
         }
         spans.push(span(format!("  {fact_count} match"), Role::Dim, theme));
@@ -87,7 +91,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             if state.filter.is_empty() {
                 format!("no {what} in {category}")
             } else {
-                format!("no fact matches '{}'", clean(&state.filter))
+                format!("no fact matches '{}'", clean(state.filter.value()))
             },
             Role::Dim,
             theme,
@@ -131,7 +135,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
-    let mut fuzzy = FuzzyFilter::new(&state.filter);
+    let mut fuzzy = FuzzyFilter::new(state.filter.value());
     let lines: Vec<Line> = on_screen()
         .enumerate()
         .filter_map(|(i, row)| {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use color_eyre::eyre::{Result, eyre};
 use serde::Deserialize;
 
-use super::config::{CONFIG_FILE, Config};
+use super::{CONFIG_FILE, Config};
 use crate::diff::Severity;
 use crate::diff::policy::{Expectation, ExpectationRule, Policy};
 
