@@ -84,7 +84,7 @@ pub fn run(
         ticket: args.ticket.clone(),
         expires: None,
     };
-    let batch = batch_name("baseline", now);
+    let batch = batch_name("baseline", now, &store);
     let (plan, matched) = plan_for(
         &compared,
         &store,

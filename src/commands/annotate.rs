@@ -192,7 +192,7 @@ fn run_matching(
         ticket: args.ticket.clone(),
         expires,
     };
-    let batch = super::bulk::batch_name(kind.as_str(), now);
+    let batch = super::bulk::batch_name(kind.as_str(), now, store);
     let (plan, matched) = super::bulk::plan_for(
         &compared,
         store,

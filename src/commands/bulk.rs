@@ -27,9 +27,23 @@ pub fn pattern_category(pattern: &str) -> Option<Category> {
     category.parse().ok()
 }
 
-/// A batch name: `KIND-YYYY-MM-DDTHH:MM:SSZ` (`baseline-…`, `justify-…`).
-pub fn batch_name(kind: &str, now: DateTime<Utc>) -> String {
-    format!("{kind}-{}", now.to_rfc3339_opts(SecondsFormat::Secs, true))
+/// A batch name not yet used in `store`: `KIND-YYYY-MM-DDTHH:MM:SSZ` (`baseline-…`,
+/// `justify-…`), with `-2`, `-3`… added when a batch of that name exists already.
+pub fn batch_name(kind: &str, now: DateTime<Utc>, store: &AnnotationStore) -> String {
+    let base = format!("{kind}-{}", now.to_rfc3339_opts(SecondsFormat::Secs, true));
+    let taken = |name: &str| {
+        store
+            .records()
+            .iter()
+            .any(|a| a.batch.as_deref() == Some(name))
+    };
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or(base)
 }
 
 /// Asks `question` on the terminal; without a terminal, refuses with `hint`.
@@ -234,6 +248,36 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_names_are_never_reused() {
+        use crate::model::{Annotation, AnnotationKind, Category, FactKey};
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 16, 5, 0).unwrap();
+        let empty = AnnotationStore::embedded(Vec::new());
+        assert_eq!(
+            batch_name("baseline", now, &empty),
+            "baseline-2026-11-30T16:05:00Z"
+        );
+        let record = Annotation {
+            key: FactKey::new(Category::Config, "x"),
+            environments: ["prod".to_string()].into(),
+            kind: AnnotationKind::Justify,
+            reason: "r".into(),
+            ticket: None,
+            expires: None,
+            author: "a".into(),
+            time: now,
+            fingerprint: format!("sha256:{}", "0".repeat(64)),
+            values: Default::default(),
+            batch: Some("baseline-2026-11-30T16:05:00Z".into()),
+        };
+        let store = AnnotationStore::embedded(vec![record]);
+        assert_eq!(
+            batch_name("baseline", now, &store),
+            "baseline-2026-11-30T16:05:00Z-2"
+        );
+    }
 
     #[test]
     fn a_plain_category_part_limits_the_comparison() {
