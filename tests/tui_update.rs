@@ -762,3 +762,41 @@ fn the_viewport_is_the_layout_of_the_state_after_every_update() {
         );
     }
 }
+
+#[test]
+fn environments_never_collected_are_left_out_of_comparisons_and_refreshed_by_r() {
+    use driftscope::tui::{EnvSummary, Keymap, WorkspaceInfo};
+    let info = WorkspaceInfo {
+        name: "fresh".into(),
+        is_demo: false,
+        environments: ["dev", "prod", "staging"]
+            .into_iter()
+            .map(|name| EnvSummary {
+                name: name.into(),
+                hosts: usize::from(name != "prod"),
+                latest: (name != "prod").then(now),
+            })
+            .collect(),
+        problems: Vec::new(),
+    };
+    let mut state = State::new(info, Keymap::embedded().unwrap(), now());
+    let effects = driftscope::tui::update::start(&mut state);
+    let [Effect::Compare(request)] = effects.as_slice() else {
+        panic!("expected one comparison, got {effects:?}");
+    };
+    let sides: Vec<(usize, String)> = request
+        .sides
+        .iter()
+        .map(|(i, s)| (*i, s.to_string()))
+        .collect();
+    assert_eq!(sides, [(0, "dev".to_string()), (2, "staging".to_string())]);
+    assert_eq!(
+        state.selection.baseline, 1,
+        "prod stays the chosen baseline"
+    );
+    let effects = act(&mut state, Action::Refresh);
+    let [Effect::Refresh(refresh)] = effects.as_slice() else {
+        panic!("expected a refresh, got {effects:?}");
+    };
+    assert_eq!(refresh.environments, ["prod", "dev", "staging"]);
+}

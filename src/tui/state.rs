@@ -27,8 +27,15 @@ pub struct EnvSummary {
     pub name: String,
     /// How many hosts have a snapshot.
     pub hosts: usize,
-    /// When its newest snapshot was taken.
+    /// When its newest snapshot was taken; `None` when it was never collected.
     pub latest: Option<DateTime<Utc>>,
+}
+
+impl EnvSummary {
+    /// True when the environment has snapshots (it can be compared).
+    pub fn collected(&self) -> bool {
+        self.latest.is_some()
+    }
 }
 
 /// What the explorer knows of the workspace without loading snapshots.

@@ -74,12 +74,14 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         return;
     };
     let Some(loaded) = state.loaded.as_ref() else {
-        let message = match &state.status {
-            CompareStatus::Running => span("comparing…", Role::Filter, theme),
-            CompareStatus::Failed(m) => span(clean(m).into_owned(), Role::Error, theme),
-            _ => span("choose environments to compare", Role::Dim, theme),
+        let lines = match &state.status {
+            CompareStatus::Running => vec![Line::from(span("comparing…", Role::Filter, theme))],
+            CompareStatus::Failed(m) => {
+                vec![Line::from(span(clean(m).into_owned(), Role::Error, theme))]
+            }
+            _ => idle_lines(state, theme),
         };
-        placeholder(frame, list, vec![Line::from(message)]);
+        placeholder(frame, list, lines);
         return;
     };
     if visible.is_empty() {
@@ -156,6 +158,47 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// What to do when nothing is compared: collect the compared environments that have no
+/// snapshots yet, or pick a second environment.
+fn idle_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let never: Vec<&str> = state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .filter(|e| !e.collected())
+        .map(|e| e.name.as_str())
+        .collect();
+    if never.is_empty() {
+        return vec![Line::from(span(
+            "choose environments to compare",
+            Role::Dim,
+            theme,
+        ))];
+    }
+    let mut lines = vec![Line::from(span(
+        format!("never collected: {}", clean(&never.join(", "))),
+        Role::Dim,
+        theme,
+    ))];
+    if state.workspace.is_demo {
+        return lines;
+    }
+    if let Some(key) = state.keymap.first_key(crate::tui::action::Action::Refresh) {
+        lines.push(Line::from(span(
+            format!("press {key} to collect them now"),
+            Role::Filter,
+            theme,
+        )));
+    }
+    lines.push(Line::from(span(
+        "(or run: driftscope snapshot --all)",
+        Role::Dim,
+        theme,
+    )));
+    lines
 }
 
 /// A group heading: `public.orders  table · 2 of 9 drift`, `database  1 drift`.
