@@ -168,6 +168,7 @@ fn load(state: &mut State, records: Vec<Annotation>, read_only: bool) {
     update(
         state,
         Msg::AnnotationsLoaded(Ok(LoadedAnnotations {
+            policy: Default::default(),
             records: Arc::new(records),
             read_only,
         })),
@@ -1118,8 +1119,8 @@ fn next_drift_in_the_schema_skips_headings_and_decided_drift() {
             "index:public.orders.orders_customer_id_idx",
             "column:public.orders.total_cents",
             "rows:public.orders",
-            "enum:public.order_status",
             "migrations:rails",
+            "enum:public.order_status",
             "column:public.users.locale",
         ]
     );
@@ -1145,5 +1146,38 @@ fn justify_on_a_schema_heading_asks_for_a_drift() {
     assert_eq!(
         state.notice.as_deref(),
         Some("no drift selected to justify")
+    );
+}
+
+#[test]
+fn a_drift_a_rule_allows_is_justified_by_that_rule_in_the_explorer() {
+    use driftscope::diff::policy::{Expectation, ExpectationRule, Policy};
+    let rule = ExpectationRule {
+        pattern: "config/env.LOG_LEVEL".into(),
+        environments: Default::default(),
+        expect: Expectation::MayDiffer,
+        reason: "staging logs at debug for the testers".into(),
+    };
+    let policy = Policy::new(&[], &[rule]).unwrap();
+    let mut state = loaded(120, 40);
+    update(
+        &mut state,
+        Msg::AnnotationsLoaded(Ok(LoadedAnnotations {
+            policy: Arc::new(policy),
+            records: Arc::new(Vec::new()),
+            read_only: false,
+        })),
+    );
+    select(&mut state, Category::Config, "env.LOG_LEVEL");
+    let row = state.selected_row().and_then(|r| r.fact()).unwrap() as usize;
+    assert_eq!(state.review.state(row), Some(ReviewState::Justified));
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("✓ justified by rule config/env.LOG_LEVEL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("staging logs at debug for the testers"),
+        "{text}"
     );
 }

@@ -64,11 +64,11 @@ cat \"$DS_DIR\"/sv* 2>/dev/null; true
 
 const PACKAGES: &str = "\
 if command -v dpkg-query >/dev/null 2>&1; then
-  echo '#dpkg'
-  dpkg-query -W -f='${Status}\\t${Package}\\t${Version}\\n' | awk -F '\\t' '$1 ~ / installed$/ { print $2 \"\\t\" $3 }'
+  echo \"#dpkg $(dpkg --print-architecture 2>/dev/null)\"
+  dpkg-query -W -f='${Status}\\t${binary:Package}\\t${Version}\\n' | awk -F '\\t' '$1 ~ / installed$/ { print $2 \"\\t\" $3 }'
 elif command -v rpm >/dev/null 2>&1; then
-  echo '#rpm'
-  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'
+  echo \"#rpm $(uname -m)\"
+  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'
 elif command -v apk >/dev/null 2>&1; then
   echo '#apk'
   apk info -v 2>/dev/null

@@ -12,6 +12,7 @@ pub mod import;
 pub mod interpret;
 pub mod inventory;
 pub mod key;
+pub mod package_name;
 pub mod parsers;
 pub mod probe;
 pub mod redact;

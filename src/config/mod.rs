@@ -1,7 +1,7 @@
 //! `driftscope.toml`, a workspace's configuration: its types, parsing and validation.
 //!
 //! One file per table: `[environments]`, `[ignore]`, `[collect]`, `[ssh]`,
-//! `[[probes]]`, `[secrets]` and `[[databases]]`. Collection reads its part as
+//! `[[probes]]`, `[secrets]`, `[[databases]]`, and `[[severity]]` with `[[rules]]`. Collection reads its part as
 //! [`CollectSettings`]; the store reads environments and ignore rules.
 
 mod checked;
@@ -9,6 +9,7 @@ mod collect;
 pub mod databases;
 mod environments;
 mod ignore;
+mod policy;
 mod probes;
 mod secrets;
 mod ssh;
@@ -26,6 +27,7 @@ pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
 pub use environments::{EnvironmentConfig, check_environment_name};
 pub use ignore::IgnoreConfig;
+pub use policy::{RuleConfig, SeverityConfig};
 pub use probes::{ParserKind, ProbeConfig};
 pub use secrets::SecretsConfig;
 pub use ssh::SshConfig;
@@ -61,6 +63,12 @@ pub struct Config {
     /// `[[databases]]`: PostgreSQL databases whose schema is collected.
     #[serde(default)]
     pub databases: Vec<DatabaseConfig>,
+    /// `[[severity]]`: severity overrides by fact pattern.
+    #[serde(default)]
+    pub severity: Vec<SeverityConfig>,
+    /// `[[rules]]`: what may differ or must be equal between environments.
+    #[serde(default)]
+    pub rules: Vec<RuleConfig>,
 }
 
 impl Config {
@@ -81,6 +89,7 @@ impl Config {
         let environments: Vec<&str> = config.environments.keys().map(String::as_str).collect();
         databases::check_all(&config.databases, Some(&environments))
             .map_err(|e| eyre!("{origin}: {e}"))?;
+        config.policy()?;
         Ok(config)
     }
 

@@ -44,19 +44,25 @@ impl AnnotateJob {
     /// Reads the annotations and the author, under the read lock: later changes go
     /// through the store, not the workspace.
     fn load(&mut self) -> Result<LoadedAnnotations, String> {
-        let (opened, author) = match self.workspace.read() {
+        let (opened, author, policy) = match self.workspace.read() {
             Ok(workspace) => (
                 guarded(|| workspace.annotations().map_err(|e| format!("{e}"))),
                 guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string()),
+                guarded(|| workspace.config.policy().map_err(|e| format!("{e}"))),
             ),
-            Err(_) => (Err(UNAVAILABLE.to_string()), "unknown".to_string()),
+            Err(_) => (
+                Err(UNAVAILABLE.to_string()),
+                "unknown".to_string(),
+                Err(UNAVAILABLE.to_string()),
+            ),
         };
-        let loaded = match &opened {
-            Ok(store) => Ok(LoadedAnnotations {
+        let loaded = match (&opened, &policy) {
+            (Ok(store), Ok(policy)) => Ok(LoadedAnnotations {
+                policy: Arc::new(policy.clone()),
                 records: Arc::new(store.records().to_vec()),
                 read_only: store.is_read_only(),
             }),
-            Err(message) => Err(message.clone()),
+            (Err(message), _) | (_, Err(message)) => Err(message.clone()),
         };
         self.store = opened;
         self.author = author;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review};
+use crate::diff::policy::Policy;
+use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review_with_rules};
 use crate::diff::{Cell, DriftReport, FactDiff};
 use crate::model::{Annotation, AnnotationId, AnnotationKind};
 
@@ -49,6 +50,8 @@ pub struct ReviewView {
     pub filter: ReviewFilter,
     /// The day (UTC) `reviews` were made on; expiry depends on it.
     pub reviewed_on: Option<NaiveDate>,
+    /// The workspace's expectation rules, read with the annotations.
+    pub policy: Arc<Policy>,
     /// Per side of the loaded report, its drift against the baseline.
     pub side_drift: Vec<SideDrift>,
 }
@@ -99,6 +102,7 @@ impl Default for ReviewView {
             filter: ReviewFilter::All,
             reviewed_on: None,
             side_drift: Vec::new(),
+            policy: Arc::new(Policy::default()),
         }
     }
 }
@@ -120,6 +124,9 @@ impl ReviewView {
 /// The annotations as read from the workspace.
 #[derive(Debug, Clone)]
 pub struct LoadedAnnotations {
+    /// The workspace's expectation rules (and severity overrides): a drift a *may differ*
+    /// rule allows is justified by it.
+    pub policy: Arc<Policy>,
     /// Every annotation.
     pub records: Arc<Vec<Annotation>>,
     /// True for the embedded demo's, which cannot be changed.
@@ -177,10 +184,11 @@ pub fn side_environments(state: &State, loaded: &Loaded) -> Vec<String> {
 pub fn recompute(state: &mut State) {
     let reviews = state.loaded.as_ref().map(|loaded| {
         let environments = side_environments(state, loaded);
-        review(
+        review_with_rules(
             &loaded.report,
             &environments,
             &state.review.records,
+            &state.review.policy,
             state.now,
         )
     });
@@ -219,6 +227,7 @@ pub fn on_loaded(state: &mut State, result: Result<LoadedAnnotations, String>) {
             state.review.status = AnnotationsStatus::Ready;
             state.review.records = loaded.records;
             state.review.read_only = loaded.read_only;
+            state.review.policy = loaded.policy;
         }
         Err(message) => {
             state.review.status = AnnotationsStatus::Failed(message.clone());
