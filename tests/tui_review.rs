@@ -1181,3 +1181,47 @@ fn a_drift_a_rule_allows_is_justified_by_that_rule_in_the_explorer() {
         "{text}"
     );
 }
+
+#[test]
+fn one_key_justifies_every_drift_the_list_shows_after_naming_the_count() {
+    let mut state = ready(120, 40);
+    state.category_cursor.selected = 1; // config
+    state.focus = Pane::Facts;
+    let shown: Vec<String> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|r| r.fact())
+        .map(|r| state.report().unwrap().facts[r as usize].key.to_string())
+        .collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    press(&mut state, 'A');
+    assert_eq!(state.mode(), Mode::Prompt);
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("Justify 3 drifts shown in config on prod, staging"),
+        "{text}"
+    );
+    assert!(text.contains("justify all 3"), "{text}");
+    for c in "known differences".chars() {
+        press(&mut state, c);
+    }
+    let effects = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let [Effect::Annotate { change, .. }] = effects.as_slice() else {
+        panic!("expected one annotation change, got {effects:?}");
+    };
+    let driftscope::tui::review::AnnotationChange::PutMany {
+        facts,
+        environments,
+        draft,
+    } = change
+    else {
+        panic!("expected a bulk change, got {change:?}");
+    };
+    let keys: Vec<String> = facts.iter().map(|f| f.key.to_string()).collect();
+    assert_eq!(keys, shown);
+    assert_eq!(environments, &["prod".to_string(), "staging".to_string()]);
+    assert_eq!(draft.reason, "known differences");
+}
