@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use support::netlab::{NetLab, TARGET_ADDRESS};
+use std::sync::Arc;
+use std::time::Duration;
+
+use driftscope::collect::catalogue::builtin_names;
+use driftscope::collect::{
+    CollectOptions, CollectSettings, Collector, HostJob, Progress, Target, WorkspaceKey,
+};
+use driftscope::model::Category;
+use support::netlab::{DEEP_ADDRESS, NetLab, TARGET_ADDRESS};
 
 /// Writes an SSH client config: `hosts` first, then defaults that use only the lab's
 /// key and the given known-hosts file (jump hosts read the same file).
@@ -74,4 +82,213 @@ fn the_lab_target_is_reachable_only_through_the_bastion() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(lab.bastion.logins(), 1, "{}", lab.bastion.log());
+}
+
+fn settings(lab: &NetLab, known_hosts: &Path, config: &Path) -> CollectSettings {
+    let mut s = CollectSettings::default();
+    s.collect.connect_timeout = Duration::from_secs(5);
+    s.collect.host_timeout = Duration::from_secs(60);
+    s.collect.skip = builtin_names()
+        .into_iter()
+        .filter(|n| n != "os-release")
+        .collect();
+    s.ssh.known_hosts = Some(known_hosts.to_path_buf());
+    s.ssh.ignore_user_known_hosts = true;
+    s.ssh.config = Some(config.to_path_buf());
+    s.ssh.identity_files = vec![lab.client_key.clone()];
+    s
+}
+
+fn collector(s: &CollectSettings, accept_new: bool) -> Arc<Collector> {
+    let home = tempfile::tempdir().unwrap();
+    let options = CollectOptions {
+        accept_new_host_keys: accept_new,
+        home: Some(home.path().to_path_buf()),
+        use_agent: false,
+        concurrency: None,
+    };
+    Arc::new(Collector::new(None, s, WorkspaceKey::from_bytes([5; 32]), &options).unwrap())
+}
+
+fn job(host: &str, target: Target) -> HostJob {
+    HostJob {
+        environment: "prod".into(),
+        host: host.into(),
+        target,
+    }
+}
+
+/// `Host` blocks naming the lab's servers: `bastion`, `target`, `second` (jump2) and
+/// `deep`, the last three behind `ProxyJump` as given.
+fn lab_hosts(lab: &NetLab, target_jump: &str, deep_jump: &str) -> String {
+    format!(
+        "Host bastion\n  HostName {}\n  User {user}\n\n\
+         Host target\n  HostName {TARGET_ADDRESS}\n  User {user}\n  ProxyJump {target_jump}\n\n\
+         Host second\n  HostName {TARGET_ADDRESS}\n  Port 2200\n  User {user}\n  ProxyJump {target_jump}\n\n\
+         Host deep\n  HostName {DEEP_ADDRESS}\n  User {user}\n  ProxyJump {deep_jump}\n",
+        lab.bastion_address,
+        user = lab.bastion.user,
+    )
+}
+
+/// The host name (`uname -n`) a snapshot says it came from is the lab's, and the
+/// snapshot has the `os` probe's facts.
+fn assert_collected(outcome: Result<driftscope::collect::Collected, String>, lab: &NetLab) {
+    let collected = outcome.unwrap_or_else(|e| {
+        panic!(
+            "{e}\nbastion log:\n{}\ntarget log:\n{}",
+            lab.bastion.log(),
+            lab.target.log()
+        )
+    });
+    assert!(
+        collected
+            .snapshot
+            .get(Category::Versions, "os.release")
+            .is_some(),
+        "{:?}",
+        collected.snapshot.errors
+    );
+}
+
+#[test]
+fn proxy_jump_from_ssh_config_shares_one_bastion_login_between_targets() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, &lab_hosts(&lab, "bastion", "bastion"));
+    let c = collector(&settings(&lab, &known, &config), false);
+    let jobs = vec![
+        job("target", Target::Ssh("target".into())),
+        job("second", Target::Ssh("second".into())),
+    ];
+    let mut done = 0;
+    for message in c.spawn(jobs) {
+        if let Progress::Finished { outcome, .. } = message {
+            assert_collected(outcome.map(|b| *b), &lab);
+            done += 1;
+        }
+    }
+    assert_eq!(done, 2);
+    assert_eq!(lab.target.logins(), 1);
+    assert_eq!(lab.jump2.logins(), 1);
+    assert_eq!(lab.bastion.logins(), 1, "{}", lab.bastion.log());
+}
+
+#[test]
+fn a_two_hop_chain_reaches_a_host_only_the_second_hop_sees() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, &lab_hosts(&lab, "bastion", "bastion,second"));
+    let c = collector(&settings(&lab, &known, &config), false);
+    assert_collected(c.collect(&job("deep", Target::Ssh("deep".into()))), &lab);
+    assert_eq!(lab.deep.logins(), 1);
+    assert_eq!(lab.jump2.logins(), 1);
+    assert_eq!(lab.bastion.logins(), 1);
+    // OpenSSH agrees the chain is the way in.
+    let out = openssh(&config, &["deep", "true"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn jump_hosts_named_in_driftscope_toml_replace_the_ssh_config() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, "");
+    let c = collector(&settings(&lab, &known, &config), false);
+    let entry = format!("{}@{TARGET_ADDRESS}", lab.target.user);
+    let jump = format!("{}@{}:22", lab.bastion.user, lab.bastion_address);
+    assert_collected(
+        c.collect(&job("target", Target::SshVia { entry, jump })),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 1);
+}
+
+#[test]
+fn proxy_command_carries_the_connection_and_reports_its_stderr() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let hosts = format!(
+        "Host viacmd\n  HostName {TARGET_ADDRESS}\n  ProxyCommand ssh -F %d -W %h:%p bastion\n\n\
+         Host broken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand sh -c 'echo proxy refused %h:%p >&2; exit 3'\n\n{}",
+        lab_hosts(&lab, "bastion", "bastion")
+    );
+    let config = ssh_config(&lab, &known, &hosts);
+    // `%d` is not a token driftscope expands; write the config path instead.
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("-F %d", &format!("-F {}", config.display()));
+    std::fs::write(&config, text).unwrap();
+    let c = collector(&settings(&lab, &known, &config), false);
+    assert_collected(
+        c.collect(&job("viacmd", Target::Ssh("viacmd".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 1);
+    let err = c
+        .collect(&job("broken", Target::Ssh("broken".into())))
+        .unwrap_err();
+    assert!(err.starts_with("prod/broken: "), "{err}");
+    assert!(
+        err.contains(&format!("proxy refused {TARGET_ADDRESS}:22")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_bastion_key_is_refused_and_nothing_reaches_the_target() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.dir().join("only_targets_known");
+    std::fs::write(
+        &known,
+        format!(
+            "{}{}",
+            lab.target.known_hosts_line(),
+            lab.jump2.known_hosts_line()
+        ),
+    )
+    .unwrap();
+    let config = ssh_config(&lab, &known, &lab_hosts(&lab, "bastion", "bastion"));
+    let c = collector(&settings(&lab, &known, &config), false);
+    let err = c
+        .collect(&job("target", Target::Ssh("target".into())))
+        .unwrap_err();
+    assert!(err.contains("jump host"), "{err}");
+    assert!(err.contains("unknown host key"), "{err}");
+    assert!(err.contains(&lab.bastion.host_fingerprint()), "{err}");
+    assert_eq!(lab.bastion.logins(), 0);
+    assert_eq!(lab.target.logins(), 0);
+    // OpenSSH refuses too.
+    assert!(!openssh(&config, &["target", "true"]).status.success());
+}
+
+#[test]
+fn include_and_match_resolve_as_ssh_g_does() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let included = lab.dir().join("included_config");
+    std::fs::write(
+        &included,
+        format!(
+            "Host bastion\n  HostName {}\n  User {}\n",
+            lab.bastion_address, lab.bastion.user
+        ),
+    )
+    .unwrap();
+    let hosts = format!(
+        "Include {}\n\nMatch originalhost app-* !host app-skip\n  HostName {TARGET_ADDRESS}\n  ProxyJump bastion\n  User {}\n",
+        included.display(),
+        lab.target.user
+    );
+    let config = ssh_config(&lab, &known, &hosts);
+    let c = collector(&settings(&lab, &known, &config), false);
+    assert_collected(c.collect(&job("app-1", Target::Ssh("app-1".into()))), &lab);
+    assert_eq!(lab.bastion.logins(), 1);
+    let ours = c.collect(&job("app-skip", Target::Ssh("app-skip".into())));
+    let theirs = openssh(&config, &["-o", "ConnectTimeout=2", "app-skip", "true"]);
+    assert!(ours.is_err() && !theirs.status.success());
 }

@@ -19,6 +19,7 @@ pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod script;
+pub mod ssh_config;
 pub mod transport;
 
 pub use config::{

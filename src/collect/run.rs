@@ -20,7 +20,7 @@ use super::probe::Probe;
 use super::redact::Redactor;
 use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
-use super::transport::ssh::SshContext;
+use super::transport::ssh::{DEFAULT_MAX_OUTPUT, SshContext};
 use super::transport::{RawOutput, local, ssh};
 use crate::model::{Snapshot, Source};
 
@@ -128,6 +128,7 @@ impl Collector {
             known_hosts.push(root.join(super::key::LOCAL_DIR).join("known_hosts"));
         }
         let accept_into = known_hosts[0].clone();
+        let workspace_known_hosts = settings.ssh.known_hosts.as_ref().map(|f| resolve(f));
         let config_path = match &settings.ssh.config {
             Some(p) => Some(resolve(p)),
             None => ssh_dir.as_ref().map(|d| d.join("config")),
@@ -162,14 +163,18 @@ impl Collector {
             databases,
             redactor,
             ssh: SshContext {
-                client_config: ClientConfig::load(config_path.as_deref()),
+                client_config: ClientConfig::load(config_path.as_deref(), home.as_deref()),
                 default_user,
                 known_hosts,
+                workspace_known_hosts,
+                follow_config_known_hosts: !settings.ssh.ignore_user_known_hosts,
                 accept_into,
                 accept_new: options.accept_new_host_keys,
                 identity_files,
                 use_agent: options.use_agent,
                 connect_timeout: config.connect_timeout,
+                max_output: DEFAULT_MAX_OUTPUT,
+                jumps: Arc::default(),
             },
             config,
         })
@@ -218,7 +223,13 @@ impl Collector {
         let (raw, source) = match &job.target {
             Target::Local => (local::run(&script.text, deadline), Source::Local),
             Target::Ssh(entry) => (
-                ssh::run(&self.ssh, entry, &script.text, deadline),
+                ssh::run(&self.ssh, entry, None, &script.text, deadline),
+                Source::Ssh {
+                    target: entry.clone(),
+                },
+            ),
+            Target::SshVia { entry, jump } => (
+                ssh::run(&self.ssh, entry, Some(jump), &script.text, deadline),
                 Source::Ssh {
                     target: entry.clone(),
                 },

@@ -52,6 +52,10 @@ pub struct EnvironmentConfig {
     /// A one-line description.
     #[serde(default)]
     pub description: Option<String>,
+    /// Jump hosts for every host of the environment, first to last, as OpenSSH's
+    /// `ProxyJump` (`ops@bastion:22,inner`); replaces any proxy of the SSH config.
+    #[serde(default)]
+    pub jump: Option<String>,
 }
 
 /// Ignore rules.

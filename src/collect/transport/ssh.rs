@@ -1,15 +1,19 @@
-//! Runs the probe script over SSH: one TCP connection, one exec channel.
+//! Runs the probe script over SSH: one connection, one exec channel.
 //!
-//! Host keys are checked against the workspace's known-hosts file and
-//! `~/.ssh/known_hosts`: an unknown key is refused (with its fingerprint) unless the
-//! user accepts new keys, in which case it is recorded; a changed key is always refused.
-//! Authentication tries the SSH agent, then identity files; when all fail the error
-//! lists what was tried.
+//! The connection goes straight to the host, through jump hosts ([`super::jump`],
+//! one shared session per jump host) or through a proxy command
+//! ([`super::proxy_command`]), as the host's resolved configuration says. Every host
+//! key on the way, jump hosts included, is checked against the known-hosts files: an
+//! unknown key is refused (with its fingerprint) unless the user accepts new keys, in
+//! which case it is recorded; a changed key is always refused. Authentication tries
+//! the SSH agent, then identity files; when all fail the error lists what was tried.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -17,17 +21,30 @@ use sha2::{Digest, Sha256};
 use ssh2::{CheckResult, HostKeyType, KnownHostFileKind, Session};
 
 use super::RawOutput;
+use super::jump::{JumpHub, JumpPool};
+use super::proxy_command::{self, StderrTap};
+use super::socket::Socket;
 use crate::collect::inventory::{ClientConfig, SshTarget};
+use crate::collect::ssh_config::{StrictHostKeys, Via};
+
+/// The default cap on one host's probe output.
+pub const DEFAULT_MAX_OUTPUT: u64 = 64 * 1024 * 1024;
 
 /// Everything the SSH transport needs besides the host entry.
 #[derive(Debug, Clone)]
 pub struct SshContext {
-    /// The parsed SSH client configuration.
+    /// The SSH client configuration.
     pub client_config: ClientConfig,
     /// The user to log in as when neither the entry nor the configuration names one.
     pub default_user: String,
     /// Known-hosts files checked, in order; missing files count as empty.
     pub known_hosts: Vec<PathBuf>,
+    /// The workspace's own known-hosts file, checked first even when the SSH
+    /// configuration names other files (`UserKnownHostsFile`).
+    pub workspace_known_hosts: Option<PathBuf>,
+    /// Whether `UserKnownHostsFile` of the SSH configuration replaces the user's
+    /// default known-hosts files (false when the workspace ignores those).
+    pub follow_config_known_hosts: bool,
     /// Where an accepted new host key is written.
     pub accept_into: PathBuf,
     /// Whether unknown host keys are accepted (and written to `accept_into`).
@@ -36,41 +53,27 @@ pub struct SshContext {
     pub identity_files: Vec<PathBuf>,
     /// Whether to ask the SSH agent (`SSH_AUTH_SOCK`).
     pub use_agent: bool,
-    /// The longest wait for the TCP connection and the handshake.
+    /// The longest wait for the connection and the handshake.
     pub connect_timeout: Duration,
+    /// The most bytes of probe output taken from one host.
+    pub max_output: u64,
+    /// Jump host sessions shared by the hosts of one collection.
+    pub jumps: Arc<JumpPool>,
 }
 
-/// Runs `script` on the host behind `entry`, giving up at `deadline`.
+/// Runs `script` on the host behind `entry` (through the jump hosts `jump`, when
+/// given), giving up at `deadline`.
 pub fn run(
     ctx: &SshContext,
     entry: &str,
+    jump: Option<&str>,
     script: &str,
     deadline: Instant,
 ) -> Result<RawOutput, String> {
-    let target = ctx.client_config.resolve(entry, &ctx.default_user)?;
+    let target = ctx.client_config.resolve(entry, &ctx.default_user, jump)?;
     let shown = target.display();
-    let connect_deadline = deadline.min(Instant::now() + ctx.connect_timeout);
-    let tcp = connect(&target, connect_deadline)?;
-    let mut session =
-        Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
-    session.set_tcp_stream(tcp);
-    set_timeout(&session, connect_deadline);
-    session.handshake().map_err(|e| {
-        if is_timeout(&e) || Instant::now() >= connect_deadline {
-            format!(
-                "{shown}: SSH handshake timed out after {}",
-                secs(ctx.connect_timeout)
-            )
-        } else {
-            format!("{shown}: SSH handshake failed: {}", e.message())
-        }
-    })?;
     let mut notes = Vec::new();
-    if let Some(note) = check_host_key(&session, &target, ctx)? {
-        notes.push(note);
-    }
-    set_timeout(&session, deadline);
-    authenticate(&session, &target, ctx)?;
+    let session = open_session(ctx, &target, deadline, &mut notes)?;
     let timed_out = || format!("{shown}: timed out: the probe script did not finish in time");
     let mut channel = session
         .channel_session()
@@ -91,11 +94,27 @@ pub fn run(
             &timed_out,
         )
     })?;
-    let stdout = read_until(&session, &mut channel, deadline).map_err(|e| match e {
-        ReadError::Deadline => timed_out(),
-        ReadError::Io(e) => format!("{shown}: reading the output failed: {e}"),
-    })?;
-    let stderr = read_until(&session, &mut channel.stderr(), deadline).unwrap_or_default();
+    let stdout = read_until(&session, &mut channel, deadline, ctx.max_output);
+    let stdout = match stdout {
+        Ok(out) => out,
+        Err(e) => {
+            // Closing the channel tells the server the script's output is unwanted;
+            // the script's own guard stops it.
+            session.set_timeout(1000);
+            let _ = channel.close();
+            let _ = session.disconnect(None, "driftscope gave up", None);
+            return Err(match e {
+                ReadError::Deadline => timed_out(),
+                ReadError::TooLarge => format!(
+                    "{shown}: the probe output exceeds the limit of {} (raise [collect] max_output)",
+                    human_bytes(ctx.max_output)
+                ),
+                ReadError::Io(e) => format!("{shown}: reading the output failed: {e}"),
+            });
+        }
+    };
+    let stderr =
+        read_until(&session, &mut channel.stderr(), deadline, ctx.max_output).unwrap_or_default();
     let _ = channel.wait_close();
     let exit_status = channel.exit_status().ok();
     let _ = session.disconnect(None, "driftscope done", None);
@@ -105,6 +124,122 @@ pub fn run(
         exit_status,
         notes,
     })
+}
+
+/// `64 MiB`, `512 KiB`, `100 bytes`.
+pub fn human_bytes(n: u64) -> String {
+    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Connects to `target` (through its proxy, if any), checks its host key and logs in.
+fn open_session(
+    ctx: &SshContext,
+    target: &SshTarget,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Session, String> {
+    let connect_timeout = target.connect_timeout.unwrap_or(ctx.connect_timeout);
+    let connect_deadline = deadline.min(Instant::now() + connect_timeout);
+    let (socket, tap) = open_socket(ctx, target, connect_deadline, deadline, notes)?;
+    establish(ctx, target, socket, tap, connect_deadline, deadline, notes)
+}
+
+/// The stream to `target`: TCP, a jump host's channel, or a proxy command.
+fn open_socket(
+    ctx: &SshContext,
+    target: &SshTarget,
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<(Socket, Option<StderrTap>), String> {
+    match &target.via {
+        Via::Direct => Ok((Socket::Tcp(connect(target, connect_deadline)?), None)),
+        Via::Command(command) => {
+            let (socket, tap) = proxy_command::spawn(command, &target.display())?;
+            Ok((socket, Some(tap)))
+        }
+        Via::Jump(hops) => {
+            let hub = jump_hub(ctx, hops, connect_deadline, deadline, notes)?;
+            let stream = hub
+                .open(&target.host, target.port, connect_deadline)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+            Ok((Socket::Relayed(stream), None))
+        }
+    }
+}
+
+/// The shared session of the last of `hops`, reached through the ones before it.
+fn jump_hub(
+    ctx: &SshContext,
+    hops: &[SshTarget],
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Arc<JumpHub>, String> {
+    let Some((last, before)) = hops.split_last() else {
+        return Err("an empty jump host list".into());
+    };
+    let mut hop = last.clone();
+    if !before.is_empty() {
+        hop.via = Via::Jump(before.to_vec());
+    }
+    ctx.jumps.get_or_start(&hop.route_key(), || {
+        let (socket, tap) = open_socket(ctx, &hop, connect_deadline, deadline, notes)?;
+        let fd = socket.as_raw_fd();
+        let session = establish(ctx, &hop, socket, tap, connect_deadline, deadline, notes)
+            .map_err(|e| format!("jump host {e}"))?;
+        JumpHub::start(session, fd, hop.display())
+    })
+}
+
+/// Handshake, host key check and login over `socket`.
+fn establish(
+    ctx: &SshContext,
+    target: &SshTarget,
+    socket: Socket,
+    tap: Option<StderrTap>,
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Session, String> {
+    let shown = target.display();
+    let mut session =
+        Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
+    session.set_tcp_stream(socket);
+    set_timeout(&session, connect_deadline);
+    let proxy_said = |tap: &Option<StderrTap>| -> String {
+        tap.as_ref()
+            .and_then(|t| t.first_line(Duration::from_millis(500)))
+            .map(|line| format!("; the proxy command said: {line}"))
+            .unwrap_or_default()
+    };
+    session.handshake().map_err(|e| {
+        if is_timeout(&e) || Instant::now() >= connect_deadline {
+            format!(
+                "{shown}: SSH handshake timed out after {}{}",
+                secs(target.connect_timeout.unwrap_or(ctx.connect_timeout)),
+                proxy_said(&tap)
+            )
+        } else {
+            format!(
+                "{shown}: SSH handshake failed: {}{}",
+                e.message(),
+                proxy_said(&tap)
+            )
+        }
+    })?;
+    if let Some(note) = check_host_key(&session, target, ctx)? {
+        notes.push(note);
+    }
+    set_timeout(&session, deadline);
+    authenticate(&session, target, ctx)?;
+    Ok(session)
 }
 
 fn failure(
@@ -169,13 +304,17 @@ fn connect(target: &SshTarget, deadline: Instant) -> Result<TcpStream, String> {
 
 enum ReadError {
     Deadline,
+    TooLarge,
     Io(std::io::Error),
 }
 
+/// Reads to the end, giving up at `deadline` or beyond `cap` bytes (so memory stays
+/// bounded whatever the host sends).
 fn read_until(
     session: &Session,
     reader: &mut impl Read,
     deadline: Instant,
+    cap: u64,
 ) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -186,6 +325,7 @@ fn read_until(
         set_timeout(session, deadline);
         match reader.read(&mut buf) {
             Ok(0) => return Ok(out),
+            Ok(n) if (out.len() + n) as u64 > cap => return Err(ReadError::TooLarge),
             Ok(n) => out.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) if Instant::now() >= deadline => return Err(ReadError::Deadline),
@@ -224,6 +364,20 @@ fn key_type_name(kind: HostKeyType) -> Option<&'static str> {
     }
 }
 
+/// The known-hosts files for `target`: the workspace's, then the SSH configuration's
+/// `UserKnownHostsFile` when it names one, else the user's default file.
+fn known_hosts_files(ctx: &SshContext, target: &SshTarget) -> Vec<PathBuf> {
+    match (&target.known_hosts, ctx.follow_config_known_hosts) {
+        (Some(files), true) => ctx
+            .workspace_known_hosts
+            .iter()
+            .chain(files.iter())
+            .cloned()
+            .collect(),
+        _ => ctx.known_hosts.clone(),
+    }
+}
+
 /// Checks the server's host key; returns a note when a new key was accepted.
 fn check_host_key(
     session: &Session,
@@ -237,7 +391,9 @@ fn check_host_key(
     let type_name = key_type_name(kind).unwrap_or("unknown");
     let print = fingerprint(key);
     let mut matched = false;
-    for file in &ctx.known_hosts {
+    let files = known_hosts_files(ctx, target);
+    let accept_new = ctx.accept_new || target.strict == Some(StrictHostKeys::AcceptNew);
+    for file in &files {
         if !file.exists() {
             continue;
         }
@@ -278,7 +434,7 @@ fn check_host_key(
     if matched {
         return Ok(None);
     }
-    if !ctx.accept_new {
+    if !accept_new {
         return Err(format!(
             "{shown}: unknown host key {type_name} {print}; refusing to connect \
              (if this is the right key, run again with --accept-new-host-keys to record it in {})",
@@ -332,7 +488,7 @@ fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
 fn authenticate(session: &Session, target: &SshTarget, ctx: &SshContext) -> Result<(), String> {
     let shown = target.display();
     let mut tried: Vec<String> = Vec::new();
-    if ctx.use_agent {
+    if ctx.use_agent && !target.identities_only {
         match try_agent(session, &target.user) {
             Ok(()) => return Ok(()),
             Err(reason) => tried.push(format!("ssh-agent ({reason})")),
@@ -343,7 +499,8 @@ fn authenticate(session: &Session, target: &SshTarget, ctx: &SshContext) -> Resu
         .iter()
         .map(|p| (p.clone(), true))
         .collect();
-    for p in &ctx.identity_files {
+    let only_configured = target.identities_only && !files.is_empty();
+    for p in ctx.identity_files.iter().filter(|_| !only_configured) {
         if !files.iter().any(|(f, _)| f == p) {
             files.push((p.clone(), false));
         }
