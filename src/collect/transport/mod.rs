@@ -3,6 +3,7 @@
 //! Both run the script with `sh -s` in one go and honour a deadline and an output cap.
 
 pub mod jump;
+pub mod known_hosts;
 pub mod local;
 pub mod proxy_command;
 pub mod socket;

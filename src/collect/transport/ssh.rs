@@ -18,10 +18,11 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use ssh2::{CheckResult, HostKeyType, KnownHostFileKind, Session};
+use ssh2::{HostKeyType, MethodType, Session};
 
 use super::RawOutput;
 use super::jump::{JumpHub, JumpPool};
+use super::known_hosts::{self, Verdict};
 use super::proxy_command::{self, StderrTap};
 use super::socket::Socket;
 use crate::collect::inventory::{ClientConfig, SshTarget};
@@ -213,6 +214,7 @@ fn establish(
         Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
     session.set_tcp_stream(socket);
     set_timeout(&session, connect_deadline);
+    prefer_known_key_types(&session, target, ctx);
     let proxy_said = |tap: &Option<StderrTap>| -> String {
         tap.as_ref()
             .and_then(|t| t.first_line(Duration::from_millis(500)))
@@ -336,11 +338,7 @@ fn read_until(
 
 /// The name a host has in known-hosts files: `host`, or `[host]:port` off port 22.
 pub fn known_hosts_name(host: &str, port: u16) -> String {
-    if port == 22 {
-        host.to_string()
-    } else {
-        format!("[{host}]:{port}")
-    }
+    known_hosts::host_name(host, port)
 }
 
 /// `SHA256:<base64>` as OpenSSH prints host key fingerprints.
@@ -388,51 +386,43 @@ fn check_host_key(
     let (key, kind) = session
         .host_key()
         .ok_or_else(|| format!("{shown}: the server sent no host key"))?;
-    let type_name = key_type_name(kind).unwrap_or("unknown");
+    let Some(type_name) = key_type_name(kind) else {
+        return Err(format!(
+            "{shown}: the server's host key type is not supported"
+        ));
+    };
     let print = fingerprint(key);
-    let mut matched = false;
     let files = known_hosts_files(ctx, target);
     let accept_new = ctx.accept_new || target.strict == Some(StrictHostKeys::AcceptNew);
-    for file in &files {
-        if !file.exists() {
-            continue;
+    let name = known_hosts_name(&target.host, target.port);
+    match known_hosts::check(&files, &target.host, target.port, type_name, key)
+        .map_err(|e| format!("{shown}: {e}"))?
+    {
+        Verdict::Known => return Ok(None),
+        Verdict::Revoked(place) => {
+            return Err(format!(
+                "{shown}: REVOKED HOST KEY: the server offers {type_name} key {print}, \
+                 which {place} marks @revoked; refusing to connect"
+            ));
         }
-        let mut known = session
-            .known_hosts()
-            .map_err(|e| format!("{shown}: cannot check host keys: {}", e.message()))?;
-        known
-            .read_file(file, KnownHostFileKind::OpenSSH)
-            .map_err(|e| {
-                format!(
-                    "cannot read known hosts file {}: {}",
-                    file.display(),
-                    e.message()
-                )
-            })?;
-        match known.check_port(&target.host, target.port, key) {
-            CheckResult::Match => matched = true,
-            CheckResult::Mismatch => {
-                return Err(format!(
-                    "{shown}: HOST KEY CHANGED: the server offers {type_name} key {print}, \
-                     which differs from the key recorded in {}; refusing to connect \
-                     (if the change is expected, remove the old key with \
-                     ssh-keygen -R '{}' -f {} and collect again)",
-                    file.display(),
-                    known_hosts_name(&target.host, target.port),
-                    file.display()
-                ));
-            }
-            CheckResult::NotFound => {}
-            CheckResult::Failure => {
-                return Err(format!(
-                    "{shown}: the host key check against {} failed",
-                    file.display()
-                ));
-            }
+        Verdict::Changed(place) => {
+            return Err(format!(
+                "{shown}: HOST KEY CHANGED: the server offers {type_name} key {print}, \
+                 which differs from the key recorded in {place}; refusing to connect \
+                 (if the change is expected, remove the old key with \
+                 ssh-keygen -R '{name}' -f {} and collect again)",
+                place.file.display()
+            ));
         }
-    }
-    if matched {
-        return Ok(None);
+        Verdict::CertificateExpected(place) => {
+            return Err(format!(
+                "{shown}: host certificates are not supported: {place} trusts a \
+                 certificate authority (@cert-authority) for this host and no plain \
+                 key is recorded; add the host's own key ({type_name} {print}) to a \
+                 known hosts file"
+            ));
+        }
+        Verdict::Unknown => {}
     }
     if !accept_new {
         return Err(format!(
@@ -441,14 +431,8 @@ fn check_host_key(
             ctx.accept_into.display()
         ));
     }
-    let Some(type_name) = key_type_name(kind) else {
-        return Err(format!(
-            "{shown}: the server's host key type is not supported"
-        ));
-    };
     let line = format!(
-        "{} {type_name} {}\n",
-        known_hosts_name(&target.host, target.port),
+        "{name} {type_name} {}\n",
         base64::engine::general_purpose::STANDARD.encode(key)
     );
     append_line(&ctx.accept_into, &line).map_err(|e| {
@@ -461,6 +445,36 @@ fn check_host_key(
         "{shown}: accepted new host key {type_name} {print} into {}",
         ctx.accept_into.display()
     )))
+}
+
+/// Asks for the host key types the known-hosts files record for `target` first, as
+/// OpenSSH does, so a host with an RSA key on record is not offered as "unknown"
+/// because it also has an Ed25519 key.
+fn prefer_known_key_types(session: &Session, target: &SshTarget, ctx: &SshContext) {
+    let known =
+        known_hosts::known_types(&known_hosts_files(ctx, target), &target.host, target.port);
+    if known.is_empty() {
+        return;
+    }
+    let Ok(supported) = session.supported_algs(MethodType::HostKey) else {
+        return;
+    };
+    let wanted =
+        |alg: &str, kind: &str| alg == kind || (kind == "ssh-rsa" && alg.starts_with("rsa-sha2-"));
+    let mut order: Vec<&str> = Vec::new();
+    for kind in &known {
+        for alg in &supported {
+            if wanted(alg, kind) && !order.contains(alg) {
+                order.push(alg);
+            }
+        }
+    }
+    for alg in &supported {
+        if !order.contains(alg) {
+            order.push(alg);
+        }
+    }
+    let _ = session.method_pref(MethodType::HostKey, &order.join(","));
 }
 
 fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
