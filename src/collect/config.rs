@@ -35,6 +35,9 @@ pub struct CollectConfig {
     pub cert_files: Vec<String>,
     /// `host:port` TLS endpoints whose certificates are described (`cert:<host:port>`).
     pub cert_endpoints: Vec<String>,
+    /// The most probe output taken from one host (`"64 MiB"`); beyond it the host
+    /// fails instead of memory growing.
+    pub max_output: super::byte_size::ByteSize,
 }
 
 impl Default for CollectConfig {
@@ -50,6 +53,7 @@ impl Default for CollectConfig {
             sysctl: Vec::new(),
             cert_files: Vec::new(),
             cert_endpoints: Vec::new(),
+            max_output: super::byte_size::ByteSize(64 * 1024 * 1024),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! are replaced by keyed fingerprints ([`redact`]) before a snapshot exists. Hosts are
 //! collected concurrently with progress messages ([`run`]).
 
+pub mod byte_size;
 pub mod catalogue;
 pub mod config;
 pub mod frames;

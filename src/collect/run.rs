@@ -20,7 +20,7 @@ use super::probe::Probe;
 use super::redact::Redactor;
 use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
-use super::transport::ssh::{DEFAULT_MAX_OUTPUT, SshContext};
+use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
 use crate::model::{Snapshot, Source};
 
@@ -158,6 +158,9 @@ impl Collector {
         if config.concurrency == 0 {
             return Err("[collect] concurrency must be at least 1".into());
         }
+        if config.max_output.0 == 0 {
+            return Err("[collect] max_output must be more than 0 bytes".into());
+        }
         Ok(Collector {
             probes,
             databases,
@@ -173,7 +176,7 @@ impl Collector {
                 identity_files,
                 use_agent: options.use_agent,
                 connect_timeout: config.connect_timeout,
-                max_output: DEFAULT_MAX_OUTPUT,
+                max_output: config.max_output.0,
                 jumps: Arc::default(),
             },
             config,
@@ -221,7 +224,10 @@ impl Collector {
         let probes = self.probes_for(job);
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
-            Target::Local => (local::run(&script.text, deadline), Source::Local),
+            Target::Local => (
+                local::run(&script.text, deadline, self.config.max_output.0),
+                Source::Local,
+            ),
             Target::Ssh(entry) => (
                 ssh::run(&self.ssh, entry, None, &script.text, deadline),
                 Source::Ssh {

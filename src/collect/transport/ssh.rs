@@ -28,9 +28,6 @@ use super::socket::Socket;
 use crate::collect::inventory::{ClientConfig, SshTarget};
 use crate::collect::ssh_config::{StrictHostKeys, Via};
 
-/// The default cap on one host's probe output.
-pub const DEFAULT_MAX_OUTPUT: u64 = 64 * 1024 * 1024;
-
 /// Everything the SSH transport needs besides the host entry.
 #[derive(Debug, Clone)]
 pub struct SshContext {
@@ -80,7 +77,7 @@ pub fn run(
         .channel_session()
         .map_err(|e| failure(&shown, "cannot open a channel", &e, deadline, &timed_out))?;
     channel
-        .exec("sh -s")
+        .exec(&guarded_shell(deadline))
         .map_err(|e| failure(&shown, "cannot run sh", &e, deadline, &timed_out))?;
     channel
         .write_all(script.as_bytes())
@@ -125,6 +122,46 @@ pub fn run(
         exit_status,
         notes,
     })
+}
+
+/// The remote command: `sh -s` reading the script, under a guard that stops every
+/// process of the SSH session (the script, its probes, their `timeout` process groups)
+/// when the host's time is up, so a timed-out host is not left running probes.
+///
+/// sshd starts each command in its own session; the guard finds that session's
+/// processes in `/proc` (Linux) or, elsewhere, signals its process group.
+pub fn guarded_shell(deadline: Instant) -> String {
+    let secs = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs()
+        .saturating_add(1);
+    let guard = format!(
+        r#"stop_session() {{
+  if read -r l </proc/self/stat 2>/dev/null; then
+    me=${{l%% *}}; set -- ${{l##*) }}; sid=$4
+    for f in /proc/[0-9]*/stat; do
+      read -r l <"$f" 2>/dev/null || continue
+      set -- ${{l##*) }}
+      p=${{f#/proc/}}; p=${{p%/stat}}
+      [ "$4" = "$sid" ] && [ "$p" != "$me" ] && kill -KILL "$p" 2>/dev/null
+    done
+  else
+    kill -KILL 0
+  fi
+}}
+(
+  trap 'kill $s 2>/dev/null; exit 0' TERM
+  sleep {secs} & s=$!
+  wait $s
+  stop_session
+) </dev/null >/dev/null 2>&1 &
+w=$!
+sh -s
+r=$?
+kill $w 2>/dev/null
+exit $r"#
+    );
+    format!("sh -c {}", crate::collect::probe::shell_quote(&guard))
 }
 
 /// `64 MiB`, `512 KiB`, `100 bytes`.
@@ -330,7 +367,12 @@ fn read_until(
             Ok(n) if (out.len() + n) as u64 > cap => return Err(ReadError::TooLarge),
             Ok(n) => out.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) if Instant::now() >= deadline => return Err(ReadError::Deadline),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::TimedOut
+                    || Instant::now() + Duration::from_millis(50) >= deadline =>
+            {
+                return Err(ReadError::Deadline);
+            }
             Err(e) => return Err(ReadError::Io(e)),
         }
     }
