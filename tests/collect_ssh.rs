@@ -65,6 +65,7 @@ fn a_full_snapshot_over_ssh_records_facts_and_failing_probes() {
         command: "echo 'it broke' >&2; exit 3".into(),
         parser: ParserKind::Text,
         key: None,
+        needs_root: false,
     }];
     let c = collector(&s, &options(home.path(), false));
     let collected = c
@@ -349,6 +350,7 @@ fn a_timed_out_host_leaves_no_probe_running_on_it() {
         command: format!("sleep 300; echo {marker}"),
         parser: ParserKind::Text,
         key: None,
+        needs_root: false,
     }];
     let c = collector(&s, &options(home.path(), false));
     let started = Instant::now();
@@ -377,6 +379,7 @@ fn output_over_the_cap_fails_the_host_over_ssh_and_locally() {
         command: "head -c 3000000 /dev/zero".into(),
         parser: ParserKind::Text,
         key: None,
+        needs_root: false,
     }];
     let c = collector(&s, &options(home.path(), false));
     let err = c.collect(&job("prod", "big", &sshd.entry())).unwrap_err();

@@ -109,6 +109,10 @@ pub struct ProbeConfig {
     /// The fact key (or key prefix for `kv` and `json`); defaults to `name`.
     #[serde(default)]
     pub key: Option<String>,
+    /// Whether it needs root: on hosts configured with `sudo`, it runs through
+    /// `sudo -n`.
+    #[serde(default)]
+    pub needs_root: bool,
 }
 
 /// `[secrets]`: facts whose values are kept only as keyed fingerprints.
@@ -133,6 +137,8 @@ pub struct CollectSettings {
     pub secrets: SecretsConfig,
     /// `[[databases]]`: databases whose schema is collected.
     pub databases: Vec<super::schema::DatabaseConfig>,
+    /// Which hosts of which environments run root probes through `sudo -n`.
+    pub sudo: super::sudo::SudoRules,
 }
 
 impl CollectSettings {
@@ -144,6 +150,7 @@ impl CollectSettings {
             probes: config.probes.clone(),
             secrets: config.secrets.clone(),
             databases: config.databases.clone(),
+            sudo: super::sudo::SudoRules::from_environments(&config.environments),
         }
     }
 }

@@ -322,6 +322,7 @@ mod tests {
                         hosts: hosts.iter().map(|h| h.to_string()).collect(),
                         description: None,
                         jump: None,
+                        sudo: None,
                     },
                 )
             })

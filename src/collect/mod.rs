@@ -21,6 +21,7 @@ pub mod run;
 pub mod schema;
 pub mod script;
 pub mod ssh_config;
+pub mod sudo;
 pub mod transport;
 
 pub use config::{

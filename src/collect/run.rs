@@ -20,6 +20,7 @@ use super::probe::Probe;
 use super::redact::Redactor;
 use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
+use super::sudo::{self, SudoRules};
 use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
 use crate::model::{Snapshot, Source};
@@ -88,6 +89,7 @@ pub struct Collector {
     redactor: Redactor,
     ssh: SshContext,
     config: CollectConfig,
+    sudo: SudoRules,
 }
 
 impl Collector {
@@ -100,6 +102,7 @@ impl Collector {
         options: &CollectOptions,
     ) -> Result<Collector, String> {
         let probes = catalogue::plan_probes(settings)?;
+        settings.sudo.check()?;
         let databases = schema::plan(&settings.databases)?;
         let redactor = Redactor::new(key, &settings.secrets)?;
         let home = options
@@ -180,6 +183,7 @@ impl Collector {
                 jumps: Arc::default(),
             },
             config,
+            sudo: settings.sudo.clone(),
         })
     }
 
@@ -221,7 +225,12 @@ impl Collector {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
         let deadline = Instant::now() + self.config.host_timeout;
-        let probes = self.probes_for(job);
+        let mut probes = self.probes_for(job);
+        if self.sudo.applies(&job.environment, &job.host) {
+            for probe in probes.iter_mut().filter(|p| p.needs_root) {
+                probe.command = sudo::as_root(&probe.command);
+            }
+        }
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
             Target::Local => (

@@ -56,6 +56,10 @@ pub struct EnvironmentConfig {
     /// `ProxyJump` (`ops@bastion:22,inner`); replaces any proxy of the SSH config.
     #[serde(default)]
     pub jump: Option<String>,
+    /// Run the probes that need root through `sudo -n`: `true` for every host, or a
+    /// list of host globs.
+    #[serde(default)]
+    pub sudo: Option<crate::collect::sudo::SudoSetting>,
 }
 
 /// Ignore rules.
