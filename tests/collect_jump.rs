@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use driftscope::collect::catalogue::builtin_names;
 use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, Progress, Target, WorkspaceKey,
+    CollectOptions, CollectSettings, Collector, EntryOptions, HostJob, Progress, Target,
+    WorkspaceKey,
 };
 use driftscope::model::Category;
 use support::netlab::{DEEP_ADDRESS, NetLab, TARGET_ADDRESS};
@@ -202,7 +203,16 @@ fn jump_hosts_named_in_driftscope_toml_replace_the_ssh_config() {
     let entry = format!("{}@{TARGET_ADDRESS}", lab.target.user);
     let jump = format!("{}@{}:22", lab.bastion.user, lab.bastion_address);
     assert_collected(
-        c.collect(&job("target", Target::SshVia { entry, jump })),
+        c.collect(&job(
+            "target",
+            Target::SshWith {
+                entry,
+                options: EntryOptions {
+                    jump: Some(jump),
+                    ..EntryOptions::default()
+                },
+            },
+        )),
         &lab,
     );
     assert_eq!(lab.bastion.logins(), 1);
@@ -291,4 +301,92 @@ fn include_and_match_resolve_as_ssh_g_does() {
     let ours = c.collect(&job("app-skip", Target::Ssh("app-skip".into())));
     let theirs = openssh(&config, &["-o", "ConnectTimeout=2", "app-skip", "true"]);
     assert!(ours.is_err() && !theirs.status.success());
+}
+
+/// Plans `environment` (as written in driftscope.toml) and collects every host.
+fn collect_environment(lab: &NetLab, toml_text: &str) -> Vec<String> {
+    let known = lab.known_hosts();
+    // The SSH config gives the key for the bastion only: the targets' key comes
+    // from the inventory alone (as with `ssh -i key -J bastion`).
+    let config = lab.dir().join("config_bastion_key_only");
+    std::fs::write(
+        &config,
+        format!(
+            "Host {}\n  IdentityFile {}\n\nHost *\n  BatchMode yes\n  UserKnownHostsFile {}\n",
+            lab.bastion_address,
+            lab.client_key.display(),
+            known.display()
+        ),
+    )
+    .unwrap();
+    let envs: std::collections::BTreeMap<String, driftscope::store::EnvironmentConfig> =
+        toml::from_str(toml_text).unwrap();
+    let jobs = driftscope::collect::plan_at(
+        Some(lab.dir()),
+        &envs,
+        &driftscope::collect::Selection {
+            environments: vec!["prod".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut s = settings(lab, &known, &config);
+    s.ssh.identity_files.clear();
+    let c = collector(&s, false);
+    let mut hosts = Vec::new();
+    for message in c.spawn(jobs) {
+        if let Progress::Finished { label, outcome, .. } = message {
+            assert_collected(outcome.map(|b| *b), lab);
+            hosts.push(label);
+        }
+    }
+    hosts.sort();
+    hosts
+}
+
+#[test]
+fn an_ini_inventory_supplies_hosts_users_keys_and_the_bastion() {
+    let Some(lab) = NetLab::start() else { return };
+    std::fs::write(
+        lab.dir().join("hosts.ini"),
+        format!(
+            "[web]\ntarget ansible_host={TARGET_ADDRESS}\nsecond ansible_host={TARGET_ADDRESS} ansible_port=2200\n\n\
+             [other]\nelsewhere ansible_host=203.0.113.9\n\n\
+             [web:vars]\nansible_user={}\nansible_ssh_private_key_file={}\n\
+             ansible_ssh_common_args='-J {}@{}'\n",
+            lab.target.user,
+            lab.client_key.display(),
+            lab.bastion.user,
+            lab.bastion_address
+        ),
+    )
+    .unwrap();
+    let hosts = collect_environment(
+        &lab,
+        "[prod]\ninventory = 'hosts.ini'\ninventory_group = 'web'\n",
+    );
+    assert_eq!(hosts, ["prod/second", "prod/target"]);
+    assert_eq!(lab.bastion.logins(), 1);
+}
+
+#[test]
+fn a_yaml_inventory_with_a_host_range_goes_through_the_bastion() {
+    let Some(lab) = NetLab::start() else { return };
+    std::fs::write(
+        lab.dir().join("hosts.yml"),
+        format!(
+            "all:\n  children:\n    app:\n      hosts:\n        app-[1:2]:\n          ansible_host: {TARGET_ADDRESS}\n      \
+             vars:\n        ansible_user: {}\n        ansible_ssh_private_key_file: {}\n        \
+             ansible_ssh_common_args: -o ProxyJump={}@{}\n",
+            lab.target.user,
+            lab.client_key.display(),
+            lab.bastion.user,
+            lab.bastion_address
+        ),
+    )
+    .unwrap();
+    let hosts = collect_environment(&lab, "[prod]\ninventory = 'hosts.yml'\n");
+    assert_eq!(hosts, ["prod/app-1", "prod/app-2"]);
+    assert_eq!(lab.bastion.logins(), 1);
+    assert_eq!(lab.target.logins(), 2);
 }

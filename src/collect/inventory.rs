@@ -19,14 +19,26 @@ pub enum Target {
     Local,
     /// Over SSH; the entry as written (resolved when the host is collected).
     Ssh(String),
-    /// Over SSH through the jump hosts named in `driftscope.toml` (a `ProxyJump`
-    /// list, e.g. `ops@bastion,inner`), which replace any proxy of the SSH config.
-    SshVia {
+    /// Over SSH with settings given outside the SSH config (`jump` in
+    /// `driftscope.toml`, an Ansible inventory's variables).
+    SshWith {
         /// The entry as written.
         entry: String,
-        /// The jump hosts, first to last, comma-separated.
-        jump: String,
+        /// What applies on top of the SSH configuration.
+        options: EntryOptions,
     },
+}
+
+/// Connection settings a host entry carries besides the SSH configuration's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryOptions {
+    /// Jump hosts, first to last, as OpenSSH's `ProxyJump` (`ops@bastion,inner`);
+    /// replaces any proxy of the SSH configuration.
+    pub jump: Option<String>,
+    /// A proxy command (OpenSSH's `ProxyCommand`, `%h %p %r` expanded).
+    pub proxy_command: Option<String>,
+    /// An identity file tried before the configured ones.
+    pub identity_file: Option<std::path::PathBuf>,
 }
 
 impl Target {
@@ -34,7 +46,7 @@ impl Target {
     pub fn ssh_entry(&self) -> Option<&str> {
         match self {
             Target::Local => None,
-            Target::Ssh(entry) | Target::SshVia { entry, .. } => Some(entry),
+            Target::Ssh(entry) | Target::SshWith { entry, .. } => Some(entry),
         }
     }
 }
@@ -68,10 +80,23 @@ pub struct Selection {
     pub local: bool,
 }
 
-/// The hosts to collect for `selection`, in a stable order.
+/// The hosts to collect for `selection`, in a stable order; inventory paths are
+/// taken relative to the current folder (see [`plan_at`]).
 ///
 /// Fails with one line naming an unknown or empty environment.
 pub fn plan(
+    environments: &BTreeMap<String, EnvironmentConfig>,
+    selection: &Selection,
+) -> Result<Vec<HostJob>, String> {
+    plan_at(None, environments, selection)
+}
+
+/// The hosts to collect for `selection` in the workspace at `root` (inventory paths
+/// are relative to it), in a stable order.
+///
+/// Fails with one line naming an unknown or empty environment, or a bad inventory.
+pub fn plan_at(
+    root: Option<&std::path::Path>,
     environments: &BTreeMap<String, EnvironmentConfig>,
     selection: &Selection,
 ) -> Result<Vec<HostJob>, String> {
@@ -118,32 +143,58 @@ pub fn plan(
                 }
             ));
         };
-        if env.hosts.is_empty() {
+        if env.hosts.is_empty() && env.inventory.is_none() {
             return Err(format!(
                 "environment '{name}' has no hosts in driftscope.toml"
             ));
         }
-        let mut entries = Vec::new();
+        // (inventory name, entry, options)
+        let mut entries: Vec<(Option<String>, String, EntryOptions)> = Vec::new();
+        let env_options = EntryOptions {
+            jump: env.jump.clone(),
+            ..EntryOptions::default()
+        };
         for written in &env.hosts {
             let expanded =
                 expand_ranges(written.trim()).map_err(|e| format!("environment '{name}': {e}"))?;
-            entries.extend(expanded);
+            entries.extend(expanded.into_iter().map(|e| (None, e, env_options.clone())));
         }
-        for entry in &entries {
+        if let Some(file) = &env.inventory {
+            let path = match root {
+                Some(root) if file.is_relative() => root.join(file),
+                _ => file.clone(),
+            };
+            let hosts = super::ansible_inventory::load(&path, env.inventory_group.as_deref())
+                .map_err(|e| format!("environment '{name}': {e}"))?;
+            for host in hosts {
+                let mut options = host.options;
+                if options.jump.is_none() && options.proxy_command.is_none() {
+                    options.jump = env.jump.clone();
+                }
+                entries.push((Some(host.name), host.entry, options));
+            }
+        }
+        for (named, entry, options) in &entries {
             if entry == LOCAL {
-                jobs.push(local_job(name));
+                let mut job = local_job(name);
+                if let Some(host) = named {
+                    job.host = host.clone();
+                }
+                jobs.push(job);
             } else {
                 let host = parse_entry(entry).map_err(|e| format!("environment '{name}': {e}"))?;
-                let host_name = match host.port {
-                    Some(port) => format!("{}:{port}", bracket(&host.host)),
-                    None => host.host.clone(),
+                let host_name = match (named, host.port) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(port)) => format!("{}:{port}", bracket(&host.host)),
+                    (None, None) => host.host.clone(),
                 };
-                let target = match &env.jump {
-                    Some(jump) => Target::SshVia {
+                let target = if *options == EntryOptions::default() {
+                    Target::Ssh(entry.clone())
+                } else {
+                    Target::SshWith {
                         entry: entry.clone(),
-                        jump: jump.clone(),
-                    },
-                    None => Target::Ssh(entry.clone()),
+                        options: options.clone(),
+                    }
                 };
                 jobs.push(HostJob {
                     environment: name.clone(),
@@ -323,6 +374,8 @@ mod tests {
                         description: None,
                         jump: None,
                         sudo: None,
+                        inventory: None,
+                        inventory_group: None,
                     },
                 )
             })

@@ -6,6 +6,7 @@
 //! are replaced by keyed fingerprints ([`redact`]) before a snapshot exists. Hosts are
 //! collected concurrently with progress messages ([`run`]).
 
+pub mod ansible_inventory;
 pub mod byte_size;
 pub mod catalogue;
 pub mod config;
@@ -27,7 +28,7 @@ pub mod transport;
 pub use config::{
     CollectConfig, CollectSettings, ParserKind, ProbeConfig, SecretsConfig, SshConfig,
 };
-pub use inventory::{HostJob, Selection, Target, plan};
+pub use inventory::{EntryOptions, HostJob, Selection, Target, plan, plan_at};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};
 pub use schema::DatabaseConfig;

@@ -14,7 +14,7 @@ use super::catalogue;
 use super::config::{CollectConfig, CollectSettings};
 use super::frames;
 use super::interpret::{self, Origin, first_line};
-use super::inventory::{ClientConfig, HostJob, Target};
+use super::inventory::{ClientConfig, EntryOptions, HostJob, Target};
 use super::key::WorkspaceKey;
 use super::probe::Probe;
 use super::redact::Redactor;
@@ -238,13 +238,19 @@ impl Collector {
                 Source::Local,
             ),
             Target::Ssh(entry) => (
-                ssh::run(&self.ssh, entry, None, &script.text, deadline),
+                ssh::run(
+                    &self.ssh,
+                    entry,
+                    &EntryOptions::default(),
+                    &script.text,
+                    deadline,
+                ),
                 Source::Ssh {
                     target: entry.clone(),
                 },
             ),
-            Target::SshVia { entry, jump } => (
-                ssh::run(&self.ssh, entry, Some(jump), &script.text, deadline),
+            Target::SshWith { entry, options } => (
+                ssh::run(&self.ssh, entry, options, &script.text, deadline),
                 Source::Ssh {
                     target: entry.clone(),
                 },
@@ -344,7 +350,7 @@ pub fn start(
     let Some(root) = workspace.root.as_deref() else {
         return Err("the demo workspace is read-only".into());
     };
-    let jobs = super::plan(&workspace.config.environments, selection)?;
+    let jobs = super::plan_at(Some(root), &workspace.config.environments, selection)?;
     let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
     let settings = CollectSettings::from_config(&workspace.config);
     let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);

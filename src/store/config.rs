@@ -60,6 +60,13 @@ pub struct EnvironmentConfig {
     /// list of host globs.
     #[serde(default)]
     pub sudo: Option<crate::collect::sudo::SudoSetting>,
+    /// An Ansible inventory (INI or YAML, relative to the workspace) whose hosts join
+    /// the environment's.
+    #[serde(default)]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The inventory group to take (default `all`).
+    #[serde(default)]
+    pub inventory_group: Option<String>,
 }
 
 /// Ignore rules.

@@ -42,7 +42,7 @@ impl DatabaseProbe {
             || self.hosts.iter().any(|h| {
                 *h == job.host
                     || match &job.target {
-                        Target::Ssh(entry) | Target::SshVia { entry, .. } => h == entry,
+                        Target::Ssh(entry) | Target::SshWith { entry, .. } => h == entry,
                         Target::Local => h == LOCAL,
                     }
             });

@@ -163,6 +163,7 @@ impl Fallback {
 mod tests {
     use super::super::{ClientConfig, Via};
     use super::*;
+    use crate::collect::inventory::EntryOptions;
 
     fn config(text: &str) -> (tempfile::TempDir, ClientConfig) {
         let dir = tempfile::tempdir().unwrap();
@@ -177,12 +178,18 @@ mod tests {
         let (_d, cfg) = config(
             "Host prod-web\n  HostName 10.0.0.5\n  User deploy\n  Port 2200\n  IdentityFile /keys/prod\n\nHost *\n  User nobody\n",
         );
-        let t = cfg.resolve("prod-web", "me", None).unwrap();
+        let t = cfg
+            .resolve("prod-web", "me", &EntryOptions::default())
+            .unwrap();
         assert_eq!(t.display(), "deploy@10.0.0.5:2200");
         assert_eq!(t.identity_files, vec![PathBuf::from("/keys/prod")]);
-        let t = cfg.resolve("admin@prod-web:22", "me", None).unwrap();
+        let t = cfg
+            .resolve("admin@prod-web:22", "me", &EntryOptions::default())
+            .unwrap();
         assert_eq!((t.port, t.user.as_str()), (22, "admin"));
-        let t = cfg.resolve("other", "me", None).unwrap();
+        let t = cfg
+            .resolve("other", "me", &EntryOptions::default())
+            .unwrap();
         assert_eq!((t.host.as_str(), t.user.as_str()), ("other", "nobody"));
     }
 
@@ -192,7 +199,9 @@ mod tests {
             "Host inner\n  HostName 10.1.1.1\n  ProxyJump bastion,ops@second:2222\n\n\
              Host bastion\n  HostName 203.0.113.1\n  User jump\n",
         );
-        let t = cfg.resolve("inner", "me", None).unwrap();
+        let t = cfg
+            .resolve("inner", "me", &EntryOptions::default())
+            .unwrap();
         let Via::Jump(hops) = &t.via else {
             panic!("{:?}", t.via)
         };
@@ -203,14 +212,16 @@ mod tests {
     #[test]
     fn proxy_command_tokens_are_expanded() {
         let (_d, cfg) = config("Host pc\n  HostName 10.2.2.2\n  ProxyCommand nc %h %p\n");
-        let t = cfg.resolve("pc", "me", None).unwrap();
+        let t = cfg.resolve("pc", "me", &EntryOptions::default()).unwrap();
         assert_eq!(t.via, Via::Command("nc 10.2.2.2 22".into()));
     }
 
     #[test]
     fn match_blocks_are_refused_by_the_fallback() {
         let (_d, cfg) = config("Match host inner\n  User x\n");
-        let err = cfg.resolve("inner", "me", None).unwrap_err();
+        let err = cfg
+            .resolve("inner", "me", &EntryOptions::default())
+            .unwrap_err();
         assert!(err.to_lowercase().contains("match"), "{err}");
         assert!(err.contains("inner"), "{err}");
     }
@@ -218,6 +229,11 @@ mod tests {
     #[test]
     fn a_missing_config_file_is_empty() {
         let cfg = ClientConfig::load_fallback(Some(Path::new("/nonexistent/ssh/config")));
-        assert_eq!(cfg.resolve("h", "me", None).unwrap().host, "h");
+        assert_eq!(
+            cfg.resolve("h", "me", &EntryOptions::default())
+                .unwrap()
+                .host,
+            "h"
+        );
     }
 }

@@ -139,22 +139,32 @@ impl ClientConfig {
     }
 
     /// Resolves an entry to a connection plan: the configuration's settings apply
-    /// unless the entry itself names a user or port; `jump` (OpenSSH's `-J` list)
-    /// replaces any configured proxy.
+    /// unless the entry itself names a user or port; `options.jump` (OpenSSH's `-J`
+    /// list) or `options.proxy_command` replaces any configured proxy, and
+    /// `options.identity_file` is tried first.
     pub fn resolve(
         &self,
         entry: &str,
         default_user: &str,
-        jump: Option<&str>,
+        options: &crate::collect::inventory::EntryOptions,
     ) -> Result<SshTarget, String> {
-        self.resolve_depth(entry, default_user, jump, 0)
+        let proxy = match (&options.jump, &options.proxy_command) {
+            (Some(jump), _) => Some(Proxy::Jump(jump.clone())),
+            (None, Some(command)) => Some(Proxy::Command(command.clone())),
+            (None, None) => None,
+        };
+        let mut target = self.resolve_depth(entry, default_user, proxy, 0)?;
+        if let Some(file) = &options.identity_file {
+            target.identity_files.insert(0, file.clone());
+        }
+        Ok(target)
     }
 
     fn resolve_depth(
         &self,
         entry: &str,
         default_user: &str,
-        jump: Option<&str>,
+        replace: Option<Proxy>,
         depth: usize,
     ) -> Result<SshTarget, String> {
         if depth > MAX_JUMP_DEPTH {
@@ -167,10 +177,7 @@ impl ClientConfig {
             ClientConfig::OpenSsh(o) => o.query(entry, &parts, default_user)?,
             ClientConfig::Fallback(f) => f.query(entry, &parts, default_user)?,
         };
-        let proxy = match jump {
-            Some(list) => Proxy::Jump(list.to_string()),
-            None => proxy,
-        };
+        let proxy = replace.unwrap_or(proxy);
         target.via = match proxy {
             Proxy::None => Via::Direct,
             Proxy::Command(cmd) => Via::Command(expand_tokens(&cmd, &target, &parts.host)),

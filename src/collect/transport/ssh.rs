@@ -25,7 +25,7 @@ use super::jump::{JumpHub, JumpPool};
 use super::known_hosts::{self, Verdict};
 use super::proxy_command::{self, StderrTap};
 use super::socket::Socket;
-use crate::collect::inventory::{ClientConfig, SshTarget};
+use crate::collect::inventory::{ClientConfig, EntryOptions, SshTarget};
 use crate::collect::ssh_config::{StrictHostKeys, Via};
 
 /// Everything the SSH transport needs besides the host entry.
@@ -59,16 +59,18 @@ pub struct SshContext {
     pub jumps: Arc<JumpPool>,
 }
 
-/// Runs `script` on the host behind `entry` (through the jump hosts `jump`, when
-/// given), giving up at `deadline`.
+/// Runs `script` on the host behind `entry` (with `options` on top of the SSH
+/// configuration), giving up at `deadline`.
 pub fn run(
     ctx: &SshContext,
     entry: &str,
-    jump: Option<&str>,
+    options: &EntryOptions,
     script: &str,
     deadline: Instant,
 ) -> Result<RawOutput, String> {
-    let target = ctx.client_config.resolve(entry, &ctx.default_user, jump)?;
+    let target = ctx
+        .client_config
+        .resolve(entry, &ctx.default_user, options)?;
     let shown = target.display();
     let mut notes = Vec::new();
     let session = open_session(ctx, &target, deadline, &mut notes)?;
