@@ -164,7 +164,7 @@ pub fn plan_at(
                 Some(root) if file.is_relative() => root.join(file),
                 _ => file.clone(),
             };
-            let hosts = super::ansible_inventory::load(&path, env.inventory_group.as_deref())
+            let hosts = super::ansible_inventory::load(&path, file, env.inventory_group.as_deref())
                 .map_err(|e| format!("environment '{name}': {e}"))?;
             for host in hosts {
                 let mut options = host.options;
