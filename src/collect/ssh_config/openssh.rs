@@ -2,8 +2,10 @@
 //! with `Include`, `Match` (including `exec`), negations, first-value-wins and `%`
 //! tokens already applied. driftscope reads that instead of guessing.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::{Proxy, SshTarget, StrictHostKeys, expand_home};
@@ -29,7 +31,12 @@ pub struct OpenSsh {
     home: Option<PathBuf>,
     /// The user `ssh` logs in as when nothing names one.
     local_user: String,
+    /// Answers already read, by entry and default user: fifty hosts behind one
+    /// bastion ask for the bastion once.
+    cache: Arc<Mutex<HashMap<(String, String), Answer>>>,
 }
+
+type Answer = Result<(SshTarget, Proxy), String>;
 
 impl OpenSsh {
     /// `Some` when an OpenSSH client answers `ssh -G`. A configuration file that does
@@ -57,6 +64,7 @@ impl OpenSsh {
             config,
             home: home.map(Path::to_path_buf),
             local_user,
+            cache: Arc::default(),
         })
     }
 
@@ -67,6 +75,18 @@ impl OpenSsh {
         parts: &Entry,
         default_user: &str,
     ) -> Result<(SshTarget, Proxy), String> {
+        let key = (entry.to_string(), default_user.to_string());
+        if let Some(answer) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return answer;
+        }
+        let answer = self.ask(entry, parts, default_user);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, answer.clone());
+        }
+        answer
+    }
+
+    fn ask(&self, entry: &str, parts: &Entry, default_user: &str) -> Answer {
         let mut cmd = Command::new("ssh");
         cmd.arg("-G");
         if let Some(file) = &self.config {
@@ -214,6 +234,7 @@ mod tests {
             config: None,
             home: Some(PathBuf::from("/home/me")),
             local_user: "me".into(),
+            cache: Arc::default(),
         }
     }
 
