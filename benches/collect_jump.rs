@@ -13,6 +13,8 @@
 //!
 //! Needs root (network namespaces) and sshd; skips with a message otherwise.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -23,9 +25,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, Progress, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::CollectSettings;
 use support::netlab::{NetLab, TARGET_ADDRESS};
 
 fn collector(lab: &NetLab, config: &Path, known: &Path, skip: &[String]) -> Arc<Collector> {

@@ -1,6 +1,8 @@
 //! Reaching hosts through bastions and proxies, against real OpenSSH servers in
 //! network namespaces where the targets are reachable only through the bastion.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -12,9 +14,9 @@ use std::time::Duration;
 
 use driftscope::collect::catalogue::builtin_names;
 use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, EntryOptions, HostJob, Progress, Target,
-    WorkspaceKey,
+    CollectOptions, Collector, EntryOptions, HostJob, Progress, Target, WorkspaceKey,
 };
+use driftscope::config::CollectSettings;
 use driftscope::model::Category;
 use support::netlab::{DEEP_ADDRESS, NetLab, TARGET_ADDRESS};
 
@@ -107,6 +109,7 @@ fn collector(s: &CollectSettings, accept_new: bool) -> Arc<Collector> {
         home: Some(home.path().to_path_buf()),
         use_agent: false,
         concurrency: None,
+        cancel: None,
     };
     Arc::new(Collector::new(None, s, WorkspaceKey::from_bytes([5; 32]), &options).unwrap())
 }
@@ -319,7 +322,7 @@ fn collect_environment(lab: &NetLab, toml_text: &str) -> Vec<String> {
         ),
     )
     .unwrap();
-    let envs: std::collections::BTreeMap<String, driftscope::store::EnvironmentConfig> =
+    let envs: std::collections::BTreeMap<String, driftscope::config::EnvironmentConfig> =
         toml::from_str(toml_text).unwrap();
     let jobs = driftscope::collect::plan_at(
         Some(lab.dir()),

@@ -1,5 +1,8 @@
 //! Collection over SSH against a real, throwaway OpenSSH server on 127.0.0.1.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::net::TcpListener;
@@ -7,10 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, ParserKind, ProbeConfig, Progress, Target,
-    WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, ParserKind, ProbeConfig};
 use driftscope::model::{Category, Source, Value};
 use support::sshd::Sshd;
 
@@ -33,6 +34,7 @@ fn options(home: &Path, accept_new: bool) -> CollectOptions {
         home: Some(home.to_path_buf()),
         use_agent: false,
         concurrency: None,
+        cancel: None,
     }
 }
 
@@ -372,7 +374,7 @@ fn output_over_the_cap_fails_the_host_over_ssh_and_locally() {
     let home = tempfile::tempdir().unwrap();
     let mut s = settings(&sshd, &trusted_known_hosts(&sshd), &sshd.client_key);
     s.collect.skip = driftscope::collect::catalogue::builtin_names();
-    s.collect.max_output = driftscope::collect::byte_size::ByteSize::parse("1 MiB").unwrap();
+    s.collect.max_output = driftscope::config::ByteSize::parse("1 MiB").unwrap();
     s.probes = vec![ProbeConfig {
         name: "flood".into(),
         category: Category::Config,
@@ -394,7 +396,7 @@ fn output_over_the_cap_fails_the_host_over_ssh_and_locally() {
         .unwrap_err();
     assert!(err.contains("exceeds the limit of 1 MiB"), "{err}");
     // Under the cap, the same probe is fine.
-    s.collect.max_output = driftscope::collect::byte_size::ByteSize::parse("4 MiB").unwrap();
+    s.collect.max_output = driftscope::config::ByteSize::parse("4 MiB").unwrap();
     let c = collector(&s, &options(home.path(), false));
     c.collect(&job("prod", "big", &sshd.entry())).unwrap();
 }

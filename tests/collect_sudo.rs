@@ -1,6 +1,8 @@
 //! Probes that need root run through `sudo -n` on a real sshd, for a user sudo lets
 //! in without a password and for one it would ask for a password.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::Path;
@@ -8,11 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::sudo::SudoRules;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, ParserKind, ProbeConfig, Target,
-    WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, ParserKind, ProbeConfig, SudoRules};
 use driftscope::model::{Category, Value};
 use support::sshd::{Sshd, SshdSetup, unavailable};
 

@@ -1,6 +1,8 @@
 //! Host key checks with OpenSSH's `known_hosts` semantics, each case compared with
 //! what the OpenSSH client itself decides against the same real server and file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -8,9 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Target, WorkspaceKey};
+use driftscope::config::CollectSettings;
 use support::sshd::Sshd;
 
 fn collect(sshd: &Sshd, known_hosts: &Path, accept_new: bool) -> Result<(), String> {
@@ -27,6 +28,7 @@ fn collect(sshd: &Sshd, known_hosts: &Path, accept_new: bool) -> Result<(), Stri
         home: Some(home.path().to_path_buf()),
         use_agent: false,
         concurrency: None,
+        cancel: None,
     };
     let c = Collector::new(None, &s, WorkspaceKey::from_bytes([7; 32]), &options)?;
     c.collect(&HostJob {

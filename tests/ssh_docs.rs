@@ -1,9 +1,11 @@
 //! docs/ssh.md stays true: its example configuration is valid and means what the
 //! document says it means.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::collect::catalogue::plan_probes;
-use driftscope::collect::{CollectSettings, Selection, Target, plan_at};
-use driftscope::store::Config;
+use driftscope::collect::{Selection, Target, plan_at};
+use driftscope::config::{CollectSettings, Config};
 
 const DOC: &str = include_str!("../docs/ssh.md");
 

@@ -102,9 +102,9 @@ pub fn first_line(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::config::SecretsConfig;
     use crate::collect::frames::Frame;
     use crate::collect::key::WorkspaceKey;
+    use crate::config::SecretsConfig;
     use crate::model::{Category, Value};
 
     fn probes() -> Vec<Probe> {

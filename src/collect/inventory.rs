@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::store::EnvironmentConfig;
+use crate::config::EnvironmentConfig;
 
 /// The host entry that means "this machine".
 pub const LOCAL: &str = "local";
@@ -284,7 +284,7 @@ fn dedup(jobs: Vec<HostJob>) -> Vec<HostJob> {
 }
 
 fn check_env_name(name: &str) -> Result<(), String> {
-    crate::store::check_environment_name(name)
+    crate::config::check_environment_name(name)
 }
 
 fn bracket(host: &str) -> String {

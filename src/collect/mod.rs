@@ -7,9 +7,7 @@
 //! collected concurrently with progress messages ([`run`]).
 
 pub mod ansible_inventory;
-pub mod byte_size;
 pub mod catalogue;
-pub mod config;
 pub mod frames;
 pub mod import;
 pub mod interpret;
@@ -25,10 +23,6 @@ pub mod ssh_config;
 pub mod sudo;
 pub mod transport;
 
-pub use config::{
-    CollectConfig, CollectSettings, ParserKind, ProbeConfig, SecretsConfig, SshConfig,
-};
 pub use inventory::{EntryOptions, HostJob, Selection, Target, plan, plan_at};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};
-pub use schema::DatabaseConfig;

@@ -18,8 +18,8 @@ use toml::Spanned;
 
 use super::Workspace;
 use super::atomic::write_atomic;
-use super::config::check_environment_name;
 use super::paths::display_path;
+use crate::config::check_environment_name;
 use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey};
 
 /// The annotations file's name at a workspace's root.

@@ -8,13 +8,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use ssh2::{BlockDirections, Channel, Session};
 
 /// libssh2's "would block" error code.
@@ -40,9 +41,10 @@ pub struct JumpHub {
 }
 
 impl JumpHub {
-    /// Starts relaying over `session`, which is authenticated and runs over the file
-    /// descriptor `fd`. `name` (`user@host:port`) names the jump host in errors.
-    pub fn start(session: Session, fd: RawFd, name: String) -> Result<JumpHub, String> {
+    /// Starts relaying over `session`, which is authenticated; `socket` is a duplicate
+    /// of the stream it runs over, to wait on. `name` (`user@host:port`) names the
+    /// jump host in errors.
+    pub fn start(session: Session, socket: OwnedFd, name: String) -> Result<JumpHub, String> {
         let (tx, rx) = mpsc::channel();
         let (wake, wake_rx) =
             UnixStream::pair().map_err(|e| format!("{name}: cannot make a socket pair: {e}"))?;
@@ -52,7 +54,7 @@ impl JumpHub {
         let thread_name = name.clone();
         thread::Builder::new()
             .name("driftscope-jump".into())
-            .spawn(move || serve(session, fd, rx, wake_rx, thread_name))
+            .spawn(move || serve(session, socket, rx, wake_rx, thread_name))
             .map_err(|e| format!("{name}: cannot start the relay thread: {e}"))?;
         Ok(JumpHub {
             name,
@@ -269,7 +271,7 @@ impl Relay {
 /// dropped and every channel has closed.
 fn serve(
     session: Session,
-    fd: RawFd,
+    socket: OwnedFd,
     requests: Receiver<OpenRequest>,
     mut wake: UnixStream,
     name: String,
@@ -342,7 +344,7 @@ fn serve(
         if !moved {
             wait(
                 &session,
-                fd,
+                &socket,
                 &wake,
                 &relays,
                 !pending.is_empty() || !closing.is_empty(),
@@ -355,54 +357,41 @@ fn serve(
 }
 
 /// Sleeps until the session's socket, the wake socket or a local socket is ready.
-fn wait(session: &Session, fd: RawFd, wake: &UnixStream, relays: &[Relay], busy: bool) {
+fn wait(session: &Session, socket: &OwnedFd, wake: &UnixStream, relays: &[Relay], busy: bool) {
     let outbound = matches!(
         session.block_directions(),
         BlockDirections::Outbound | BlockDirections::Both
     );
-    let mut fds = Vec::with_capacity(relays.len() + 2);
-    let mut session_events = libc::POLLIN;
+    let mut session_events = PollFlags::IN;
     if outbound {
-        session_events |= libc::POLLOUT;
+        session_events |= PollFlags::OUT;
     }
-    fds.push(libc::pollfd {
-        fd,
-        events: session_events,
-        revents: 0,
-    });
-    fds.push(libc::pollfd {
-        fd: wake.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    });
+    let mut fds = Vec::with_capacity(relays.len() + 2);
+    fds.push(PollFd::new(socket, session_events));
+    fds.push(PollFd::new(wake, PollFlags::IN));
     for relay in relays {
-        let mut events = 0;
+        let mut events = PollFlags::empty();
         if !relay.local_eof && relay.up_at >= relay.up.len() {
-            events |= libc::POLLIN;
+            events |= PollFlags::IN;
         }
         if relay.down_at < relay.down.len() {
-            events |= libc::POLLOUT;
+            events |= PollFlags::OUT;
         }
-        fds.push(libc::pollfd {
-            fd: relay.local.as_raw_fd(),
-            events,
-            revents: 0,
-        });
+        fds.push(PollFd::new(&relay.local, events));
     }
     // libssh2 may hold packets it read for one channel while serving another, so a
     // wait with channels open is kept short.
     let timeout = if relays.is_empty() && !busy {
-        Duration::from_secs(1)
+        Timespec {
+            tv_sec: 1,
+            tv_nsec: 0,
+        }
     } else {
-        Duration::from_millis(5)
+        Timespec {
+            tv_sec: 0,
+            tv_nsec: 5_000_000,
+        }
     };
-    // SAFETY: `fds` is a valid, initialised array of `fds.len()` pollfd structures
-    // for the duration of the call.
-    unsafe {
-        libc::poll(
-            fds.as_mut_ptr(),
-            fds.len() as libc::nfds_t,
-            timeout.as_millis() as libc::c_int,
-        );
-    }
+    // An interrupted or failed wait only means another pass.
+    let _ = poll(&mut fds, Some(&timeout));
 }

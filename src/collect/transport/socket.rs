@@ -2,7 +2,7 @@
 //! socket pair whose other end a jump host's channel or a proxy command carries.
 
 use std::net::TcpStream;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::process::Child;
 
@@ -15,6 +15,16 @@ pub enum Socket {
     Relayed(UnixStream),
     /// A proxy command's stdin/stdout; the command is stopped when this drops.
     Command(UnixStream, ChildGuard),
+}
+
+impl Socket {
+    /// A duplicate descriptor of the same stream, to wait on while libssh2 owns this.
+    pub fn duplicate(&self) -> std::io::Result<OwnedFd> {
+        Ok(match self {
+            Socket::Tcp(s) => OwnedFd::from(s.try_clone()?),
+            Socket::Relayed(s) | Socket::Command(s, _) => OwnedFd::from(s.try_clone()?),
+        })
+    }
 }
 
 impl AsRawFd for Socket {

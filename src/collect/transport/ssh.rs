@@ -11,7 +11,6 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -231,10 +230,12 @@ fn jump_hub(
     }
     ctx.jumps.get_or_start(&hop.route_key(), || {
         let (socket, tap) = open_socket(ctx, &hop, connect_deadline, deadline, notes)?;
-        let fd = socket.as_raw_fd();
+        let watch = socket
+            .duplicate()
+            .map_err(|e| format!("jump host {}: {e}", hop.display()))?;
         let session = establish(ctx, &hop, socket, tap, connect_deadline, deadline, notes)
             .map_err(|e| format!("jump host {e}"))?;
-        JumpHub::start(session, fd, hop.display())
+        JumpHub::start(session, watch, hop.display())
     })
 }
 
