@@ -325,6 +325,15 @@ impl State {
         state
     }
 
+    /// True when environment `env` (an index into the workspace's environments) has
+    /// snapshots to compare.
+    pub fn is_collected(&self, env: usize) -> bool {
+        self.workspace
+            .environments
+            .get(env)
+            .is_some_and(EnvSummary::collected)
+    }
+
     /// A new request id, larger than every one before.
     pub fn next_request(&mut self) -> u64 {
         self.last_request += 1;

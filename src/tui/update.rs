@@ -690,13 +690,7 @@ pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
         sides,
         others: (0..state.workspace.environments.len())
             .filter(|i| !state.selection.contains(*i))
-            .filter(|i| {
-                state
-                    .workspace
-                    .environments
-                    .get(*i)
-                    .is_some_and(|e| e.collected())
-            })
+            .filter(|i| state.is_collected(*i))
             .filter_map(name)
             .collect(),
     };
