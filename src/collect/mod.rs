@@ -6,6 +6,7 @@
 //! are replaced by keyed fingerprints ([`redact`]) before a snapshot exists. Hosts are
 //! collected concurrently with progress messages ([`run`]).
 
+pub mod ansible_inventory;
 pub mod catalogue;
 pub mod frames;
 pub mod import;
@@ -19,8 +20,10 @@ pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod script;
+pub mod ssh_config;
+pub mod sudo;
 pub mod transport;
 
-pub use inventory::{HostJob, Selection, Target, plan};
+pub use inventory::{EntryOptions, HostJob, Selection, Target, plan, plan_at};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};

@@ -4,6 +4,7 @@
 //! `[[probes]]`, `[secrets]`, `[[databases]]`, and `[[severity]]` with `[[rules]]`. Collection reads its part as
 //! [`CollectSettings`]; the store reads environments and ignore rules.
 
+mod byte_size;
 mod checked;
 mod collect;
 pub mod databases;
@@ -13,6 +14,7 @@ mod policy;
 mod probes;
 mod secrets;
 mod ssh;
+mod sudo;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -23,6 +25,7 @@ use serde::Deserialize;
 use crate::diff::IgnoreRules;
 use checked::de_environments;
 
+pub use byte_size::ByteSize;
 pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
 pub use environments::{EnvironmentConfig, check_environment_name};
@@ -31,6 +34,7 @@ pub use policy::{RuleConfig, SeverityConfig};
 pub use probes::{ParserKind, ProbeConfig};
 pub use secrets::SecretsConfig;
 pub use ssh::SshConfig;
+pub use sudo::{SudoRules, SudoSetting};
 
 /// The configuration file's name at a workspace's root.
 pub const CONFIG_FILE: &str = "driftscope.toml";
