@@ -285,7 +285,10 @@ mod tests {
         let file = std::fs::read_to_string(&path).unwrap();
         assert_eq!(file.matches("reason = \"known differences\"").count(), 2);
         let undone = apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
-        assert!(undone.records.is_empty(), "one undo takes back the whole batch");
+        assert!(
+            undone.records.is_empty(),
+            "one undo takes back the whole batch"
+        );
     }
 
     #[test]
