@@ -11,14 +11,18 @@ use driftscope::report::Format;
 
 /// Explore environment drift between dev, staging and production.
 ///
-/// With no command, opens the interactive explorer (on the embedded demo when there is
-/// no workspace).
+/// With no command, opens the interactive explorer: on the snapshot files or the folder
+/// of snapshots named, else on the workspace, else on the embedded demo.
 #[derive(Debug, Parser)]
 #[command(name = "driftscope", version, about, long_about)]
 pub struct Cli {
     /// Options every command accepts.
     #[command(flatten)]
     pub global: GlobalOptions,
+    /// Snapshot files to explore, the first being the baseline, or one folder of
+    /// snapshots (read-only); no workspace is needed.
+    #[arg(value_name = "FILE|FOLDER")]
+    pub paths: Vec<PathBuf>,
     /// The command to run; none opens the interactive explorer.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -113,6 +117,9 @@ pub enum Command {
     /// Write the audit report of a comparison: justified differences, a remediation
     /// checklist and what still needs review (Markdown, HTML or JSON).
     Report(driftscope::commands::report::ReportArgs),
+    /// The embedded demo: `demo export DIR` writes it as a real, writable workspace.
+    #[command(subcommand)]
+    Demo(driftscope::commands::demo::DemoCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.

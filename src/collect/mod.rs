@@ -20,6 +20,6 @@ pub mod schema;
 pub mod script;
 pub mod transport;
 
-pub use inventory::{HostJob, Selection, Target, plan};
+pub use inventory::{HostJob, Plan, Selection, Target, plan, plan_hosts};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};

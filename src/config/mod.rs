@@ -132,7 +132,8 @@ mod tests {
         let config = Config::parse(CONFIG_TEMPLATE, CONFIG_FILE).unwrap();
         assert_eq!(
             config.environments.keys().collect::<Vec<_>>(),
-            ["dev", "prod", "staging"]
+            ["dev"],
+            "only `dev = local` is live; the examples are commented out"
         );
         assert_eq!(config.environments["dev"].hosts, ["local"]);
         assert!(config.ignore.facts.contains(&"infra/uptime".to_string()));
