@@ -294,3 +294,86 @@ fn snapshot_local_stores_under_the_environment_that_declares_local() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(stored(dir.path(), "local").len(), 1);
 }
+
+/// Asserts an error run: exit 2 and exactly one `error: …` line; returns the line.
+fn one_error_line(out: &Run) -> &str {
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    let line = out.stderr.trim_end();
+    let line = line.lines().last().unwrap_or_default();
+    assert!(line.starts_with("error: "), "{}", out.stderr);
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .count(),
+        1
+    );
+    line
+}
+
+#[test]
+fn a_wrong_type_in_the_configuration_names_the_key_and_what_to_write() {
+    let dir = TempDir::new().unwrap();
+    let long = "y".repeat(100_000);
+    std::fs::write(
+        dir.path().join("driftscope.toml"),
+        format!("[environments.dev]\nhosts = \"{long}\"\n"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["history"]);
+    let line = one_error_line(&out);
+    assert!(
+        line.contains("driftscope.toml: line 2, column 9: "),
+        "{line}"
+    );
+    assert!(
+        line.contains("hosts under [environments.dev]: expected a list in brackets"),
+        "{line}"
+    );
+    assert!(line.contains("write hosts = [\"…\"]"), "{line}");
+    assert!(
+        line.len() < 300,
+        "a short excerpt only: {} bytes",
+        line.len()
+    );
+}
+
+#[test]
+fn a_file_that_is_not_json_is_called_that() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("notes.json"), "name: prod\nhosts: 3\n").unwrap();
+    std::fs::copy(fixture("prod-web-1.json"), dir.path().join("a.json")).unwrap();
+    let out = run(dir.path(), &["diff", "notes.json", "a.json"]);
+    let line = one_error_line(&out);
+    assert_eq!(
+        line,
+        "error: notes.json: line 1, column 2: not JSON (expected ident); a snapshot file is \
+         the JSON document `driftscope snapshot` writes"
+    );
+}
+
+#[test]
+fn a_merge_conflict_in_the_annotations_file_is_named_with_its_line() {
+    let dir = TempDir::new().unwrap();
+    assert_eq!(run(dir.path(), &["demo", "export", "ws"]).code, 0);
+    let ws = dir.path().join("ws");
+    let path = ws.join("annotations.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("\n[[annotation]]").unwrap() + 1;
+    let line = text[..start].lines().count() + 1;
+    let conflicted = format!(
+        "{}<<<<<<< HEAD\n{}=======\n>>>>>>> review\n",
+        &text[..start],
+        &text[start..]
+    );
+    std::fs::write(&path, conflicted).unwrap();
+    let out = run(&ws, &["check", "staging", "prod"]);
+    let said = one_error_line(&out);
+    assert!(
+        said.starts_with(&format!(
+            "error: annotations.toml:{line}: an unresolved git merge conflict"
+        )),
+        "{said}"
+    );
+    assert!(said.contains("delete the `<<<<<<<`"), "{said}");
+}

@@ -8,6 +8,7 @@ mod checked;
 mod collect;
 pub mod databases;
 mod environments;
+mod explain;
 mod ignore;
 mod probes;
 mod secrets;
@@ -69,6 +70,7 @@ impl Config {
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|err| {
             let message = err.message().trim_end().replace('\n', "; ");
+            let message = explain::explain(text, err.span().map(|s| s.start), &message);
             match err.span() {
                 Some(span) => {
                     let (line, column) = line_column(text, span.start);
