@@ -377,3 +377,79 @@ fn a_merge_conflict_in_the_annotations_file_is_named_with_its_line() {
     );
     assert!(said.contains("delete the `<<<<<<<`"), "{said}");
 }
+
+/// The words of `text` in order, whatever the line breaks and indentation.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn long_values_are_shown_whole_in_text_log_markdown_and_html() {
+    let dir = TempDir::new().unwrap();
+    let index = "CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id)";
+    let diff = run(
+        dir.path(),
+        &["--demo", "diff", "staging", "prod", "--category", "schema"],
+    );
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(words(&diff.stdout).contains(index), "{}", diff.stdout);
+    assert!(
+        !diff.stdout.contains('…'),
+        "nothing is cut: {}",
+        diff.stdout
+    );
+    assert!(diff.stdout.lines().all(|l| l.chars().count() <= 100));
+
+    // Text drift shows its changed hunks with a little context.
+    let config = run(
+        dir.path(),
+        &["--demo", "diff", "staging", "prod", "--category", "config"],
+    );
+    assert!(
+        config.stdout.contains("- worker_processes 2;"),
+        "{}",
+        config.stdout
+    );
+    assert!(config.stdout.contains("+ worker_processes 8;"));
+    assert!(config.stdout.contains("@@ line 16 @@"), "{}", config.stdout);
+
+    let log = run(
+        dir.path(),
+        &[
+            "--demo",
+            "log",
+            "prod",
+            "schema/index:public.orders.orders_customer_id_idx",
+        ],
+    );
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    assert!(words(&log.stdout).contains(index), "{}", log.stdout);
+
+    let markdown = run(dir.path(), &["--demo", "report", "staging", "prod"]);
+    // Markdown escapes `_`; the value is otherwise whole.
+    assert!(
+        markdown.stdout.replace('\\', "").contains(index),
+        "{}",
+        markdown.stdout
+    );
+    assert!(markdown.stdout.contains("```diff\n@@ line 1 @@"));
+    let review = &markdown.stdout[markdown.stdout.find("## Needs review").unwrap()..];
+    let first_row = review.lines().find(|l| l.starts_with("| **")).unwrap();
+    assert!(first_row.starts_with("| **CRITICAL** |"), "{first_row}");
+
+    let html = run(
+        dir.path(),
+        &["--demo", "report", "staging", "prod", "--format", "html"],
+    );
+    assert!(html.stdout.contains(index), "the value is whole");
+    assert!(
+        html.stdout
+            .contains("<span class=\"sev sev-critical\">CRITICAL</span>")
+    );
+    assert!(html.stdout.contains("<pre class=\"hunk\">"));
+    // Keys break only after punctuation, never inside a word.
+    assert!(
+        html.stdout
+            .contains("env.<wbr>PAYMENTS_<wbr>RETRY_<wbr>LIMIT")
+    );
+}
