@@ -40,11 +40,13 @@ pub struct GlobalOptions {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
     pub color: ColorMode,
-    /// The explorer's theme: `dark`, `light`, `high-contrast`, or a theme file's path.
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    /// The explorer's theme: `dark`, `light`, `high-contrast`, or a theme file's path
+    /// (explorer only).
+    #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
-    /// A keymap file for the explorer, instead of the one in the user's config folder.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// A keymap file for the explorer, instead of the one in the user's config folder
+    /// (explorer only).
+    #[arg(long, value_name = "PATH")]
     pub keymap: Option<PathBuf>,
 }
 
@@ -273,6 +275,28 @@ mod tests {
         let err = Cli::try_parse_from(["driftscope", "check", "a", "b", "--category", "nope"])
             .unwrap_err();
         assert!(err.to_string().contains("unknown category 'nope'"), "{err}");
+    }
+
+    #[test]
+    fn explorer_options_are_offered_only_to_the_explorer() {
+        let mut command = Cli::command();
+        let top = command.render_long_help().to_string();
+        assert!(top.contains("--theme") && top.contains("--keymap"), "{top}");
+        for sub in ["diff", "check", "report", "snapshot", "history", "log"] {
+            let help = command
+                .find_subcommand_mut(sub)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            assert!(!help.contains("--theme"), "{sub}: {help}");
+            assert!(!help.contains("--keymap"), "{sub}: {help}");
+            assert!(
+                help.contains("--workspace"),
+                "{sub} keeps the global options"
+            );
+        }
+        assert!(Cli::try_parse_from(["driftscope", "--theme", "light"]).is_ok());
+        assert!(Cli::try_parse_from(["driftscope", "diff", "a", "b", "--theme", "light"]).is_err());
     }
 
     #[test]
