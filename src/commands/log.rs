@@ -127,6 +127,7 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::history_values::shown_values;
     use crate::model::Value;
     use chrono::{DateTime, TimeZone, Utc};
 
