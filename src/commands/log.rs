@@ -127,8 +127,8 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::history_values::shown_values;
     use crate::model::Value;
+    use crate::report::history_values::shown_values;
     use chrono::{DateTime, TimeZone, Utc};
 
     fn day(d: u32) -> DateTime<Utc> {

@@ -55,6 +55,9 @@ fn wanted(expected: &str, value: Option<&str>) -> Option<(&'static str, String)>
     let as_string = value
         .filter(|v| v.starts_with('"') && v.chars().count() <= EXCERPT)
         .unwrap_or("\"…\"");
+    if expected.contains("duration") {
+        return Some(("a duration in quotes", "\"5s\"".to_string()));
+    }
     if expected.contains("sequence") {
         return Some(("a list in brackets", format!("[{as_string}]")));
     }
@@ -129,5 +132,16 @@ mod tests {
         );
         assert!(said.len() < 200, "{said}");
         assert_eq!(explain("", None, "expected newline"), "expected newline");
+        let text = "[collect]\nconnect_timeout = 5\n";
+        let said = explain(
+            text,
+            text.find('5'),
+            "invalid type: integer `5`, expected a duration",
+        );
+        assert_eq!(
+            said,
+            "connect_timeout under [collect]: expected a duration in quotes, found a number (5); \
+             write connect_timeout = \"5s\""
+        );
     }
 }
