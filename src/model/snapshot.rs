@@ -284,11 +284,12 @@ fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), Snapsh
 }
 
 /// The error of a document that did not parse as a snapshot: said plainly when the
-/// text is not JSON at all (`expected ident` means nothing to someone who opened a
-/// YAML or text file by mistake).
+/// text is not a JSON object at all (`expected ident` means nothing to someone who opened
+/// a YAML or text file by mistake); a broken JSON document keeps the parser's message.
 pub(crate) fn malformed(bytes: &[u8], err: &serde_json::Error) -> SnapshotError {
     let reason = strip_position(&err.to_string());
-    let message = if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let message = if first != Some(&b'{') {
         format!(
             "not JSON ({reason}); a snapshot file is the JSON document `driftscope snapshot` \
              writes"
