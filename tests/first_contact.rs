@@ -412,6 +412,25 @@ fn long_values_are_shown_whole_in_text_log_markdown_and_html() {
     );
     assert!(config.stdout.contains("+ worker_processes 8;"));
     assert!(config.stdout.contains("@@ line 16 @@"), "{}", config.stdout);
+    let markdown_diff = run(
+        dir.path(),
+        &[
+            "--demo",
+            "diff",
+            "staging",
+            "prod",
+            "--category",
+            "config",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        markdown_diff.stdout.contains("```diff\n@@ line 1 @@")
+            && markdown_diff.stdout.contains("+ worker_processes 8;"),
+        "{}",
+        markdown_diff.stdout
+    );
 
     let log = run(
         dir.path(),
