@@ -75,12 +75,15 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> 
     runtime::run(workspace, options)
 }
 
-/// What the explorer shows of a workspace before any comparison: its environments with
-/// host counts and the time of their newest snapshot.
+/// What the explorer shows of a workspace before any comparison: its environments (those
+/// with snapshots and those `driftscope.toml` declares, collected or not) with host
+/// counts and the time of their newest snapshot.
 pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
-    let environments = workspace
-        .history
-        .environments()
+    let mut names: Vec<String> = workspace.history.environments();
+    names.extend(workspace.config.environments.keys().cloned());
+    names.sort_unstable();
+    names.dedup();
+    let environments = names
         .into_iter()
         .map(|name| env_summary(workspace, &name))
         .collect();
@@ -93,7 +96,8 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
     }
 }
 
-/// An environment's host count and newest snapshot time, from the workspace's history.
+/// An environment's host count and newest snapshot time, from the workspace's history
+/// (none, for an environment never collected).
 pub fn env_summary(workspace: &Workspace, name: &str) -> EnvSummary {
     let latest = workspace.history.latest(name, None);
     EnvSummary {

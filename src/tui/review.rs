@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review};
-use crate::diff::{DriftReport, FactDiff};
+use crate::diff::{Cell, DriftReport, FactDiff};
 use crate::model::{Annotation, AnnotationId, AnnotationKind};
 
 use super::action::Action;
@@ -49,6 +49,43 @@ pub struct ReviewView {
     pub filter: ReviewFilter,
     /// The day (UTC) `reviews` were made on; expiry depends on it.
     pub reviewed_on: Option<NaiveDate>,
+    /// Per side of the loaded report, its drift against the baseline.
+    pub side_drift: Vec<SideDrift>,
+}
+
+/// A compared side's drift against the baseline: the facts where its value differs from
+/// the baseline's (or its hosts disagree), and how many of those still need review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SideDrift {
+    /// Facts where the side differs from the baseline.
+    pub total: usize,
+    /// Of those, the ones unreviewed, stale or expired.
+    pub needs_review: usize,
+}
+
+/// Each side's drift against the baseline in `report` (side 0 counts only its own hosts'
+/// disagreements).
+pub fn side_drift(report: &DriftReport, reviews: Option<&Reviews>) -> Vec<SideDrift> {
+    let mut out = vec![SideDrift::default(); report.sides.len()];
+    for (row, fact) in report.facts.iter().enumerate() {
+        if !fact.is_drift() {
+            continue;
+        }
+        let open = reviews
+            .and_then(|r| r.state(row))
+            .is_none_or(ReviewState::needs_review);
+        let base = fact.cells.first();
+        for (side, cell) in fact.cells.iter().enumerate() {
+            let divergent = matches!(cell, Cell::Divergent { .. });
+            if divergent || (side > 0 && Some(cell) != base) {
+                if let Some(counts) = out.get_mut(side) {
+                    counts.total += 1;
+                    counts.needs_review += usize::from(open);
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Default for ReviewView {
@@ -61,6 +98,7 @@ impl Default for ReviewView {
             reviews: None,
             filter: ReviewFilter::All,
             reviewed_on: None,
+            side_drift: Vec::new(),
         }
     }
 }
@@ -147,6 +185,11 @@ pub fn recompute(state: &mut State) {
         )
     });
     state.review.reviewed_on = Some(state.now.date_naive());
+    state.review.side_drift = state
+        .loaded
+        .as_ref()
+        .map(|l| side_drift(&l.report, reviews.as_ref()))
+        .unwrap_or_default();
     state.review.reviews = reviews;
     if let (Some(loaded), Some(reviews)) = (state.loaded.as_mut(), state.review.reviews.as_ref()) {
         loaded.index.apply_reviews(reviews);
@@ -396,5 +439,39 @@ pub fn needs_review(state: &State, report: &DriftReport, row: u32) -> bool {
             .state(row as usize)
             .is_none_or(ReviewState::needs_review),
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{DiffOptions, Side, compare};
+    use crate::model::{Category, Snapshot, Source, Value};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn each_side_counts_its_own_drift_against_the_baseline() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+        let snapshot = |env: &str, a: &str, b: &str| {
+            let mut s = Snapshot::new(env, "h", at, Source::Local);
+            s.insert(Category::Config, "env.A", Value::string(a));
+            s.insert(Category::Config, "env.B", Value::string(b));
+            s
+        };
+        let prod = snapshot("prod", "1", "1");
+        let dev = snapshot("dev", "2", "2");
+        let staging = snapshot("staging", "1", "2");
+        let sides: Vec<Side<'_>> = [&prod, &dev, &staging]
+            .into_iter()
+            .map(|s| Side {
+                label: s.environment.clone(),
+                snapshots: vec![s],
+            })
+            .collect();
+        let report = compare(&sides, &DiffOptions::default());
+        let counts = side_drift(&report, None);
+        let totals: Vec<(usize, usize)> =
+            counts.iter().map(|c| (c.total, c.needs_review)).collect();
+        assert_eq!(totals, [(0, 0), (2, 2), (1, 1)]);
     }
 }

@@ -106,7 +106,8 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     })();
     stop.store(true, Ordering::SeqCst);
     drop(guard);
-    let _ = input.join();
+    // The input thread sees `stop` at its next poll; quitting does not wait for it.
+    drop(input);
     // Annotation changes already asked for are saved before the explorer exits.
     drop(background);
     if let Ok(Some(signal)) = result {

@@ -27,8 +27,15 @@ pub struct EnvSummary {
     pub name: String,
     /// How many hosts have a snapshot.
     pub hosts: usize,
-    /// When its newest snapshot was taken.
+    /// When its newest snapshot was taken; `None` when it was never collected.
     pub latest: Option<DateTime<Utc>>,
+}
+
+impl EnvSummary {
+    /// True when the environment has snapshots (it can be compared).
+    pub fn collected(&self) -> bool {
+        self.latest.is_some()
+    }
 }
 
 /// What the explorer knows of the workspace without loading snapshots.
@@ -200,7 +207,7 @@ pub struct Loaded {
 }
 
 /// Scrolling of the diff pane.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiffScroll {
     /// The first row shown.
     pub scroll: usize,
@@ -208,6 +215,9 @@ pub struct DiffScroll {
     pub hscroll: usize,
     /// The side compared with the baseline in text diffs of 3+ sides (1-based side index).
     pub other: usize,
+    /// The text fact and the number of its hunk last jumped to, so that the next jump
+    /// goes on from there even when the whole text fits on screen.
+    pub hunk: Option<(crate::model::FactKey, usize)>,
 }
 
 /// The explorer's state.
@@ -323,6 +333,15 @@ impl State {
         };
         super::viewport::normalize(&mut state);
         state
+    }
+
+    /// True when environment `env` (an index into the workspace's environments) has
+    /// snapshots to compare.
+    pub fn is_collected(&self, env: usize) -> bool {
+        self.workspace
+            .environments
+            .get(env)
+            .is_some_and(EnvSummary::collected)
     }
 
     /// A new request id, larger than every one before.

@@ -448,10 +448,12 @@ pub fn side_references(state: &State) -> Vec<(usize, SideRef)> {
             .iter()
             .filter_map(|s| Some((s.env, s.side_ref(name(s.env)?))))
             .collect(),
+        // Environments never collected have nothing to compare yet (`r` collects them).
         None => state
             .selection
             .sides()
             .into_iter()
+            .filter(|i| state.is_collected(*i))
             .filter_map(|i| Some((i, SideRef::environment(name(i)?, None, None))))
             .collect(),
     }

@@ -18,6 +18,7 @@ use crate::model::{Category, SchemaKind, Value, parse_schema_key};
 use crate::tui::filter::FuzzyFilter;
 use crate::tui::index::{FactIndex, ListRow};
 use crate::tui::layout::AppLayout;
+use crate::tui::sides::side_name;
 use crate::tui::state::{CompareStatus, Mode, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
@@ -74,12 +75,14 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         return;
     };
     let Some(loaded) = state.loaded.as_ref() else {
-        let message = match &state.status {
-            CompareStatus::Running => span("comparing…", Role::Filter, theme),
-            CompareStatus::Failed(m) => span(clean(m).into_owned(), Role::Error, theme),
-            _ => span("choose environments to compare", Role::Dim, theme),
+        let lines = match &state.status {
+            CompareStatus::Running => vec![Line::from(span("comparing…", Role::Filter, theme))],
+            CompareStatus::Failed(m) => {
+                vec![Line::from(span(clean(m).into_owned(), Role::Error, theme))]
+            }
+            _ => idle_lines(state, theme),
         };
-        placeholder(frame, list, vec![Line::from(message)]);
+        placeholder(frame, list, lines);
         return;
     };
     if visible.is_empty() {
@@ -135,6 +138,30 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
+    // The column header: what the markers are, the key, and whose values follow.
+    let marks = if grouped {
+        "    ≠ sev  "
+    } else {
+        "  ≠ sev  "
+    };
+    let sides: Vec<String> = loaded.report.sides.iter().map(side_name).collect();
+    let header = format!(
+        "{marks}{}  {}",
+        fit("key", key_width),
+        clean(&sides.join(" · "))
+    );
+    frame.render_widget(
+        Paragraph::new(span(
+            fit(&header, usize::from(list.width)),
+            Role::Dim,
+            theme,
+        )),
+        Rect {
+            y: list.y.saturating_sub(1),
+            height: 1,
+            ..list
+        },
+    );
     let mut fuzzy = FuzzyFilter::new(state.filter.value());
     let lines: Vec<Line> = on_screen()
         .enumerate()
@@ -156,6 +183,47 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// What to do when nothing is compared: collect the compared environments that have no
+/// snapshots yet, or pick a second environment.
+fn idle_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let never: Vec<&str> = state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .filter(|e| !e.collected())
+        .map(|e| e.name.as_str())
+        .collect();
+    if never.is_empty() {
+        return vec![Line::from(span(
+            "choose environments to compare",
+            Role::Dim,
+            theme,
+        ))];
+    }
+    let mut lines = vec![Line::from(span(
+        format!("never collected: {}", clean(&never.join(", "))),
+        Role::Dim,
+        theme,
+    ))];
+    if state.workspace.is_demo {
+        return lines;
+    }
+    if let Some(key) = state.keymap.first_key(crate::tui::action::Action::Refresh) {
+        lines.push(Line::from(span(
+            format!("press {key} to collect them now"),
+            Role::Filter,
+            theme,
+        )));
+    }
+    lines.push(Line::from(span(
+        "(or run: driftscope snapshot --all)",
+        Role::Dim,
+        theme,
+    )));
+    lines
 }
 
 /// A group heading: `public.orders  table · 2 of 9 drift`, `database  1 drift`.
