@@ -7,7 +7,7 @@
 use crate::model::Category;
 
 use super::layout::AppLayout;
-use super::state::{Cursor, Pane, State};
+use super::state::{Cursor, Mode, Pane, State};
 use super::view::diffcontent;
 use super::{fact_history, help, timeline};
 
@@ -37,9 +37,11 @@ pub fn normalize(state: &mut State) {
         }
     }
     state.diff.scroll = state.diff.scroll.min(diff_max_scroll(state));
-    let help_max = help::max_scroll(state);
-    if let Some(help) = state.overlays.help_mut() {
-        help.scroll = help.scroll.min(help_max);
+    if state.overlays.is_open(Mode::Help) {
+        let help_max = help::max_scroll(state);
+        if let Some(help) = state.overlays.help_mut() {
+            help.scroll = help.scroll.min(help_max);
+        }
     }
     timeline::normalize(state);
     fact_history::normalize(state);
