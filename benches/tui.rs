@@ -63,6 +63,7 @@ fn info(a: &Snapshot, b: &Snapshot) -> driftscope::tui::WorkspaceInfo {
             })
             .collect(),
         problems: Vec::new(),
+        sides: Vec::new(),
     }
 }
 

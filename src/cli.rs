@@ -11,14 +11,18 @@ use driftscope::report::Format;
 
 /// Explore environment drift between dev, staging and production.
 ///
-/// With no command, opens the interactive explorer (on the embedded demo when there is
-/// no workspace).
+/// With no command, opens the interactive explorer: on the snapshot files or the folder
+/// of snapshots named, else on the workspace, else on the embedded demo.
 #[derive(Debug, Parser)]
 #[command(name = "driftscope", version, about, long_about)]
 pub struct Cli {
     /// Options every command accepts.
     #[command(flatten)]
     pub global: GlobalOptions,
+    /// Snapshot files to explore, the first being the baseline, or one folder of
+    /// snapshots (read-only); no workspace is needed.
+    #[arg(value_name = "FILE|FOLDER")]
+    pub paths: Vec<PathBuf>,
     /// The command to run; none opens the interactive explorer.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -36,11 +40,13 @@ pub struct GlobalOptions {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
     pub color: ColorMode,
-    /// The explorer's theme: `dark`, `light`, `high-contrast`, or a theme file's path.
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    /// The explorer's theme: `dark`, `light`, `high-contrast`, or a theme file's path
+    /// (explorer only).
+    #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
-    /// A keymap file for the explorer, instead of the one in the user's config folder.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// A keymap file for the explorer, instead of the one in the user's config folder
+    /// (explorer only).
+    #[arg(long, value_name = "PATH")]
     pub keymap: Option<PathBuf>,
 }
 
@@ -119,6 +125,9 @@ pub enum Command {
     /// Write the audit report of a comparison: justified differences, a remediation
     /// checklist and what still needs review (Markdown, HTML or JSON).
     Report(driftscope::commands::report::ReportArgs),
+    /// The embedded demo: `demo export DIR` writes it as a real, writable workspace.
+    #[command(subcommand)]
+    Demo(driftscope::commands::demo::DemoCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -276,6 +285,28 @@ mod tests {
         let err = Cli::try_parse_from(["driftscope", "check", "a", "b", "--category", "nope"])
             .unwrap_err();
         assert!(err.to_string().contains("unknown category 'nope'"), "{err}");
+    }
+
+    #[test]
+    fn explorer_options_are_offered_only_to_the_explorer() {
+        let mut command = Cli::command();
+        let top = command.render_long_help().to_string();
+        assert!(top.contains("--theme") && top.contains("--keymap"), "{top}");
+        for sub in ["diff", "check", "report", "snapshot", "history", "log"] {
+            let help = command
+                .find_subcommand_mut(sub)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            assert!(!help.contains("--theme"), "{sub}: {help}");
+            assert!(!help.contains("--keymap"), "{sub}: {help}");
+            assert!(
+                help.contains("--workspace"),
+                "{sub} keeps the global options"
+            );
+        }
+        assert!(Cli::try_parse_from(["driftscope", "--theme", "light"]).is_ok());
+        assert!(Cli::try_parse_from(["driftscope", "diff", "a", "b", "--theme", "light"]).is_err());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
-    self, Outcome, WorkspaceChoice, annotate, check, compare, completions, diff, history, import,
-    init, log, probe_script, prune, report, snapshot, timeline,
+    self, Outcome, WorkspaceChoice, annotate, check, compare, completions, demo, diff, history,
+    import, init, log, probe_script, prune, report, snapshot, timeline,
 };
 use driftscope::model::{AnnotationKind, sanitize};
 use driftscope::report::Palette;
@@ -54,7 +54,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 keymap: cli.global.keymap.clone(),
                 no_color: cli.global.color == ColorMode::Never,
             };
-            explore(&choice, &cwd, options, &mut err)
+            explore(&choice, &cwd, &cli.paths, options, &mut err)
         }
         Some(Command::Init) => init::run(&choice, &cwd, &mut out),
         Some(Command::History { environment }) => {
@@ -62,9 +62,9 @@ fn run(cli: Cli) -> Result<Outcome> {
             history::run(&workspace, environment.as_deref(), palette, &mut out)
         }
         Some(Command::Diff(args)) => {
-            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             let now = chrono::Utc::now();
             let request = compare::request(&args.references, args.category, args.all, now)?;
+            let workspace = commands::open_for_comparison(&choice, &cwd, &request.sides, &mut err)?;
             let unreviewed = args.unreviewed.then_some(now);
             diff::run(
                 &workspace,
@@ -80,9 +80,9 @@ fn run(cli: Cli) -> Result<Outcome> {
             snapshot::run(&mut workspace, &args, &mut out, &mut err)
         }
         Some(Command::Check(args)) => {
-            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             let request =
                 compare::request(&args.references, args.category, false, chrono::Utc::now())?;
+            let workspace = commands::open_for_comparison(&choice, &cwd, &request.sides, &mut err)?;
             check::run(
                 &workspace,
                 &request,
@@ -111,7 +111,8 @@ fn run(cli: Cli) -> Result<Outcome> {
             commands::accept::run(&workspace, &args, chrono::Utc::now(), &mut out)
         }
         Some(Command::Report(args)) => {
-            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            let sides = compare::parse_sides(&args.references, chrono::Utc::now())?;
+            let workspace = commands::open_for_comparison(&choice, &cwd, &sides, &mut err)?;
             report::run(&workspace, &args, chrono::Utc::now(), &mut out)
         }
         Some(Command::Timeline(args)) => {
@@ -134,21 +135,28 @@ fn run(cli: Cli) -> Result<Outcome> {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             import::run(&mut workspace, &args, &mut out, &mut err)
         }
+        Some(Command::Demo(command)) => demo::run(&command, &mut out),
         Some(Command::Completions { shell }) => {
             completions::run(shell, &mut Cli::command(), &mut out)
         }
     }
 }
 
-/// No subcommand: the interactive explorer, on the chosen workspace or the demo.
-/// This is the one place the explorer is started from.
+/// No subcommand: the interactive explorer, on the snapshot files or folder named, else
+/// on the chosen workspace or the demo. This is the one place the explorer is started
+/// from.
 fn explore(
     choice: &WorkspaceChoice,
     cwd: &std::path::Path,
+    paths: &[std::path::PathBuf],
     options: TuiOptions,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let workspace = commands::open_workspace_or_demo(choice, cwd, err)?;
+    let workspace = if paths.is_empty() {
+        commands::open_workspace_or_demo(choice, cwd, err)?
+    } else {
+        commands::open_paths(paths, err)?
+    };
     driftscope::tui::run(workspace, options)?;
     Ok(Outcome::Success)
 }

@@ -578,7 +578,7 @@ fn report_on_the_demo_has_every_part() {
         "## Summary",
         "## Justified differences (4)",
         "## Remediation checklist (3)",
-        "- [ ] **`versions/server.postgresql`** (critical)",
+        "- [ ] **`versions/server.postgresql`** (**CRITICAL**)",
         "ticket DB-88",
         "## Needs review (56)",
         "**stale**: justified by Dana Whitfield",

@@ -119,11 +119,12 @@ fn local_collection_stores_a_snapshot_of_this_machine() {
     };
     let (code, output) = run_snapshot(&mut ws, args);
     assert_eq!(code, Outcome::Success, "{output}");
+    // `dev` declares `local`: this machine is stored under it.
     assert!(
-        output.contains("stored local/local snapshots/local/local/"),
+        output.contains("stored dev/local snapshots/dev/local/"),
         "{output}"
     );
-    let snaps = stored(dir.path(), "local");
+    let snaps = stored(dir.path(), "dev");
     assert_eq!(snaps.len(), 1);
     let snap = &snaps[0];
     assert!(snap.get(Category::Versions, "kernel").is_some());

@@ -778,6 +778,7 @@ fn environments_never_collected_are_left_out_of_comparisons_and_refreshed_by_r()
             })
             .collect(),
         problems: Vec::new(),
+        sides: Vec::new(),
     };
     let mut state = State::new(info, Keymap::embedded().unwrap(), now());
     let effects = driftscope::tui::update::start(&mut state);

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::EnvironmentConfig;
+use crate::config::{CONFIG_FILE, EnvironmentConfig};
 
 /// The host entry that means "this machine".
 pub const LOCAL: &str = "local";
@@ -80,10 +80,20 @@ pub struct Selection {
     pub local: bool,
 }
 
+/// The hosts to collect, and the environments left out with the reason why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The hosts, in a stable order.
+    pub jobs: Vec<HostJob>,
+    /// One line per environment `--all` left out (it declares no hosts).
+    pub warnings: Vec<String>,
+}
+
 /// The hosts to collect for `selection`, in a stable order; inventory paths are
 /// taken relative to the current folder (see [`plan_at`]).
 ///
-/// Fails with one line naming an unknown or empty environment.
+/// Fails with one line naming an unknown or empty environment. See [`plan_hosts`] for
+/// the environments `--all` leaves out.
 pub fn plan(
     environments: &BTreeMap<String, EnvironmentConfig>,
     selection: &Selection,
@@ -100,25 +110,58 @@ pub fn plan_at(
     environments: &BTreeMap<String, EnvironmentConfig>,
     selection: &Selection,
 ) -> Result<Vec<HostJob>, String> {
+    plan_hosts_at(root, environments, selection).map(|plan| plan.jobs)
+}
+
+/// [`plan_hosts_at`] with inventory paths relative to the current folder.
+pub fn plan_hosts(
+    environments: &BTreeMap<String, EnvironmentConfig>,
+    selection: &Selection,
+) -> Result<Plan, String> {
+    plan_hosts_at(None, environments, selection)
+}
+
+/// The hosts to collect for `selection` in the workspace at `root` (inventory paths are
+/// relative to it):
+///
+/// - named environments: their hosts (listed, or from an Ansible inventory); one that
+///   declares none is an error saying how to add them;
+/// - `--all`: every environment that declares hosts; the others become warnings;
+/// - `--local` alone: this machine, under every environment that lists `local` among
+///   its hosts, or under an environment named `local` when none does;
+/// - `--local` with names: this machine, under each environment named.
+pub fn plan_hosts_at(
+    root: Option<&std::path::Path>,
+    environments: &BTreeMap<String, EnvironmentConfig>,
+    selection: &Selection,
+) -> Result<Plan, String> {
     let local_job = |env: &str| HostJob {
         environment: env.to_string(),
         host: LOCAL.to_string(),
         target: Target::Local,
     };
     if selection.local {
-        if selection.environments.is_empty() {
-            return Ok(vec![local_job(LOCAL)]);
-        }
-        for env in &selection.environments {
+        let names: Vec<String> = if selection.environments.is_empty() {
+            let declaring: Vec<String> = environments
+                .iter()
+                .filter(|(_, env)| env.hosts.iter().any(|h| h.trim() == LOCAL))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if declaring.is_empty() {
+                vec![LOCAL.to_string()]
+            } else {
+                declaring
+            }
+        } else {
+            selection.environments.clone()
+        };
+        for env in &names {
             check_env_name(env)?;
         }
-        return Ok(dedup(
-            selection
-                .environments
-                .iter()
-                .map(|e| local_job(e))
-                .collect(),
-        ));
+        return Ok(Plan {
+            jobs: dedup(names.iter().map(|e| local_job(e)).collect()),
+            warnings: Vec::new(),
+        });
     }
     let names: Vec<String> = if selection.all {
         environments.keys().cloned().collect()
@@ -128,14 +171,18 @@ pub fn plan_at(
         selection.environments.clone()
     };
     if names.is_empty() {
-        return Err("driftscope.toml declares no environments".into());
+        return Err(format!(
+            "{CONFIG_FILE} declares no environments; add one, such as \
+             [environments.dev] with hosts = [\"local\"]"
+        ));
     }
     let mut jobs = Vec::new();
+    let mut warnings = Vec::new();
     for name in &names {
         let Some(env) = environments.get(name) else {
             let known: Vec<&str> = environments.keys().map(String::as_str).collect();
             return Err(format!(
-                "unknown environment '{name}' (driftscope.toml declares: {})",
+                "unknown environment '{name}' ({CONFIG_FILE} declares: {})",
                 if known.is_empty() {
                     "none".to_string()
                 } else {
@@ -144,9 +191,12 @@ pub fn plan_at(
             ));
         };
         if env.hosts.is_empty() && env.inventory.is_none() {
-            return Err(format!(
-                "environment '{name}' has no hosts in driftscope.toml"
-            ));
+            let why = no_hosts(name);
+            if selection.all {
+                warnings.push(format!("skipped {why}"));
+                continue;
+            }
+            return Err(why);
         }
         // (inventory name, entry, options)
         let mut entries: Vec<(Option<String>, String, EntryOptions)> = Vec::new();
@@ -204,7 +254,25 @@ pub fn plan_at(
             }
         }
     }
-    Ok(dedup(jobs))
+    if jobs.is_empty() {
+        return Err(format!(
+            "no environment in {CONFIG_FILE} declares hosts; add some, such as hosts = [\"local\"] \
+             under [environments.{}]",
+            names[0]
+        ));
+    }
+    Ok(Plan {
+        jobs: dedup(jobs),
+        warnings,
+    })
+}
+
+/// Why an environment cannot be collected when it declares no hosts, and the fix.
+fn no_hosts(name: &str) -> String {
+    format!(
+        "environment '{name}' has no hosts: add them under [environments.{name}] in \
+         {CONFIG_FILE}, such as hosts = [\"local\"] or hosts = [\"deploy@web-1:22\"]"
+    )
 }
 
 /// The most hosts one entry may expand to.
@@ -537,5 +605,63 @@ mod tests {
                 .unwrap_err()
                 .contains("--all")
         );
+    }
+
+    #[test]
+    fn plan_all_skips_environments_without_hosts_with_a_warning() {
+        let e = envs(&[("empty", &[]), ("dev", &["local"])]);
+        let all = plan_hosts(
+            &e,
+            &Selection {
+                all: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let labels: Vec<String> = all.jobs.iter().map(HostJob::label).collect();
+        assert_eq!(labels, ["dev/local"]);
+        assert_eq!(all.warnings.len(), 1);
+        assert!(
+            all.warnings[0].contains("'empty' has no hosts")
+                && all.warnings[0].contains("[environments.empty]"),
+            "{:?}",
+            all.warnings
+        );
+        let none = envs(&[("empty", &[])]);
+        let err = plan(
+            &none,
+            &Selection {
+                all: true,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("declares hosts"), "{err}");
+    }
+
+    #[test]
+    fn plan_local_alone_uses_the_environments_that_declare_local() {
+        let e = envs(&[
+            ("dev", &["local"]),
+            ("ci", &["local", "web-9"]),
+            ("prod", &["web-1"]),
+        ]);
+        let local = Selection {
+            local: true,
+            ..Default::default()
+        };
+        let labels: Vec<String> = plan(&e, &local)
+            .unwrap()
+            .iter()
+            .map(HostJob::label)
+            .collect();
+        assert_eq!(labels, ["ci/local", "dev/local"]);
+        let undeclared = envs(&[("prod", &["web-1"])]);
+        let labels: Vec<String> = plan(&undeclared, &local)
+            .unwrap()
+            .iter()
+            .map(HostJob::label)
+            .collect();
+        assert_eq!(labels, ["local/local"]);
     }
 }

@@ -24,6 +24,8 @@ pub mod ssh_config;
 pub mod sudo;
 pub mod transport;
 
-pub use inventory::{EntryOptions, HostJob, Selection, Target, plan, plan_at};
+pub use inventory::{
+    EntryOptions, HostJob, Plan, Selection, Target, plan, plan_at, plan_hosts, plan_hosts_at,
+};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};

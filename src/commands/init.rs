@@ -29,7 +29,9 @@ pub fn run(choice: &WorkspaceChoice, cwd: &Path, out: &mut dyn Write) -> Result<
         "Created a driftscope workspace in {}\n  \
          {CONFIG_FILE}   environments, hosts and ignore rules\n  \
          {SNAPSHOTS_DIR}/        snapshot history\n\
-         Next: add environments to {CONFIG_FILE}, then compare them with `driftscope diff A B`.\n",
+         Next: `driftscope snapshot --all` collects `dev` (this machine); add your own \
+         environments and hosts to {CONFIG_FILE}, collect them, then run `driftscope` to \
+         explore.\n",
         crate::model::sanitize(&dir.display().to_string(), false)
     );
     emit(out, &text)?;

@@ -10,7 +10,8 @@ use color_eyre::eyre::{Result, bail, eyre};
 use super::{Outcome, emit};
 use crate::model::{Category, FactKey, sanitize};
 use crate::report::Palette;
-use crate::report::history_values::{shorten, shown_values};
+use crate::report::describe::wrap;
+use crate::report::history_values::{shorten, shown_values_within};
 use crate::store::{HistoryEntry, Workspace, fact_history, snapshots_of};
 
 /// Arguments of `driftscope log`.
@@ -29,6 +30,9 @@ pub struct LogArgs {
 
 /// The longest host list shown, in characters.
 const HOSTS_WIDTH: usize = 40;
+
+/// Columns of a value before it wraps onto the next line, under its column.
+const VALUE_COLUMNS: usize = 72;
 
 /// Writes the history of `args.fact` in `args.environment` to `out`.
 pub fn run(
@@ -77,7 +81,7 @@ pub fn parse_fact_key(text: &str) -> Result<FactKey> {
 
 /// The history table under `title`.
 pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String {
-    let values = shown_values(entries);
+    let values = shown_values_within(entries, None);
     let rows: Vec<[String; 4]> = entries
         .iter()
         .zip(values)
@@ -106,11 +110,16 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
     );
     let _ = writeln!(out, "{}", palette.heading(&head));
     for row in rows {
-        let line = format!(
-            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
-            row[0], row[1], row[2], row[3]
-        );
-        let _ = writeln!(out, "{}", line.trim_end());
+        // The value in full, wrapped under its column.
+        let parts = wrap(&row[3], VALUE_COLUMNS);
+        for (i, part) in parts.iter().enumerate() {
+            let line = if i == 0 {
+                format!("{:<w0$}  {:<w1$}  {:<w2$}  {part}", row[0], row[1], row[2])
+            } else {
+                format!("{:<w0$}  {:<w1$}  {:<w2$}  {part}", "", "", "")
+            };
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
     }
     out
 }
@@ -119,6 +128,7 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
 mod tests {
     use super::*;
     use crate::model::Value;
+    use crate::report::history_values::shown_values;
     use chrono::{DateTime, TimeZone, Utc};
 
     fn day(d: u32) -> DateTime<Utc> {

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod check;
 pub mod compare;
 pub mod completions;
+pub mod demo;
 pub mod diff;
 pub mod history;
 pub mod import;
@@ -25,7 +26,9 @@ use std::io::{self, Write};
 
 use color_eyre::eyre::{Result, WrapErr};
 
-pub use workspace::{WorkspaceChoice, open_workspace, open_workspace_or_demo};
+pub use workspace::{
+    WorkspaceChoice, open_for_comparison, open_paths, open_workspace, open_workspace_or_demo,
+};
 
 /// How a command ended, when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -56,7 +56,7 @@ pub fn run(
     if let Some(env) = &args.environment {
         snapshots_of(workspace, env, args.host.as_deref())?;
     }
-    if args.apply && workspace.is_demo() {
+    if args.apply && workspace.is_read_only() {
         bail!("the demo workspace is read-only");
     }
     let plans = prune::plan(

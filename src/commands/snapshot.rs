@@ -17,10 +17,12 @@ pub struct SnapshotArgs {
     /// Environments to collect, as named in driftscope.toml.
     #[arg(value_name = "ENV")]
     pub environments: Vec<String>,
-    /// Collect every environment.
+    /// Collect every environment that declares hosts (the others are skipped with a
+    /// warning).
     #[arg(long, conflicts_with_all = ["environments", "local"])]
     pub all: bool,
-    /// Collect this machine, without SSH: as environment `local`, or as each ENV given.
+    /// Collect this machine, without SSH: under each ENV given, else under every
+    /// environment whose hosts list `local`, else as environment `local`.
     #[arg(long)]
     pub local: bool,
     /// Accept and record unknown SSH host keys (a changed key is always refused).
@@ -56,12 +58,16 @@ pub fn run(
         all: args.all,
         local: args.local,
     };
-    let jobs = collect::plan_at(
+    let plan = collect::plan_hosts_at(
         workspace.root.as_deref(),
         &workspace.config.environments,
         &selection,
     )
     .map_err(|e| eyre!(e))?;
+    for warning in &plan.warnings {
+        super::warn(progress, warning);
+    }
+    let jobs = plan.jobs;
     let key = collect::load_or_create(&root)?;
     let options = CollectOptions {
         accept_new_host_keys: args.accept_new_host_keys,

@@ -9,6 +9,7 @@ mod checked;
 mod collect;
 pub mod databases;
 mod environments;
+mod explain;
 mod ignore;
 mod policy;
 mod probes;
@@ -81,6 +82,7 @@ impl Config {
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|err| {
             let message = err.message().trim_end().replace('\n', "; ");
+            let message = explain::explain(text, err.span().map(|s| s.start), &message);
             match err.span() {
                 Some(span) => {
                     let (line, column) = line_column(text, span.start);
@@ -145,7 +147,8 @@ mod tests {
         let config = Config::parse(CONFIG_TEMPLATE, CONFIG_FILE).unwrap();
         assert_eq!(
             config.environments.keys().collect::<Vec<_>>(),
-            ["dev", "prod", "staging"]
+            ["dev"],
+            "only `dev = local` is live; the examples are commented out"
         );
         assert_eq!(config.environments["dev"].hosts, ["local"]);
         assert!(config.ignore.facts.contains(&"infra/uptime".to_string()));

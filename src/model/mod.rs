@@ -9,6 +9,7 @@ mod category;
 mod sanitize;
 mod schema_key;
 mod snapshot;
+pub(crate) use snapshot::malformed;
 mod value;
 
 pub use annotation::{

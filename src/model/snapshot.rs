@@ -238,11 +238,7 @@ impl Snapshot {
                     let version = h.version.as_ref().and_then(serde_json::Value::as_u64);
                     check_header(h.format.as_deref(), version)?;
                 }
-                Err(SnapshotError::Malformed {
-                    message: strip_position(&err.to_string()),
-                    line: err.line(),
-                    column: err.column(),
-                })
+                Err(malformed(text.as_bytes(), &err))
             }
         }
     }
@@ -284,6 +280,27 @@ fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), Snapsh
             Err(SnapshotError::UnsupportedVersion { found: v })
         }
         _ => Ok(()),
+    }
+}
+
+/// The error of a document that did not parse as a snapshot: said plainly when the
+/// text is not a JSON object at all (`expected ident` means nothing to someone who opened
+/// a YAML or text file by mistake); a broken JSON document keeps the parser's message.
+pub(crate) fn malformed(bytes: &[u8], err: &serde_json::Error) -> SnapshotError {
+    let reason = strip_position(&err.to_string());
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let message = if first != Some(&b'{') {
+        format!(
+            "not JSON ({reason}); a snapshot file is the JSON document `driftscope snapshot` \
+             writes"
+        )
+    } else {
+        reason
+    };
+    SnapshotError::Malformed {
+        message,
+        line: err.line(),
+        column: err.column(),
     }
 }
 

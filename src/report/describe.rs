@@ -30,6 +30,24 @@ pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{kept}…"))
 }
 
+/// `text` wrapped into lines of at most `width` columns, breaking between words; a word
+/// longer than a whole line (a path, a hash) is split, as nothing else would fit. Leading
+/// indentation is kept; nothing is dropped, so the lines hold the whole text.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let options = textwrap::Options::new(width.max(8))
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .break_words(true);
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
 /// Numbers the distinct redacted fingerprints of one fact, in order of first appearance
 /// (side order, then host-group order), so renderings can say which sides hold the same
 /// secret without ever showing a fingerprint.
@@ -368,6 +386,20 @@ mod tests {
     fn name_list_caps_and_counts_the_rest() {
         let names: Vec<String> = (1..=5).map(|i| format!("web-{i}")).collect();
         assert_eq!(name_list(&names, 2), "web-1, web-2, +3 more");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_keeps_every_character() {
+        let text = "CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id)";
+        let lines = wrap(text, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines[0], "CREATE INDEX");
+        let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+        assert_eq!(words.join(" "), text, "no word is cut or lost");
+        let long = "a".repeat(25);
+        assert_eq!(wrap(&long, 10).concat(), long);
+        assert_eq!(wrap("    indented line", 40), ["    indented line"]);
+        assert_eq!(wrap("", 10), [""]);
     }
 
     #[test]

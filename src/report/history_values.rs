@@ -11,6 +11,11 @@ const VALUE_WIDTH: usize = 60;
 /// token telling distinct texts apart; a secret only by such a token, saying whether it
 /// changed — never by its fingerprint.
 pub fn shown_values(entries: &[HistoryEntry]) -> Vec<String> {
+    shown_values_within(entries, Some(VALUE_WIDTH))
+}
+
+/// [`shown_values`], values cut at `width` characters, or whole with `None`.
+pub fn shown_values_within(entries: &[HistoryEntry], width: Option<usize>) -> Vec<String> {
     let mut texts: Vec<&str> = Vec::new();
     let mut secrets: Vec<&str> = Vec::new();
     entries
@@ -46,7 +51,14 @@ pub fn shown_values(entries: &[HistoryEntry]) -> Vec<String> {
                     if lines == 1 { "" } else { "s" }
                 )
             }
-            Some(value) => shorten(&sanitize(&value.summary(), false), VALUE_WIDTH),
+            Some(value) => {
+                let summary = value.summary();
+                let summary = sanitize(&summary, false);
+                match width {
+                    Some(width) => shorten(&summary, width),
+                    None => summary.into_owned(),
+                }
+            }
         })
         .collect()
 }

@@ -7,12 +7,9 @@ use crate::diff::{DriftReport, FactDiff, Severity};
 use crate::model::{Category, sanitize};
 
 use super::describe::{
-    RedactionClasses, cell_summary, clip, describe_comparison, side_hosts, side_times,
+    RedactionClasses, cell_summary, describe_comparison, side_hosts, side_times,
 };
 use super::summary::total_counts;
-
-/// Characters of a value cell before it is clipped.
-const MAX_CELL: usize = 80;
 
 /// Escapes text for a table cell: neutralises control characters, then backslash-escapes
 /// everything Markdown would interpret (`|` included, so the table keeps its columns).
@@ -28,6 +25,25 @@ pub fn escape(text: &str) -> String {
         }
         out.push(c);
     }
+    out
+}
+
+/// `lines` as a fenced code block (` ```diff `), its fence longer than any run of
+/// backticks inside.
+pub(crate) fn fenced(info: &str, lines: &[String]) -> String {
+    let longest_run = lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`').map(str::len))
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat((longest_run + 1).max(3));
+    let mut out = format!("{fence}{info}\n");
+    for line in lines {
+        out.push_str(&sanitize(line, false));
+        out.push('\n');
+    }
+    out.push_str(&fence);
+    out.push('\n');
     out
 }
 
@@ -115,14 +131,33 @@ pub fn render(report: &DriftReport) -> String {
             "| --- | --- | --- |{} --- |",
             " --- |".repeat(labels.len())
         );
-        for fact in facts {
+        for fact in &facts {
             write_fact_row(&mut out, fact, &labels);
         }
+        write_text_changes(&mut out, &facts, &labels);
     }
     if !any {
         out.push_str("\nNo drift.\n");
     }
     out
+}
+
+/// The changed hunks of each text drift among `facts`, under the table.
+fn write_text_changes(out: &mut String, facts: &[&FactDiff], labels: &[String]) {
+    for fact in facts {
+        for (side, lines) in crate::report::audit::hunks(fact) {
+            let from = labels.first().map(String::as_str).unwrap_or("?");
+            let to = labels.get(side).map(String::as_str).unwrap_or("?");
+            let _ = writeln!(
+                out,
+                "\n{} ({} → {}):\n",
+                code(&fact.key.key),
+                escape(from),
+                escape(to)
+            );
+            out.push_str(&fenced("diff", &lines));
+        }
+    }
 }
 
 fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
@@ -134,7 +169,7 @@ fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
         .enumerate()
         .map(|(i, cell)| {
             let base = if i == 0 { None } else { baseline };
-            escape(&clip(&cell_summary(cell, base, &classes), MAX_CELL))
+            escape(&cell_summary(cell, base, &classes))
         })
         .collect();
     let several = labels.len() > 2;

@@ -12,34 +12,37 @@ use crate::model::{Category, sanitize};
 
 use super::Palette;
 use super::describe::{
-    RedactionClasses, cell_summary, clip, delta_from_baseline, describe_comparison,
-    group_value_summary, name_list, side_hosts, side_times, status_marker,
+    RedactionClasses, cell_summary, delta_from_baseline, describe_comparison, group_value_summary,
+    name_list, side_hosts, side_times, status_marker, wrap,
 };
 use super::summary;
 
-/// Limits that keep the text rendering compact.
+/// How the text rendering lays values out. Values are never cut: a long one wraps
+/// between words onto more lines.
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
     /// Colours by role when enabled.
     pub palette: Palette,
     /// Unchanged lines shown around each change in a text excerpt.
     pub context: usize,
-    /// Lines of a text excerpt, per compared side, before it is cut.
+    /// Lines of a text excerpt, per compared side, before the rest is counted (no limit
+    /// by default: every changed hunk is shown).
     pub max_excerpt_lines: usize,
-    /// Set members (added plus removed) listed per compared side before the rest is counted.
+    /// Set members (added plus removed) listed per compared side before the rest is
+    /// counted (no limit by default).
     pub max_members: usize,
-    /// Characters of a value summary or text line before it is clipped.
+    /// Columns of a value or text line before it wraps onto the next line.
     pub max_width: usize,
 }
 
 impl TextOptions {
-    /// The default limits with the given palette.
+    /// The default layout with the given palette.
     pub fn new(palette: Palette) -> TextOptions {
         TextOptions {
             palette,
             context: 2,
-            max_excerpt_lines: 12,
-            max_members: 10,
+            max_excerpt_lines: usize::MAX,
+            max_members: usize::MAX,
             max_width: 80,
         }
     }
@@ -166,15 +169,25 @@ fn write_start_here(out: &mut String, report: &DriftReport, options: &TextOption
             .enumerate()
             .map(|(i, cell)| brief_cell(cell, if i == 0 { None } else { baseline }, &classes))
             .collect();
-        let line = clip(&values.join(" → "), options.max_width).into_owned();
+        // Never cut: a long summary wraps under itself.
+        let lines = wrap(&values.join(" → "), options.max_width);
         let _ = writeln!(
             out,
             "  {} {}  {}  {}",
             p.severity(fact.severity, status_marker(fact)),
             p.severity(fact.severity, &format!("{:<8}", fact.severity.as_str())),
             p.key(&format!("{name:<width$}")),
-            p.dim(&sanitize(&line, false)),
+            p.dim(&sanitize(lines.first().map_or("", String::as_str), false)),
         );
+        for line in lines.iter().skip(1) {
+            let _ = writeln!(
+                out,
+                "  {:indent$}{}",
+                "",
+                p.dim(&sanitize(line, false)),
+                indent = 14 + width
+            );
+        }
     }
 }
 
@@ -215,14 +228,18 @@ fn write_fact(
             .first()
             .map(|c| cell_summary(c, None, &classes))
             .unwrap_or_default();
+        let lines = wrap(&value, options.max_width);
         let _ = writeln!(
             out,
             "  {} {}  {}  {}",
             status_marker(fact),
             p.severity(Severity::None, &severity),
             key,
-            p.dim(&clip(&value, options.max_width))
+            p.dim(&lines[0])
         );
+        for line in &lines[1..] {
+            let _ = writeln!(out, "      {}", p.dim(line));
+        }
         return;
     }
     let _ = writeln!(
@@ -286,7 +303,7 @@ fn write_cell(
         Cell::Divergent { groups } => {
             let _ = writeln!(out, "{indent}{label:<label_width$}  hosts disagree:");
             let base = baseline.and_then(Cell::value);
-            let values: Vec<String> = groups
+            let values: Vec<Vec<String>> = groups
                 .iter()
                 .map(|g| {
                     let delta = g
@@ -295,14 +312,25 @@ fn write_cell(
                         .zip(base)
                         .and_then(|(v, b)| delta_from_baseline(v, b));
                     let text = delta.unwrap_or_else(|| group_value_summary(g, classes));
-                    clip(&text, options.max_width).into_owned()
+                    wrap(&text, options.max_width)
                 })
                 .collect();
-            let value_width = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
-            for (group, value) in groups.iter().zip(values) {
+            let value_width = values
+                .iter()
+                .flatten()
+                .map(|v| v.chars().count())
+                .max()
+                .unwrap_or(0);
+            for (group, lines) in groups.iter().zip(values) {
+                let Some((last, first)) = lines.split_last() else {
+                    continue;
+                };
+                for line in first {
+                    let _ = writeln!(out, "{indent}{:label_width$}    {line}", "");
+                }
                 let _ = writeln!(
                     out,
-                    "{indent}{:label_width$}    {value:<value_width$}  {}",
+                    "{indent}{:label_width$}    {last:<value_width$}  {}",
                     "",
                     p.dim(&format!("on {}", name_list(&group.hosts, 6)))
                 );
@@ -310,25 +338,30 @@ fn write_cell(
         }
         _ => {
             let value = cell_summary(cell, baseline, classes);
-            let value = clip(&value, options.max_width);
             let mut detail = comparison.map(describe_comparison);
             if detail.is_none() && fact.change == ChangeKind::Kind {
                 detail = cell.value().map(|v| format!("a {}", v.kind()));
             }
-            let value = match cell {
-                Cell::Absent => p.severity(Severity::Critical, &value),
-                _ => value.into_owned(),
+            let paint = |line: &str| match cell {
+                Cell::Absent => p.severity(Severity::Critical, line),
+                _ => line.to_string(),
             };
-            match detail {
-                Some(d) => {
-                    let _ = writeln!(
-                        out,
-                        "{indent}{label:<label_width$}  {value}  {}",
-                        p.dim(&format!("· {d}"))
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "{indent}{label:<label_width$}  {value}");
+            let lines = wrap(&value, options.max_width);
+            let last = lines.len() - 1;
+            for (i, line) in lines.iter().enumerate() {
+                let label = if i == 0 { label } else { "" };
+                let line = paint(line);
+                match detail.as_ref().filter(|_| i == last) {
+                    Some(d) => {
+                        let _ = writeln!(
+                            out,
+                            "{indent}{label:<label_width$}  {line}  {}",
+                            p.dim(&format!("· {d}"))
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "{indent}{label:<label_width$}  {line}");
+                    }
                 }
             }
         }
@@ -405,16 +438,19 @@ fn text_excerpt(rows: &[TextRow], options: &TextOptions) -> Vec<String> {
             RowTag::Equal => {
                 if let Some(line) = &row.left {
                     let text = sanitize(&line.text, false);
-                    lines.push(p.dim(&format!("  {}", clip(&text, options.max_width))));
+                    for (i, part) in wrap(&text, options.max_width).iter().enumerate() {
+                        let lead = if i == 0 { "  " } else { "    " };
+                        lines.push(p.dim(&format!("{lead}{part}")));
+                    }
                 }
             }
             RowTag::Changed | RowTag::Removed | RowTag::Added => {
                 changes_shown += 1;
                 if let Some(line) = row.left.as_ref().filter(|_| row.tag != RowTag::Added) {
-                    lines.push(diff_line(line, '-', options));
+                    lines.extend(diff_line(line, '-', options));
                 }
                 if let Some(line) = row.right.as_ref().filter(|_| row.tag != RowTag::Removed) {
-                    lines.push(diff_line(line, '+', options));
+                    lines.extend(diff_line(line, '+', options));
                 }
             }
         }
@@ -429,11 +465,24 @@ fn text_excerpt(rows: &[TextRow], options: &TextOptions) -> Vec<String> {
     lines
 }
 
+/// Every changed hunk of a text comparison as plain unified-diff lines (`@@ line N @@`,
+/// `- old`, `+ new`, context indented by two spaces), lines never wrapped nor cut: for
+/// Markdown and HTML, which wrap them themselves.
+pub fn plain_hunks(rows: &[TextRow], context: usize) -> Vec<String> {
+    let options = TextOptions {
+        context,
+        max_width: 100_000,
+        ..TextOptions::new(Palette::plain())
+    };
+    text_excerpt(rows, &options)
+}
+
 /// A palette method painting one role.
 type Paint = fn(Palette, &str) -> String;
 
-/// One `-` or `+` line, its changed spans emphasised when colour is on.
-fn diff_line(line: &TextLine, sign: char, options: &TextOptions) -> String {
+/// One `-` or `+` line, its changed spans emphasised when colour is on. A line longer
+/// than the width wraps; its continuations repeat the sign, indented further.
+fn diff_line(line: &TextLine, sign: char, options: &TextOptions) -> Vec<String> {
     let p = options.palette;
     let (plain, strong): (Paint, Paint) = if sign == '+' {
         (Palette::added, Palette::added_strong)
@@ -443,8 +492,20 @@ fn diff_line(line: &TextLine, sign: char, options: &TextOptions) -> String {
     let fits = line.text.chars().count() <= options.max_width;
     if !p.enabled() || line.changed.is_empty() || !fits {
         let text = sanitize(&line.text, false);
-        return plain(p, &format!("{sign} {}", clip(&text, options.max_width)));
+        return wrap(&text, options.max_width)
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let lead = if i == 0 { " " } else { "   " };
+                plain(p, &format!("{sign}{lead}{part}"))
+            })
+            .collect();
     }
+    vec![emphasised(line, sign, p, plain, strong)]
+}
+
+/// A line that fits, its changed spans painted `strong` and the rest `plain`.
+fn emphasised(line: &TextLine, sign: char, p: Palette, plain: Paint, strong: Paint) -> String {
     let mut out = plain(p, &format!("{sign} "));
     let mut at = 0usize;
     for &(start, end) in &line.changed {
@@ -473,15 +534,19 @@ fn member_lines(added: &[String], removed: &[String], options: &TextOptions) -> 
         .chain(removed.iter().map(|m| ('−', m)));
     let total = added.len() + removed.len();
     for (sign, member) in all.take(options.max_members) {
-        let text = format!(
-            "{sign} {}",
-            clip(&sanitize(member, false), options.max_width)
-        );
-        lines.push(if sign == '+' {
-            p.added(&text)
-        } else {
-            p.removed(&text)
-        });
+        let member = sanitize(member, false);
+        for (i, part) in wrap(&member, options.max_width).iter().enumerate() {
+            let text = if i == 0 {
+                format!("{sign} {part}")
+            } else {
+                format!("    {part}")
+            };
+            lines.push(if sign == '+' {
+                p.added(&text)
+            } else {
+                p.removed(&text)
+            });
+        }
     }
     if total > options.max_members {
         lines.push(p.dim(&format!("… {} more members", total - options.max_members)));
@@ -489,22 +554,36 @@ fn member_lines(added: &[String], removed: &[String], options: &TextOptions) -> 
     lines
 }
 
+/// `field: old → new`, each side in full; a long pair wraps, old and new on lines of
+/// their own.
 fn field_lines(changes: &[FieldChange], options: &TextOptions) -> Vec<String> {
+    let p = options.palette;
     let show = |v: &Option<String>| match v {
-        Some(v) => clip(&sanitize(v, false), options.max_width / 2).into_owned(),
+        Some(v) => sanitize(v, false).into_owned(),
         None => "(absent)".to_string(),
     };
-    changes
-        .iter()
-        .map(|c| {
-            format!(
-                "{}: {} → {}",
-                sanitize(&c.field, false),
-                options.palette.removed(&show(&c.base)),
-                options.palette.added(&show(&c.other))
-            )
-        })
-        .collect()
+    let mut lines = Vec::new();
+    for c in changes {
+        let field = sanitize(&c.field, false);
+        let (base, other) = (show(&c.base), show(&c.other));
+        let one_line = format!("{field}: {base} → {other}");
+        if one_line.chars().count() <= options.max_width {
+            lines.push(format!(
+                "{field}: {} → {}",
+                p.removed(&base),
+                p.added(&other)
+            ));
+            continue;
+        }
+        lines.push(format!("{field}:"));
+        for part in wrap(&base, options.max_width) {
+            lines.push(p.removed(&format!("  − {part}")));
+        }
+        for part in wrap(&other, options.max_width) {
+            lines.push(p.added(&format!("  + {part}")));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -625,9 +704,47 @@ mod tests {
     }
 
     #[test]
-    fn long_text_excerpts_are_cut_and_counted() {
+    fn every_changed_hunk_is_shown_by_default() {
         let rows = text_rows(40);
-        let options = TextOptions::new(Palette::plain());
+        let lines = text_excerpt(&rows, &TextOptions::new(Palette::plain()));
+        for i in (2..=40).step_by(2) {
+            assert!(lines.contains(&format!("- old {i}")), "{lines:?}");
+            assert!(lines.contains(&format!("+ new {i}")), "{lines:?}");
+        }
+        assert!(!lines.iter().any(|l| l.contains("more changed")));
+    }
+
+    #[test]
+    fn long_lines_and_values_wrap_without_losing_a_word() {
+        let long = "server_name shop.example.com www.shop.example.com api.shop.example.com \
+                    admin.shop.example.com static.shop.example.com;";
+        let line = TextLine {
+            number: 3,
+            text: long.to_string(),
+            changed: Vec::new(),
+        };
+        let options = TextOptions {
+            max_width: 40,
+            ..TextOptions::new(Palette::plain())
+        };
+        let lines = diff_line(&line, '+', &options);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 44), "{lines:?}");
+        assert!(lines[0].starts_with("+ server_name") && lines[1].starts_with("+   "));
+        let words: Vec<&str> = lines
+            .iter()
+            .flat_map(|l| l.trim_start_matches('+').split_whitespace())
+            .collect();
+        assert_eq!(words.join(" "), long);
+    }
+
+    #[test]
+    fn long_text_excerpts_can_be_cut_and_counted() {
+        let rows = text_rows(40);
+        let options = TextOptions {
+            max_excerpt_lines: 12,
+            ..TextOptions::new(Palette::plain())
+        };
         let lines = text_excerpt(&rows, &options);
         // The cut excerpt plus the line counting what was left out.
         assert!(lines.len() <= options.max_excerpt_lines + 1, "{lines:?}");

@@ -499,6 +499,13 @@ struct RawRecord {
 /// field, an unknown category or kind, a bad date, time, environment or fingerprint, an
 /// empty reason, or two records with one identity.
 pub fn parse_annotations(text: &str, shown: &str) -> Result<Vec<Annotation>> {
+    if let Some(line) = conflict_marker_line(text) {
+        return Err(eyre!(
+            "{shown}:{line}: an unresolved git merge conflict (a `<<<<<<<` line); keep the \
+             annotations wanted from each side, delete the `<<<<<<<`, `=======` and `>>>>>>>` \
+             lines, then run again"
+        ));
+    }
     let at = |offset: usize| line_of(text, offset);
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| at(s.start));
@@ -618,6 +625,19 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|b| **b == b'\n')
         .count()
         + 1
+}
+
+/// The 1-based line of the first git conflict marker in `text`, if any.
+fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            ["<<<<<<< ", ">>>>>>> ", "||||||| "]
+                .iter()
+                .any(|marker| line.starts_with(marker))
+                || line == "<<<<<<<"
+                || line == "======="
+        })
+        .map(|i| i + 1)
 }
 
 /// The file's text for `records`: the header comment, then one table per record in

@@ -93,16 +93,7 @@ fn parse_meta(bytes: &[u8]) -> Result<MetaDoc, SnapshotError> {
                 let version = header.version.as_ref().and_then(serde_json::Value::as_u64);
                 check_header(header.format.as_deref(), version)?;
             }
-            let message = err.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            Err(SnapshotError::Malformed {
-                message,
-                line: err.line(),
-                column: err.column(),
-            })
+            Err(crate::model::malformed(bytes, &err))
         }
     }
 }

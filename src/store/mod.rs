@@ -8,6 +8,7 @@
 mod annotations;
 mod atomic;
 pub mod compare;
+pub mod detached;
 pub mod fact_history;
 mod fact_reader;
 mod history;

@@ -191,7 +191,7 @@ pub struct Pruned {
 /// Deletes the snapshots `plans` do not keep, and drops them from the workspace's
 /// history. A file that cannot be deleted is reported and the others still go.
 pub fn apply(workspace: &mut Workspace, plans: &[HostPlan]) -> Result<Pruned> {
-    if workspace.is_demo() {
+    if workspace.is_read_only() {
         return Err(eyre!("the demo workspace is read-only"));
     }
     let mut pruned = Pruned::default();

@@ -36,6 +36,12 @@ pub struct Workspace {
     /// The demo's built-in annotations (none for a workspace on disk, whose annotations
     /// are read from its file by [`Workspace::annotations`]).
     pub(super) embedded_annotations: Arc<Vec<Annotation>>,
+    /// The name of a workspace of snapshot files opened without a workspace folder;
+    /// `None` for a workspace folder and for the demo.
+    pub(super) label: Option<String>,
+    /// Environments to compare first, in order, the first being the baseline (snapshot
+    /// files named on the command line); empty when the explorer chooses.
+    pub sides: Vec<String>,
 }
 
 /// Snapshots held in memory; shown by count only, as they can be large.
@@ -79,6 +85,8 @@ impl Workspace {
             history,
             embedded: Embedded::default(),
             embedded_annotations: Arc::default(),
+            label: None,
+            sides: Vec::new(),
         })
     }
 
@@ -106,7 +114,28 @@ impl Workspace {
             history,
             embedded: Embedded(Arc::new(snapshots)),
             embedded_annotations: Arc::new(annotations),
+            label: None,
+            sides: Vec::new(),
         }
+    }
+
+    /// A read-only workspace of snapshot files, without a workspace folder: no
+    /// configuration, so no ignore rules, and no annotations. `label` names it in
+    /// headers; see [`super::detached`] for how files and folders become one.
+    pub(super) fn detached_with(
+        label: String,
+        history: History,
+        snapshots: Vec<Snapshot>,
+        sides: Vec<String>,
+    ) -> Workspace {
+        let mut workspace =
+            Workspace::in_memory(Config::default(), snapshots, Vec::new(), Vec::new());
+        if !history.entries.is_empty() || !history.problems.is_empty() {
+            workspace.history = history;
+        }
+        workspace.label = Some(label);
+        workspace.sides = sides;
+        workspace
     }
 
     /// Creates a workspace in `dir`: a commented `driftscope.toml` and `snapshots/`.
@@ -133,8 +162,11 @@ impl Workspace {
         Ok(config_path)
     }
 
-    /// A short name for headers: the folder's name, or `demo`.
+    /// A short name for headers: the folder's name, the snapshot files' label, or `demo`.
     pub fn name(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         match &self.root {
             Some(root) => root.file_name().map_or_else(
                 || root.display().to_string(),
@@ -146,7 +178,19 @@ impl Workspace {
 
     /// True for the embedded demo, which cannot be written to.
     pub fn is_demo(&self) -> bool {
+        self.root.is_none() && self.label.is_none()
+    }
+
+    /// True when nothing can be written: the demo, or snapshot files opened without a
+    /// workspace folder.
+    pub fn is_read_only(&self) -> bool {
         self.root.is_none()
+    }
+
+    /// True for snapshot files opened without a workspace folder (no ignore rules, no
+    /// annotations).
+    pub fn is_detached(&self) -> bool {
+        self.label.is_some()
     }
 
     /// Loads the snapshot behind a history entry.
@@ -309,6 +353,8 @@ mod tests {
             history,
             embedded: Embedded(Arc::new(vec![snapshot])),
             embedded_annotations: Arc::default(),
+            label: None,
+            sides: Vec::new(),
         }
     }
 

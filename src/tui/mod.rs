@@ -92,6 +92,7 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
         is_demo: workspace.is_demo(),
         environments,
         problems: workspace.history.problems.clone(),
+        sides: workspace.sides.clone(),
     }
 }
 

@@ -147,6 +147,11 @@ fn plan(
     if ws.is_demo() {
         return Err("the demo workspace is read-only: nothing to collect".into());
     }
+    if ws.is_read_only() {
+        return Err(
+            "snapshot files opened without a workspace are read-only: nothing to collect".into(),
+        );
+    }
     let (known, skipped): (Vec<String>, Vec<String>) = environments
         .iter()
         .cloned()

@@ -317,7 +317,7 @@ fn refuse_changes(state: &mut State) -> bool {
         return true;
     }
     if is_read_only(state) {
-        state.notice = Some(READ_ONLY_NOTICE.to_string());
+        state.notice = Some(read_only_notice(state).to_string());
         return true;
     }
     false
@@ -331,6 +331,19 @@ pub fn is_read_only(state: &State) -> bool {
 /// What the explorer says when a change is asked for on the read-only demo.
 pub const READ_ONLY_NOTICE: &str =
     "the demo workspace is read-only: nothing was saved (driftscope init creates a workspace)";
+
+/// What the explorer says when a change is asked for on snapshot files opened without a
+/// workspace.
+pub const FILES_READ_ONLY_NOTICE: &str = "snapshot files opened without a workspace are read-only: nothing was saved (annotations live in a workspace: driftscope init)";
+
+/// The notice for a change asked for where annotations cannot be changed.
+fn read_only_notice(state: &State) -> &'static str {
+    if state.workspace.is_demo {
+        READ_ONLY_NOTICE
+    } else {
+        FILES_READ_ONLY_NOTICE
+    }
+}
 
 /// `J` / `R`: opens the reason prompt for the selected drift.
 pub fn start_prompt(state: &mut State, kind: AnnotationKind) -> Vec<Effect> {
@@ -436,7 +449,7 @@ pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
     };
     if prompt.read_only {
         prompt::close(state);
-        state.notice = Some(READ_ONLY_NOTICE.to_string());
+        state.notice = Some(read_only_notice(state).to_string());
         return Vec::new();
     }
     prompt.saving = Some(job);

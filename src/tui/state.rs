@@ -49,6 +49,9 @@ pub struct WorkspaceInfo {
     pub environments: Vec<EnvSummary>,
     /// Problems met while reading the workspace, one line each.
     pub problems: Vec<String>,
+    /// Environments to compare first, in order, the first being the baseline (snapshot
+    /// files named on the command line); empty to pick `prod` as the baseline.
+    pub sides: Vec<String>,
 }
 
 /// A pane of the main screen.
@@ -282,11 +285,18 @@ impl State {
     /// every other environment (at most three sides); nothing is loaded yet.
     pub fn new(workspace: WorkspaceInfo, keymap: Keymap, now: DateTime<Utc>) -> State {
         let envs = &workspace.environments;
-        let baseline = envs
-            .iter()
-            .position(|e| e.name == "prod" || e.name == "production")
-            .unwrap_or(0);
-        let others: Vec<usize> = (0..envs.len()).filter(|&i| i != baseline).take(2).collect();
+        let position = |name: &str| envs.iter().position(|e| e.name == name);
+        let chosen: Vec<usize> = workspace.sides.iter().filter_map(|s| position(s)).collect();
+        let baseline = chosen.first().copied().unwrap_or_else(|| {
+            envs.iter()
+                .position(|e| e.name == "prod" || e.name == "production")
+                .unwrap_or(0)
+        });
+        let others: Vec<usize> = if chosen.len() > 1 {
+            chosen[1..].iter().copied().take(2).collect()
+        } else {
+            (0..envs.len()).filter(|&i| i != baseline).take(2).collect()
+        };
         let env_count = envs.len();
         let mut state = State {
             workspace,

@@ -56,6 +56,7 @@ pub fn workspace(is_demo: bool) -> WorkspaceInfo {
             },
         ],
         problems: Vec::new(),
+        sides: Vec::new(),
     }
 }
 

@@ -7,7 +7,11 @@ use crate::diff::review::{ReviewState, StateCounts};
 use crate::model::{Annotation, sanitize};
 
 use super::super::describe::{side_hosts, side_times};
-use super::{Audit, Entry, Part, day, is_web_link, one_line, review_note, values, verdict};
+use super::{
+    Audit, Entry, Part, day, hunks, is_web_link, one_line, review_note, severity_label, values,
+    verdict,
+};
+use crate::diff::Severity;
 
 /// The page's style sheet: readable on screen, black on white and unbroken rows in print.
 const STYLE: &str = "\
@@ -28,9 +32,23 @@ th { background: var(--band); font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
 code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; word-break: normal; }
+table.facts { table-layout: fixed; }
+table.facts th.sevcol { width: 6.2rem; } table.facts th.fact { width: 15rem; }
+table.facts th.why { width: 11rem; }
 .value { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  font-size: .85em; overflow-wrap: anywhere; }
+  font-size: .85em; overflow-wrap: break-word; white-space: pre-wrap; }
+pre.hunk { font: .8em/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  white-space: pre-wrap; overflow-wrap: break-word; margin: .3rem 0 0; padding: .3rem .5rem;
+  background: var(--band); border-radius: .25rem; }
+pre.hunk .add { color: #1f7a3d; } pre.hunk .del { color: #b42318; }
+pre.hunk .at { color: var(--muted); }
+.sev { display: inline-block; min-width: 4.6rem; text-align: center; padding: 0 .4rem;
+  border-radius: .25rem; font-size: .78rem; font-weight: 700; letter-spacing: .02em;
+  color: #fff; white-space: nowrap; }
+.sev-critical { background: #b42318; } .sev-high { background: #c4320a; }
+.sev-medium { background: #b54708; } .sev-low { background: #475467; }
+.sev-none { background: #98a2b3; }
 .verdict { font-weight: 600; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem;
   font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
@@ -45,6 +63,7 @@ ul.checklist li::before { content: \"\\2610\"; position: absolute; left: 0; top:
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print {
   :root { --ink: #000; --muted: #333; --line: #999; --band: #eee; }
+  .sev { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; page-break-after: avoid; }
@@ -174,10 +193,64 @@ fn badge(state: ReviewState) -> String {
 }
 
 fn value_cells(entry: &Entry<'_>) -> String {
+    let hunks = hunks(entry.fact);
     values(entry.fact)
         .iter()
-        .map(|v| format!("<td class=\"value\">{}</td>", escape(v)))
+        .enumerate()
+        .map(|(side, v)| {
+            let hunk = hunks
+                .iter()
+                .find(|(s, _)| *s == side)
+                .map_or_else(String::new, |(_, lines)| hunk_html(lines));
+            format!("<td class=\"value\">{}{hunk}</td>", escape(v))
+        })
         .collect()
+}
+
+/// A text drift's changed hunks against the baseline, added and removed lines coloured.
+fn hunk_html(lines: &[String]) -> String {
+    let mut out = String::from("<pre class=\"hunk\">");
+    for line in lines {
+        let class = if line.starts_with("@@") {
+            "at"
+        } else if line.starts_with('+') {
+            "add"
+        } else if line.starts_with('-') {
+            "del"
+        } else {
+            ""
+        };
+        if class.is_empty() {
+            out.push_str(&escape(line));
+        } else {
+            let _ = write!(out, "<span class=\"{class}\">{}</span>", escape(line));
+        }
+        out.push('\n');
+    }
+    out.push_str("</pre>");
+    out
+}
+
+/// A severity as a coloured label.
+fn severity_html(severity: Severity) -> String {
+    format!(
+        "<span class=\"sev sev-{}\">{}</span>",
+        severity.as_str(),
+        severity_label(severity)
+    )
+}
+
+/// A fact key, escaped, that breaks across lines only after `.`, `/`, `:` or `_`, never
+/// inside a word.
+fn key_html(key: &str) -> String {
+    let mut out = String::new();
+    for c in escape(key).chars() {
+        out.push(c);
+        if matches!(c, '.' | '/' | ':' | '_' | ',') {
+            out.push_str("<wbr>");
+        }
+    }
+    out
 }
 
 fn side_headers(audit: &Audit<'_>) -> String {
@@ -242,7 +315,7 @@ fn justified(out: &mut String, audit: &Audit<'_>) {
             category = Some(entry.fact.key.category);
             let _ = writeln!(
                 out,
-                "<h3>{}</h3>\n<table>\n<thead><tr><th>Fact</th>{}<th>Why</th></tr></thead>\n<tbody>",
+                "<h3>{}</h3>\n<table class=\"facts\">\n<thead><tr><th class=\"fact\">Fact</th>{}<th class=\"why\">Why</th></tr></thead>\n<tbody>",
                 entry.fact.key.category,
                 side_headers(audit)
             );
@@ -250,7 +323,7 @@ fn justified(out: &mut String, audit: &Audit<'_>) {
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td>{}<td><p class=\"decision\">{}</p><span class=\"by\">{}</span></td></tr>",
-            escape(&entry.fact.key.key),
+            key_html(&entry.fact.key.key),
             value_cells(entry),
             escape(&one_line(&a.reason)),
             decided(a)
@@ -277,10 +350,10 @@ fn checklist(out: &mut String, audit: &Audit<'_>) {
             .collect();
         let _ = writeln!(
             out,
-            "<li><strong><code>{}</code></strong> <span class=\"badge\">{}</span><br>\
+            "<li><strong><code>{}</code></strong> {}<br>\
              {}<p class=\"decision\">{}</p><span class=\"by\">{}</span></li>",
-            escape(&entry.fact.key.to_string()),
-            entry.fact.severity.as_str(),
+            key_html(&entry.fact.key.to_string()),
+            severity_html(entry.fact.severity),
             values.join(" · "),
             escape(&one_line(&a.reason)),
             decided(a)
@@ -298,7 +371,7 @@ fn needs_review(out: &mut String, audit: &Audit<'_>) {
     }
     let _ = writeln!(
         out,
-        "<table>\n<thead><tr><th>Severity</th><th>Fact</th>{}<th>Review</th></tr></thead>\n<tbody>",
+        "<table class=\"facts\">\n<thead><tr><th class=\"sevcol\">Severity</th><th class=\"fact\">Fact</th>{}<th class=\"why\">Review</th></tr></thead>\n<tbody>",
         side_headers(audit)
     );
     for entry in &entries {
@@ -313,8 +386,8 @@ fn needs_review(out: &mut String, audit: &Audit<'_>) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><code>{}</code></td>{}<td>{note}</td></tr>",
-            entry.fact.severity.as_str(),
-            escape(&entry.fact.key.to_string()),
+            severity_html(entry.fact.severity),
+            key_html(&entry.fact.key.to_string()),
             value_cells(entry)
         );
     }

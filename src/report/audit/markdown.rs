@@ -6,8 +6,12 @@ use crate::diff::review::ReviewState;
 use crate::model::Annotation;
 
 use super::super::describe::{side_hosts, side_times};
-use super::super::markdown::{code, escape};
-use super::{Audit, Entry, Part, day, is_web_link, one_line, review_note, values, verdict};
+use super::super::markdown::{code, escape, fenced};
+use super::{
+    Audit, Entry, Part, day, hunks, is_web_link, one_line, review_note, severity_label, values,
+    verdict,
+};
+use crate::diff::Severity;
 
 /// Renders `audit` as a Markdown document.
 pub fn render(audit: &Audit<'_>) -> String {
@@ -150,7 +154,7 @@ fn checklist(out: &mut String, audit: &Audit<'_>, labels: &[String]) {
             out,
             "- [ ] **{}** ({}) — {}  \n  {}  \n  {}",
             code(&entry.fact.key.to_string()),
-            entry.fact.severity.as_str(),
+            severity_md(entry.fact.severity),
             value_line(entry, labels),
             escape(&one_line(&a.reason)),
             decided_line(a)
@@ -176,10 +180,42 @@ fn needs_review(out: &mut String, audit: &Audit<'_>, labels: &[String]) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {note} |",
-            entry.fact.severity.as_str(),
+            severity_md(entry.fact.severity),
             code(&entry.fact.key.to_string()),
             cells.join(" | ")
         );
+    }
+    text_changes(out, &entries, labels);
+}
+
+/// A severity label; critical and high in bold so they stand out.
+fn severity_md(severity: Severity) -> String {
+    match severity {
+        Severity::Critical | Severity::High => format!("**{}**", severity_label(severity)),
+        other => severity_label(other),
+    }
+}
+
+/// The changed hunks of the text drifts among `entries`, after their table.
+fn text_changes(out: &mut String, entries: &[Entry<'_>], labels: &[String]) {
+    let mut first = true;
+    for entry in entries {
+        for (side, lines) in hunks(entry.fact) {
+            if first {
+                out.push_str("\n### Text changes\n");
+                first = false;
+            }
+            let from = labels.first().map(String::as_str).unwrap_or("?");
+            let to = labels.get(side).map(String::as_str).unwrap_or("?");
+            let _ = writeln!(
+                out,
+                "\n{} ({} → {}):\n",
+                code(&entry.fact.key.to_string()),
+                escape(from),
+                escape(to)
+            );
+            out.push_str(&fenced("diff", &lines));
+        }
     }
 }
 

@@ -18,10 +18,11 @@ use crate::diff::review::{ReviewState, Reviews, StateCounts};
 use crate::diff::{CategoryCounts, DriftReport, FactDiff};
 use crate::model::{Annotation, Category, sanitize};
 
-use super::describe::{RedactionClasses, cell_summary, clip};
+use super::describe::{RedactionClasses, cell_summary};
+use crate::diff::{Comparison, Severity};
 
-/// Characters of a value summary before it is clipped.
-const MAX_VALUE: usize = 60;
+/// Unchanged lines shown around each change of a text drift.
+const HUNK_CONTEXT: usize = 2;
 
 /// Everything an audit report shows.
 #[derive(Debug, Clone, Copy)]
@@ -104,16 +105,22 @@ impl<'a> Audit<'a> {
             .collect()
     }
 
-    /// The drifts of one part, grouped by category in display order, worst first within
-    /// each category.
+    /// The drifts of one part: those needing review worst first across every category
+    /// (then by category in display order); the others grouped by category in display
+    /// order, worst first within each.
     pub fn part(&self, part: Part) -> Vec<Entry<'a>> {
         let mut entries: Vec<Entry<'a>> = self
             .entries()
             .into_iter()
             .filter(|e| part.holds(e.state))
             .collect();
-        // A stable sort keeps the report's worst-first order within a category.
-        entries.sort_by_key(|e| e.fact.key.category);
+        // Stable sorts keep the report's order among equals.
+        match part {
+            Part::NeedsReview => {
+                entries.sort_by_key(|e| (std::cmp::Reverse(e.fact.severity), e.fact.key.category))
+            }
+            Part::Justified | Part::Remediate => entries.sort_by_key(|e| e.fact.key.category),
+        }
         entries
     }
 
@@ -169,8 +176,8 @@ impl<'a> Audit<'a> {
     }
 }
 
-/// Each side's value of `fact` as a short, safe, single-line summary; redacted values
-/// never show their fingerprint.
+/// Each side's value of `fact` in full as a safe, single-line summary (renderers wrap
+/// it); redacted values never show their fingerprint.
 pub fn values(fact: &FactDiff) -> Vec<String> {
     let classes = RedactionClasses::of(fact);
     let baseline = fact.cells.first();
@@ -179,9 +186,33 @@ pub fn values(fact: &FactDiff) -> Vec<String> {
         .enumerate()
         .map(|(i, cell)| {
             let base = if i == 0 { None } else { baseline };
-            clip(&cell_summary(cell, base, &classes), MAX_VALUE).into_owned()
+            cell_summary(cell, base, &classes)
         })
         .collect()
+}
+
+/// The changed hunks of a text drift, per compared side: the side's index and its
+/// unified-diff lines against the baseline (see [`super::text::plain_hunks`]).
+pub fn hunks(fact: &FactDiff) -> Vec<(usize, Vec<String>)> {
+    fact.comparisons
+        .iter()
+        .filter_map(|c| match &c.comparison {
+            Comparison::Text { rows } => {
+                let lines = super::text::plain_hunks(rows, HUNK_CONTEXT);
+                (!lines.is_empty()).then_some((c.side, lines))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A severity as a label a reader sees at a glance: `CRITICAL`, `high`, `medium`,
+/// `low`, `none`.
+pub fn severity_label(severity: Severity) -> String {
+    match severity {
+        Severity::Critical => "CRITICAL".to_string(),
+        other => other.as_str().to_string(),
+    }
 }
 
 /// Text from a person (a reason, an author, a ticket) on one line: runs of whitespace,
@@ -278,6 +309,7 @@ pub(crate) mod testing;
 mod tests {
     use super::testing::sample_audit;
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn parts_split_the_drifts_by_state_and_keep_category_order() {
@@ -298,12 +330,50 @@ mod tests {
             report.drift_count()
         );
         assert!(justified.iter().all(|e| e.annotation.is_some()));
-        let categories: Vec<Category> = open.iter().map(|e| e.fact.key.category).collect();
+        let categories: Vec<Category> = justified.iter().map(|e| e.fact.key.category).collect();
         let mut sorted = categories.clone();
         sorted.sort();
         assert_eq!(categories, sorted);
+        // Needs review: worst first across categories, then by category.
+        let order: Vec<(std::cmp::Reverse<Severity>, Category)> = open
+            .iter()
+            .map(|e| (std::cmp::Reverse(e.fact.severity), e.fact.key.category))
+            .collect();
+        let mut worst_first = order.clone();
+        worst_first.sort();
+        assert_eq!(order, worst_first);
+        let categories: BTreeSet<Category> = open.iter().map(|e| e.fact.key.category).collect();
+        assert!(categories.len() > 1, "the sample spans categories");
         assert!(open.iter().any(|e| e.state == ReviewState::Stale));
         assert!(open.iter().any(|e| e.state == ReviewState::Expired));
+    }
+
+    #[test]
+    fn values_are_whole_and_text_drift_has_hunks() {
+        let (report, ..) = sample_audit();
+        let long = report
+            .facts
+            .iter()
+            .flat_map(values)
+            .map(|v| v.chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(long > 0);
+        assert!(
+            !report
+                .facts
+                .iter()
+                .flat_map(values)
+                .any(|v| v.ends_with('…'))
+        );
+        let text = crate::report::testing::sample_report();
+        let with_hunks: Vec<_> = text.facts.iter().flat_map(hunks).collect();
+        assert!(
+            with_hunks
+                .iter()
+                .any(|(_, lines)| lines.iter().any(|l| l.starts_with("@@ line"))),
+            "{with_hunks:?}"
+        );
     }
 
     #[test]
