@@ -20,6 +20,7 @@ use super::Workspace;
 use super::atomic::write_atomic;
 use super::config::check_environment_name;
 use super::paths::display_path;
+use super::save_lock;
 use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey};
 
 /// The annotations file's name at a workspace's root.
@@ -260,10 +261,14 @@ impl AnnotationStore {
 
 /// Writes `ours` to the file, merging first when the file changed since it was read.
 /// Returns the records now on disk, the file's new digest, and what the merge did.
+///
+/// The whole re-read → merge → write runs under the folder's save lock, so concurrent
+/// saves from other processes take turns and none is lost.
 fn save(
     file: &FileState,
     ours: &[Annotation],
 ) -> Result<(Vec<Annotation>, Option<String>, SaveReport)> {
+    let _lock = save_lock::lock_for_save(&file.path, &file.shown)?;
     let on_disk = match std::fs::read(&file.path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

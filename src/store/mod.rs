@@ -14,6 +14,7 @@ mod index;
 mod paths;
 pub mod prune;
 mod refs;
+mod save_lock;
 mod selection;
 pub mod timeline;
 mod workspace;
