@@ -8,7 +8,6 @@
 //! different connection.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
@@ -269,7 +268,7 @@ impl ClientConfig {
         let Some(path) = path else {
             return ClientConfig::default();
         };
-        let file = match File::open(path) {
+        let file = match crate::input::open(path, crate::input::SETTINGS_LIMIT) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return ClientConfig::default();

@@ -269,7 +269,7 @@ fn save(
     ours: &[Annotation],
 ) -> Result<(Vec<Annotation>, Option<String>, SaveReport)> {
     let _lock = save_lock::lock_for_save(&file.path, &file.shown)?;
-    let on_disk = match std::fs::read(&file.path) {
+    let on_disk = match crate::input::read(&file.path, crate::input::SETTINGS_LIMIT) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(eyre!("{}: cannot read: {e}", file.shown)),
@@ -399,7 +399,7 @@ fn settle<'a>(
 
 /// Reads and parses the file; `None` when it does not exist.
 fn read_file(path: &Path, shown: &str) -> Result<Option<(Vec<Annotation>, String)>> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read(path, crate::input::SETTINGS_LIMIT) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(eyre!("{shown}: cannot read: {e}")),
