@@ -121,3 +121,23 @@ fn an_annotations_file_over_the_limit_is_refused() {
     assert!(stderr.contains("annotations.toml"), "{stderr}");
     assert!(stderr.contains("larger than the 16 MiB"), "{stderr}");
 }
+
+#[test]
+fn huge_timeouts_are_configuration_errors_naming_the_key() {
+    for key in ["host_timeout", "connect_timeout", "probe_timeout"] {
+        let (_dir, root) = workspace();
+        let config = std::fs::read_to_string(root.join("driftscope.toml")).unwrap();
+        std::fs::write(
+            root.join("driftscope.toml"),
+            format!("{config}\n[collect]\n{key} = \"18446744073709551615s\"\n"),
+        )
+        .unwrap();
+        let (code, stdout, stderr) = driftscope(&root, &["snapshot", "staging"]);
+        assert_eq!(code, 2, "{key}: {stdout}{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!stdout.contains("collected") && !stderr.contains("collected"));
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("driftscope.toml: line 8"), "{stderr}");
+        assert!(stderr.contains(&format!("{key} = \"18446744073709551615s\" is too long")));
+    }
+}

@@ -19,6 +19,7 @@ pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod script;
+pub mod timeouts;
 pub mod transport;
 
 pub use config::{

@@ -212,7 +212,7 @@ impl Collector {
     pub fn collect(&self, job: &HostJob) -> Result<Collected, String> {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
-        let deadline = Instant::now() + self.config.host_timeout;
+        let deadline = deadline_after(self.config.host_timeout);
         let probes = self.probes_for(job);
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
@@ -281,16 +281,22 @@ impl Collector {
             let (done_tx, done_rx) = mpsc::channel();
             let collector = Arc::clone(self);
             thread::spawn(move || {
-                let _ = done_tx.send(collector.collect(&job));
+                let _ = done_tx.send(collect_or_report_panic(&collector, &job));
             });
             // The transports keep their own deadline; this guards against anything
             // that ignores it (a hung name lookup, say).
-            let guard = self.config.host_timeout + Duration::from_secs(2);
+            let guard = self
+                .config
+                .host_timeout
+                .saturating_add(Duration::from_secs(2));
             let outcome = match done_rx.recv_timeout(guard) {
                 Ok(result) => result.map(Box::new),
-                Err(_) => Err(format!(
+                Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
                     "{label}: timed out after {}s",
                     self.config.host_timeout.as_secs()
+                )),
+                Err(mpsc::RecvTimeoutError::Disconnected) => Err(format!(
+                    "{label}: the collection stopped without a result (an internal error)"
                 )),
             };
             let msg = Progress::Finished {
@@ -326,6 +332,36 @@ pub fn start(
     Ok((jobs, rx))
 }
 
+/// `Instant::now() + timeout`, or as far as the clock goes for an absurd timeout (the
+/// configuration refuses those; this keeps any other caller from overflowing).
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(super::timeouts::MAX_TIMEOUT))
+        .unwrap_or(now)
+}
+
+/// Collects `job`, turning a panic anywhere in it into that host's error, so a bug is
+/// reported as a failed host (and a non-zero exit), never as a success.
+fn collect_or_report_panic(collector: &Collector, job: &HostJob) -> Result<Collected, String> {
+    panic_as_error(&job.label(), || collector.collect(job))
+}
+
+/// Runs `work`, turning a panic into an error naming `label`.
+fn panic_as_error<T>(label: &str, work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        Err(format!(
+            "{label}: internal error while collecting: {}",
+            crate::model::excerpt(&what, 200)
+        ))
+    })
+}
+
 fn script_failure(label: &str, raw: &RawOutput) -> String {
     let stderr = String::from_utf8_lossy(&raw.stderr);
     match (first_line(&stderr), raw.exit_status) {
@@ -334,5 +370,27 @@ fn script_failure(label: &str, raw: &RawOutput) -> String {
             format!("{label}: the probe script produced no output (exit status {status})")
         }
         (None, None) => format!("{label}: the probe script produced no output"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_collecting_becomes_the_hosts_error() {
+        let result: Result<(), String> = panic_as_error("prod/web-1", || panic!("overflow"));
+        assert_eq!(
+            result.unwrap_err(),
+            "prod/web-1: internal error while collecting: overflow"
+        );
+        let fine: Result<u8, String> = panic_as_error("x", || Ok(3));
+        assert_eq!(fine, Ok(3));
+    }
+
+    #[test]
+    fn deadlines_never_overflow() {
+        let far = deadline_after(Duration::MAX);
+        assert!(far > Instant::now());
     }
 }
