@@ -141,3 +141,36 @@ fn huge_timeouts_are_configuration_errors_naming_the_key() {
         assert!(stderr.contains(&format!("{key} = \"18446744073709551615s\" is too long")));
     }
 }
+
+#[test]
+fn errors_about_a_megabyte_of_bad_input_stay_short() {
+    let (_dir, root) = workspace();
+    let huge = "x".repeat(1024 * 1024);
+    std::fs::write(
+        root.join("snapshots/huge.json"),
+        UNKNOWN_KIND.replace("\"blob\"", &format!("\"{huge}\"")),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("annotations.toml"),
+        format!(
+            "[[annotation]]\ncategory = \"config\"\nkey = \"env.LOG_LEVEL\"\n\
+             environments = [\"prod\", \"staging\"]\nkind = \"justify\"\nreason = \"r\"\n\
+             expires = \"{huge}\"\nauthor = \"a\"\ntime = \"2026-11-20T09:30:00Z\"\n\
+             fingerprint = \"sha256:00\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = driftscope(&root, &["check", "staging", "prod"]);
+    assert_eq!(code, 2, "{}", &stderr[..stderr.len().min(2000)]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "a warning for the snapshot, an error for the annotations"
+    );
+    for line in lines {
+        assert!(line.chars().count() <= 520, "{} chars", line.len());
+        assert!(line.contains("bytes in all"), "{line}");
+    }
+}

@@ -21,7 +21,7 @@ use super::atomic::write_atomic;
 use super::config::check_environment_name;
 use super::paths::display_path;
 use super::save_lock;
-use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey};
+use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey, excerpt};
 
 /// The annotations file's name at a workspace's root.
 pub const ANNOTATIONS_FILE: &str = "annotations.toml";
@@ -513,7 +513,10 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
             NaiveDate::parse_from_str(text.get_ref(), "%Y-%m-%d").map_err(|_| {
                 (
                     place(text),
-                    format!("expires '{}' is not a date (YYYY-MM-DD)", text.get_ref()),
+                    format!(
+                        "expires '{}' is not a date (YYYY-MM-DD)",
+                        excerpt(text.get_ref(), 40)
+                    ),
                 )
             })?,
         ),
@@ -525,7 +528,7 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
                 place(&raw.time),
                 format!(
                     "time '{}' is not an RFC 3339 time such as 2026-11-20T09:30:00Z",
-                    raw.time.get_ref()
+                    excerpt(raw.time.get_ref(), 40)
                 ),
             )
         })?
