@@ -56,7 +56,8 @@ pub fn open(path: &Path, limit: u64) -> io::Result<File> {
         // Should the path change into a FIFO between the check and the open, the open
         // must still not block; the check below then refuses it.
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        // The flag's bits fit an `i32` on every platform (it is a C `int`).
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     let file = options.open(path)?;
     check(&file.metadata()?, limit)?;

@@ -8,7 +8,7 @@
 //! dropped, and by the kernel when a process dies, so a killed save never blocks others.
 
 use std::ffi::OsStr;
-use std::fs::{self, File, TryLockError};
+use std::fs::{self, File};
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -31,23 +31,32 @@ impl FolderLock {
             .map_err(|e| eyre!("{shown}: cannot open its folder to lock it: {e}"))?;
         let started = Instant::now();
         loop {
-            match folder.try_lock() {
-                Ok(()) => return Ok(FolderLock { _folder: folder }),
-                Err(TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+            match try_lock(&folder) {
+                Ok(true) => return Ok(FolderLock { _folder: folder }),
+                Ok(false) if started.elapsed() < LOCK_WAIT => {
                     std::thread::sleep(Duration::from_millis(5));
                 }
-                Err(TryLockError::WouldBlock) => {
+                Ok(false) => {
                     return Err(eyre!(
                         "{shown}: another driftscope has been saving it for {}s; nothing was \
                          saved; try again when it is done",
                         LOCK_WAIT.as_secs()
                     ));
                 }
-                Err(TryLockError::Error(e)) => {
-                    return Err(eyre!("{shown}: cannot lock its folder: {e}"));
-                }
+                Err(e) => return Err(eyre!("{shown}: cannot lock its folder: {e}")),
             }
         }
+    }
+}
+
+/// Takes the exclusive `flock` of `file` without waiting: `Ok(false)` when another
+/// holder has it. The lock goes with the open file, so closing it (or dying) releases it.
+fn try_lock(file: &File) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -111,9 +120,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = FolderLock::acquire(dir.path(), "x").unwrap();
         let other = File::open(dir.path()).unwrap();
-        assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
+        assert!(!try_lock(&other).unwrap());
         drop(first);
-        assert!(other.try_lock().is_ok());
+        assert!(try_lock(&other).unwrap());
     }
 
     #[test]
