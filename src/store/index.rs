@@ -79,6 +79,12 @@ pub fn read_meta(path: &Path) -> Result<SnapshotMeta, String> {
     })
 }
 
+/// The number of facts and probe errors of the snapshot document `bytes`, read the way
+/// the index reads it: it accepts exactly the documents a full parse accepts.
+pub fn snapshot_counts(bytes: &[u8]) -> Result<(usize, usize), SnapshotError> {
+    parse_meta(bytes).map(|doc| (doc.facts.0, doc.errors.0))
+}
+
 /// Parses the metadata of a snapshot document, with the same verdicts as a full parse on
 /// the document's shape, format and version.
 fn parse_meta(bytes: &[u8]) -> Result<MetaDoc, SnapshotError> {
@@ -94,7 +100,8 @@ fn parse_meta(bytes: &[u8]) -> Result<MetaDoc, SnapshotError> {
                 let version = header.version.as_ref().and_then(serde_json::Value::as_u64);
                 check_header(header.format.as_deref(), version)?;
             }
-            let message = err.to_string();
+            // The document is named as a full read names it.
+            let message = err.to_string().replace("struct MetaDoc", "struct Snapshot");
             let message = match message.rfind(" at line ") {
                 Some(i) => message[..i].to_string(),
                 None => message,

@@ -28,8 +28,9 @@ pub use config::{
     CONFIG_FILE, CONFIG_TEMPLATE, Config, EnvironmentConfig, IgnoreConfig, check_environment_name,
 };
 pub use fact_history::{HistoryEntry, Observation, fact_history, history_of};
-pub use fact_reader::read_fact;
+pub use fact_reader::{fact_in, read_fact};
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
+pub use index::snapshot_counts;
 pub use paths::{path_component, snapshot_file_name};
 pub use prune::{HostPlan, KeepReason, Retention, Verdict};
 pub use refs::{ResolvedSide, TIME_FORMS, TimeSpec, compact_time};
