@@ -35,10 +35,10 @@ use super::probe::{Probe, shell_quote};
 /// - the folder is named `driftscope.<shell pid>.<random>` in `$TMPDIR` (or `/tmp`);
 /// - the shell removes it when it exits, also on HUP, INT, TERM and PIPE (a reader that
 ///   went away);
-/// - a watcher started with `setsid` (outside the shell's process group, so a timeout's
-///   group kill spares it, and not a job of the shell, so the script's `wait` does not
-///   wait for it) removes it within a second once the shell is gone, even when the shell
-///   was killed outright (SIGKILL);
+/// - a watcher started with `setsid` before the folder exists (outside the shell's process
+///   group, so a timeout's group kill spares it, and not a job of the shell, so the
+///   script's `wait` does not wait for it) removes the shell's folders within a second
+///   once the shell is gone, even when it was killed outright (SIGKILL);
 /// - every run first removes the folders of earlier runs whose shell is no longer alive,
 ///   should both of the above have been prevented (no `setsid`, a reboot mid-run).
 const TEMP_FOLDER: &str = "\
@@ -49,14 +49,14 @@ for o in \"$R\"/driftscope.*.*; do
   case $p in ''|*[!0-9]*) continue ;; esac
   kill -0 \"$p\" 2>/dev/null || rm -rf \"$o\"
 done
+if command -v setsid >/dev/null 2>&1; then
+  ( setsid sh -c 'while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; rm -rf \"$2\"/driftscope.\"$1\".*' driftscope-cleanup $$ \"$R\" </dev/null >/dev/null 2>&1 & )
+fi
 D=$(mktemp -d \"$R/driftscope.$$.XXXXXXXX\" 2>/dev/null) || D=\"$R/driftscope.$$.0\"
 [ -d \"$D\" ] || mkdir -m 700 \"$D\" || { echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }
 DS_DIR=$D; export DS_DIR
 trap 'cd /; rm -rf \"$D\"' EXIT
 trap 'exit 129' HUP INT TERM PIPE
-if command -v setsid >/dev/null 2>&1; then
-  ( setsid sh -c 'while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; rm -rf \"$2\"' driftscope-cleanup $$ \"$D\" </dev/null >/dev/null 2>&1 & )
-fi
 ";
 
 /// A compiled script and the token its frames carry.
@@ -336,6 +336,9 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert_eq!(folders(tmp.path()).len(), 1);
+        // A host timeout comes while the probes run, not in the instant the script starts
+        // (a kill that early is what the next run's sweep is for).
+        std::thread::sleep(Duration::from_millis(300));
         let group = format!("-{}", child.id());
         Command::new("kill")
             .args(["-KILL", "--", &group])
