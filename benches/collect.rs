@@ -13,6 +13,9 @@
 //!
 //! Skips with a message when `sshd` is not installed.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../tests/support/sshd.rs"]
 mod sshd;
 
@@ -23,9 +26,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, Progress, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::CollectSettings;
 
 fn collector(server: &sshd::Sshd, known_hosts: &Path, skip: &[String]) -> Arc<Collector> {
     let mut s = CollectSettings::default();

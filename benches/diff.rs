@@ -3,6 +3,9 @@
 //! `parse_json_value_100k` (parsing both documents into untyped JSON) is the yardstick
 //! that `load_and_compare_100k` (typed parsing, checks and the comparison) is held to.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

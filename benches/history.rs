@@ -7,6 +7,9 @@
 //!   again after one new snapshot;
 //! - `fact_history_300`: one fact's history across all 300 files.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

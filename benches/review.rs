@@ -1,6 +1,9 @@
 //! Review benchmarks: the review state of every drift of two synthetic 100,000-fact
 //! snapshots (5% drift), with every drift annotated, against the comparison itself.
 
+// Bench code: a failed unwrap, expect or panic stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -125,7 +125,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// Sides to compare, the first is the baseline: ENV, ENV@TIME (a date or RFC 3339
-    /// time) or a snapshot file path.
+    /// time), ENV/HOST[@TIME] or a snapshot file path.
     #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
     pub references: Vec<String>,
     /// Compare only this category: versions, config, schema, network, infra or services.
@@ -142,7 +142,8 @@ pub struct DiffArgs {
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Sides to compare, the first is the baseline: ENV, ENV@TIME or a snapshot file path.
+    /// Sides to compare, the first is the baseline: ENV, ENV@TIME, ENV/HOST[@TIME] or a
+    /// snapshot file path.
     #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
     pub references: Vec<String>,
     /// Check only this category: versions, config, schema, network, infra or services.

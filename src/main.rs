@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
-    self, Outcome, WorkspaceChoice, annotate, check, compare::CompareRequest, completions, diff,
-    history, import, init, log, probe_script, prune, report, snapshot, timeline,
+    self, Outcome, WorkspaceChoice, annotate, check, compare, completions, diff, history, import,
+    init, log, probe_script, prune, report, snapshot, timeline,
 };
 use driftscope::model::{AnnotationKind, excerpt, sanitize};
 use driftscope::report::Palette;
@@ -63,11 +63,12 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Some(Command::Diff(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
-            let request = CompareRequest {
-                references: args.references,
-                category: args.category,
-                include_equal: args.all,
-            };
+            let request = compare::request(
+                &args.references,
+                args.category,
+                args.all,
+                chrono::Utc::now(),
+            )?;
             diff::run(&workspace, &request, args.format.into(), palette, &mut out)
         }
         Some(Command::Snapshot(args)) => {
@@ -76,11 +77,8 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Some(Command::Check(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
-            let request = CompareRequest {
-                references: args.references,
-                category: args.category,
-                include_equal: false,
-            };
+            let request =
+                compare::request(&args.references, args.category, false, chrono::Utc::now())?;
             check::run(
                 &workspace,
                 &request,

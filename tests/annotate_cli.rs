@@ -2,6 +2,9 @@
 //! `unannotate`, `check`'s exit codes per review state, and the audit `report` in every
 //! format (insta snapshots, with the report's time masked).
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -2,6 +2,9 @@
 //! processes killed (SIGKILL) at random points of a save leave a readable file and no
 //! temporary files once the next save has run.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

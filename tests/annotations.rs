@@ -2,6 +2,9 @@
 //! through the file, merging changes made on disk meanwhile, undo, and errors that name
 //! the file and line.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -471,7 +474,7 @@ fn saved_annotations_go_stale_when_values_change_and_expire_after_their_day() {
 
 #[test]
 fn the_demo_workspace_has_annotations_but_cannot_take_new_ones() {
-    let workspace = Workspace::demo();
+    let workspace = driftscope::demo::workspace();
     assert!(workspace.annotations_path().is_none());
     let mut store = workspace.annotations().unwrap();
     assert!(store.is_read_only());

@@ -2,6 +2,9 @@
 //! snapshot references and error messages, on temporary workspaces built from the
 //! snapshot files in `tests/fixtures/`.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 

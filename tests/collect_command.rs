@@ -1,6 +1,9 @@
 //! `driftscope snapshot` end to end: a workspace on disk, hosts over SSH and locally,
 //! snapshots stored, and no planted secret anywhere in what was written or printed.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use driftscope::commands::Outcome;
@@ -273,7 +276,13 @@ fn background_collection_for_the_tui_reports_each_host() {
         use_agent: false,
         ..CollectOptions::default()
     };
-    let (jobs, progress) = start(&ws, &selection, &options).unwrap();
+    let (jobs, progress) = start(
+        ws.root.clone().unwrap().as_path(),
+        &ws.config,
+        &selection,
+        &options,
+    )
+    .unwrap();
     assert_eq!(jobs.len(), 1);
     let mut started = 0;
     let mut snapshots = Vec::new();

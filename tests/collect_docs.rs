@@ -1,9 +1,11 @@
 //! docs/probes.md stays true: its example configuration is valid and every built-in
 //! probe is documented.
 
-use driftscope::collect::CollectSettings;
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::collect::catalogue::{builtin_names, plan_probes};
-use driftscope::store::Config;
+use driftscope::config::{CollectSettings, Config};
 
 const DOC: &str = include_str!("../docs/probes.md");
 

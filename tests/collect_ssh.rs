@@ -1,5 +1,8 @@
 //! Collection over SSH against a real, throwaway OpenSSH server on 127.0.0.1.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::net::TcpListener;
@@ -7,10 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, HostJob, ParserKind, ProbeConfig, Progress, Target,
-    WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Progress, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, ParserKind, ProbeConfig};
 use driftscope::model::{Category, Source, Value};
 use support::sshd::Sshd;
 
@@ -33,6 +34,7 @@ fn options(home: &Path, accept_new: bool) -> CollectOptions {
         home: Some(home.to_path_buf()),
         use_agent: false,
         concurrency: None,
+        cancel: None,
     }
 }
 

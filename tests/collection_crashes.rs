@@ -2,6 +2,9 @@
 //! 100 times: every stored snapshot file parses, nothing is half-written, and no folder of
 //! clear-text probe output outlives the runs.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,6 +2,9 @@
 //!
 //! The drift is checked by comparing values directly, independently of the diff engine.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Timelike, Utc};

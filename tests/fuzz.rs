@@ -9,14 +9,18 @@
 //! Every input must be handled without a panic, with an error of bounded length when it
 //! is refused, and with each target's own invariant (below) when it is accepted.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use driftscope::collect::WorkspaceKey;
 use driftscope::collect::import::{ImportContext, ansible, osquery, raw};
 use driftscope::collect::probe::Probe;
 use driftscope::collect::redact::Redactor;
+use driftscope::config::Config;
 use driftscope::model::{Category, FactKey, Snapshot, Value};
-use driftscope::store::{Config, fact_in, parse_annotations, render_annotations, snapshot_counts};
+use driftscope::store::{fact_in, parse_annotations, render_annotations, snapshot_counts};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunConfig, TestRunner};
 
@@ -324,7 +328,7 @@ fingerprint = "sha256:fedcba9876543210"
 #[test]
 fn fuzz_configuration() {
     let seeds = vec![
-        driftscope::store::CONFIG_TEMPLATE.as_bytes().to_vec(),
+        driftscope::config::CONFIG_TEMPLATE.as_bytes().to_vec(),
         br#"[environments.prod]
 hosts = ["deploy@10.0.0.5:22", "local"]
 

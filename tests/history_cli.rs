@@ -2,6 +2,9 @@
 //! own past, `timeline`, `log` and `prune`, on the embedded demo and on temporary
 //! workspaces.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use assert_cmd::Command;

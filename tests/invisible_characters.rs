@@ -1,6 +1,9 @@
 //! Zero-width and bidirectional characters in keys and values are shown as `<U+XXXX>` in
 //! every human-readable output, so look-alike keys cannot pass for each other.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use assert_cmd::Command;
 use chrono::{TimeZone, Utc};
 use driftscope::model::{Category, Snapshot, Source, Value};

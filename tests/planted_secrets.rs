@@ -4,6 +4,9 @@
 //! `diff`, `history`, `report`), and every ordinary value of the false-positive set must
 //! stay readable.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

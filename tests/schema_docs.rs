@@ -1,9 +1,12 @@
 //! docs/schema.md stays true: its example configuration is valid, and every fact kind,
 //! setting and migration tool the probe knows is documented.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::collect::schema::{plan, sql};
+use driftscope::config::Config;
 use driftscope::model::SchemaKind;
-use driftscope::store::Config;
 
 const DOC: &str = include_str!("../docs/schema.md");
 

@@ -3,6 +3,9 @@
 //! probe script and compared. Every planted difference must be reported with its key
 //! and severity, nothing else may drift, and identical databases must not drift at all.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::collections::BTreeMap;
@@ -11,9 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use driftscope::collect::catalogue::builtin_names;
-use driftscope::collect::{
-    CollectOptions, CollectSettings, Collector, DatabaseConfig, HostJob, Target, WorkspaceKey,
-};
+use driftscope::collect::{CollectOptions, Collector, HostJob, Target, WorkspaceKey};
+use driftscope::config::{CollectSettings, DatabaseConfig};
 use driftscope::diff::{
     ChangeKind, Comparison, DiffOptions, DriftReport, Severity, Side, Status, compare,
 };

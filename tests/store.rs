@@ -1,12 +1,16 @@
 //! The workspace store on real folders: init, discovery, history, atomic writes and
 //! snapshot references.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use driftscope::config::{CONFIG_FILE, Config};
 use driftscope::model::{Category, Snapshot, Source, Value};
-use driftscope::store::{CONFIG_FILE, Config, SNAPSHOTS_DIR, Workspace, write_atomic};
+use driftscope::store::{SNAPSHOTS_DIR, Workspace, write_atomic};
 use tempfile::TempDir;
 
 const CONFIG: &str = r#"

@@ -1,8 +1,12 @@
 //! The key and theme reference docs are generated from the code's own tables; these
 //! tests fail when they drift apart. Run with UPDATE_DOCS=1 to rewrite the tables.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use driftscope::tui::Action;
 use driftscope::tui::Keymap;
+use driftscope::tui::keymap::Scope;
 use driftscope::tui::theme::Role;
 
 fn check_section(path: &str, marker: &str, generated: &str) {
@@ -29,14 +33,24 @@ fn keybindings_doc_lists_the_default_keymap() {
     let keymap = Keymap::embedded().unwrap();
     let mut table = String::from("| Keys | Action | What it does |\n|---|---|---|\n");
     for action in Action::ALL {
-        let keys: Vec<String> = keymap
-            .keys_for(action)
-            .iter()
-            .map(|k| format!("`{k}`"))
+        // Keys per keymap section; keys under [keys] come unmarked.
+        let keys: Vec<String> = Scope::ALL
+            .into_iter()
+            .filter_map(|scope| {
+                let keys = keymap.keys_in(scope, action);
+                if keys.is_empty() {
+                    return None;
+                }
+                let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                Some(match scope {
+                    Scope::Keys => keys.join(" "),
+                    other => format!("[{}] {}", other.section(), keys.join(" ")),
+                })
+            })
             .collect();
         table.push_str(&format!(
             "| {} | `{}` | {} |\n",
-            keys.join(" "),
+            keys.join("; "),
             action.name(),
             action.description()
         ));

@@ -5,6 +5,9 @@
 //! Skips (with a printed reason) when tmux is missing, unless DRIFTSCOPE_REQUIRE_SERVICES
 //! is set, in which case it fails.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -1,5 +1,8 @@
 //! Snapshot tests of the explorer's main screens on a test terminal.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use driftscope::model::Category;
@@ -17,7 +20,10 @@ fn go_to(state: &mut driftscope::tui::State, category: Category, key: &str) {
                 .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
         })
         .unwrap();
-    state.fact_cursors[slot].selected = pos;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[slot])
+        .selected = pos;
     state.focus = Pane::Diff;
 }
 

@@ -3,6 +3,9 @@
 //! clearing, undo, the review filter, `n`/`N` over drift that needs review, and snapshots
 //! of the markers, the open prompt and an annotation in the diff pane.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use std::sync::Arc;
@@ -60,7 +63,10 @@ fn select(state: &mut State, category: Category, key: &str) {
                 .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
         })
         .unwrap_or_else(|| panic!("{key} is not visible"));
-    state.fact_cursors[slot].selected = pos;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[slot])
+        .selected = pos;
     state.focus = Pane::Facts;
 }
 
@@ -189,8 +195,8 @@ fn justify_opens_the_prompt_for_the_selected_drift() {
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     let effects = key(&mut state, KeyCode::Char('J'));
     assert!(effects.is_empty());
-    assert_eq!(state.mode, Mode::Prompt);
-    let prompt = state.prompt.as_ref().unwrap();
+    assert_eq!(state.mode(), Mode::Prompt);
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.kind, AnnotationKind::Justify);
     assert_eq!(prompt.fact.key.to_string(), "config/env.LOG_LEVEL");
     assert_eq!(prompt.environments, environments());
@@ -200,7 +206,7 @@ fn justify_opens_the_prompt_for_the_selected_drift() {
     key(&mut state, KeyCode::Esc);
     press(&mut state, 'R');
     assert_eq!(
-        state.prompt.as_ref().map(|p| p.kind),
+        state.prompt().map(|p| p.kind),
         Some(AnnotationKind::Remediate)
     );
 }
@@ -210,14 +216,14 @@ fn review_keys_need_a_drift_selected_in_the_facts_or_diff_pane() {
     let mut state = ready(80, 24);
     state.focus = Pane::Categories;
     press(&mut state, 'J');
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert!(state.notice.as_deref().unwrap().contains("facts pane"));
 
     // An equal fact, shown with all facts, has nothing to decide.
     act(&mut state, Action::ToggleShowAll);
     select(&mut state, Category::Config, "env.TZ");
     press(&mut state, 'J');
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert!(
         state.notice.as_deref().unwrap().contains("does not drift"),
         "{:?}",
@@ -232,24 +238,24 @@ fn typing_edits_the_field_in_focus_and_tab_moves_between_fields() {
     press(&mut state, 'J');
     // Keys bound to actions are text in the prompt: q, j, n do not quit or move.
     type_text(&mut state, "quiet jobs need debug");
-    assert_eq!(state.mode, Mode::Prompt);
+    assert_eq!(state.mode(), Mode::Prompt);
     key(&mut state, KeyCode::Tab);
     type_text(&mut state, "OPS-9");
     key(&mut state, KeyCode::Down);
     type_text(&mut state, "2027-01-31");
     key(&mut state, KeyCode::Tab);
-    assert_eq!(state.prompt.as_ref().unwrap().field, PromptField::Reason);
+    assert_eq!(state.prompt().unwrap().field, PromptField::Reason);
     key(&mut state, KeyCode::BackTab);
-    assert_eq!(state.prompt.as_ref().unwrap().field, PromptField::Expires);
+    assert_eq!(state.prompt().unwrap().field, PromptField::Expires);
     key(&mut state, KeyCode::Backspace);
     key(&mut state, KeyCode::Up);
     ctrl(&mut state, 'u');
     type_text(&mut state, "OPS-10");
 
-    let prompt = state.prompt.as_ref().unwrap();
-    assert_eq!(prompt.reason, "quiet jobs need debug");
-    assert_eq!(prompt.ticket, "OPS-10");
-    assert_eq!(prompt.expires, "2027-01-3");
+    let prompt = state.prompt().unwrap();
+    assert_eq!(prompt.reason.value(), "quiet jobs need debug");
+    assert_eq!(prompt.ticket.value(), "OPS-10");
+    assert_eq!(prompt.expires.value(), "2027-01-3");
     assert!(!state.quit);
 }
 
@@ -260,7 +266,7 @@ fn ctrl_w_deletes_the_last_word() {
     press(&mut state, 'J');
     type_text(&mut state, "keep it so ");
     ctrl(&mut state, 'w');
-    assert_eq!(state.prompt.as_ref().unwrap().reason, "keep it ");
+    assert_eq!(state.prompt().unwrap().reason.value(), "keep it ");
 }
 
 #[test]
@@ -272,17 +278,13 @@ fn an_empty_reason_is_refused_inline_and_nothing_is_saved() {
     key(&mut state, KeyCode::Tab);
     let effects = key(&mut state, KeyCode::Enter);
     assert!(effects.is_empty());
-    assert_eq!(state.mode, Mode::Prompt);
-    let prompt = state.prompt.as_ref().unwrap();
+    assert_eq!(state.mode(), Mode::Prompt);
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.error.as_deref(), Some("a reason is required"));
     assert_eq!(prompt.field, PromptField::Reason, "back on the reason");
 
     type_text(&mut state, "x");
-    assert_eq!(
-        state.prompt.as_ref().unwrap().error,
-        None,
-        "typing clears it"
-    );
+    assert_eq!(state.prompt().unwrap().error, None, "typing clears it");
 }
 
 #[test]
@@ -295,7 +297,7 @@ fn a_bad_or_past_expiry_is_refused_inline() {
     type_text(&mut state, "next friday");
     let effects = key(&mut state, KeyCode::Enter);
     assert!(effects.is_empty());
-    let prompt = state.prompt.as_ref().unwrap();
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.field, PromptField::Expires);
     assert!(
         prompt.error.as_deref().unwrap().contains("use YYYY-MM-DD"),
@@ -306,7 +308,7 @@ fn a_bad_or_past_expiry_is_refused_inline() {
     ctrl(&mut state, 'u');
     type_text(&mut state, "2026-11-19");
     assert!(key(&mut state, KeyCode::Enter).is_empty());
-    let error = state.prompt.as_ref().unwrap().error.clone().unwrap();
+    let error = state.prompt().unwrap().error.clone().unwrap();
     assert!(error.contains("in the past"), "{error}");
 }
 
@@ -318,8 +320,8 @@ fn esc_cancels_and_saves_nothing() {
     type_text(&mut state, "never mind");
     let effects = key(&mut state, KeyCode::Esc);
     assert!(effects.is_empty());
-    assert_eq!(state.mode, Mode::Browse);
-    assert!(state.prompt.is_none());
+    assert_eq!(state.mode(), Mode::Browse);
+    assert!(state.prompt().is_none());
     assert_eq!(
         state.notice.as_deref(),
         Some("cancelled: nothing was saved")
@@ -361,14 +363,14 @@ fn enter_asks_for_the_save_with_the_typed_decision() {
         }
     );
     // The prompt stays, saving, until the result arrives; keys wait meanwhile.
-    assert_eq!(state.mode, Mode::Prompt);
-    assert_eq!(state.prompt.as_ref().unwrap().saving, Some(job));
+    assert_eq!(state.mode(), Mode::Prompt);
+    assert_eq!(state.prompt().unwrap().saving, Some(job));
     type_text(&mut state, "zz");
     assert!(
         key(&mut state, KeyCode::Enter).is_empty(),
         "one save at a time"
     );
-    assert_eq!(state.prompt.as_ref().unwrap().expires, "2026-12-01");
+    assert_eq!(state.prompt().unwrap().expires.value(), "2026-12-01");
 }
 
 #[test]
@@ -405,8 +407,8 @@ fn the_saved_result_closes_the_prompt_and_the_drift_shows_justified() {
             }),
         },
     );
-    assert_eq!(state.mode, Mode::Browse);
-    assert!(state.prompt.is_none());
+    assert_eq!(state.mode(), Mode::Browse);
+    assert!(state.prompt().is_none());
     assert_eq!(
         state.notice.as_deref(),
         Some("justified config/env.LOG_LEVEL on prod, staging · u undo")
@@ -443,14 +445,14 @@ fn a_failed_save_keeps_the_prompt_with_the_error() {
             result: Err("annotations.toml: cannot write: disk full".into()),
         },
     );
-    assert_eq!(state.mode, Mode::Prompt);
-    let prompt = state.prompt.as_ref().unwrap();
+    assert_eq!(state.mode(), Mode::Prompt);
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.saving, None);
     assert_eq!(
         prompt.error.as_deref(),
         Some("annotations.toml: cannot write: disk full")
     );
-    assert_eq!(prompt.reason, "because", "what was typed is kept");
+    assert_eq!(prompt.reason.value(), "because", "what was typed is kept");
     // Enter tries again.
     let (again, _) = the_change(&key(&mut state, KeyCode::Enter));
     assert!(again > job);
@@ -462,10 +464,10 @@ fn the_prompt_starts_from_an_annotation_of_the_same_kind() {
     load(&mut state, annotations_in_every_state(), false);
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     press(&mut state, 'J');
-    let prompt = state.prompt.as_ref().unwrap();
-    assert!(prompt.reason.starts_with("Staging logs at debug"));
-    assert_eq!(prompt.ticket, "OPS-12");
-    assert_eq!(prompt.expires, "2026-12-20");
+    let prompt = state.prompt().unwrap();
+    assert!(prompt.reason.value().starts_with("Staging logs at debug"));
+    assert_eq!(prompt.ticket.value(), "OPS-12");
+    assert_eq!(prompt.expires.value(), "2026-12-20");
     assert!(
         prompt
             .current
@@ -476,8 +478,8 @@ fn the_prompt_starts_from_an_annotation_of_the_same_kind() {
     key(&mut state, KeyCode::Esc);
 
     press(&mut state, 'R');
-    let prompt = state.prompt.as_ref().unwrap();
-    assert_eq!((prompt.reason.as_str(), prompt.ticket.as_str()), ("", ""));
+    let prompt = state.prompt().unwrap();
+    assert_eq!((prompt.reason.value(), prompt.ticket.value()), ("", ""));
 }
 
 #[test]
@@ -508,13 +510,13 @@ fn an_annotation_made_for_fewer_environments_is_named_in_the_prompt() {
     );
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     press(&mut state, 'J');
-    let prompt = state.prompt.as_ref().unwrap();
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.environments, ["prod", "dev", "staging"]);
     assert_eq!(
         prompt.current.as_deref(),
         Some("applies now: justified by Dana Whitfield on 2026-11-18, made for prod, staging")
     );
-    assert_eq!(prompt.reason, "debug below prod");
+    assert_eq!(prompt.reason.value(), "debug below prod");
 }
 
 #[test]
@@ -523,17 +525,17 @@ fn on_the_demo_the_prompt_says_it_is_read_only_and_saves_nothing() {
     load(&mut state, Vec::new(), true);
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     press(&mut state, 'J');
-    assert!(state.prompt.as_ref().unwrap().read_only);
+    assert!(state.prompt().unwrap().read_only);
     key(&mut state, KeyCode::Enter);
     assert_eq!(
-        state.prompt.as_ref().unwrap().error.as_deref(),
+        state.prompt().unwrap().error.as_deref(),
         Some("a reason is required"),
         "the fields are still checked"
     );
     type_text(&mut state, "trying it out");
     let effects = key(&mut state, KeyCode::Enter);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert_eq!(state.notice.as_deref(), Some(READ_ONLY_NOTICE));
 
     assert!(act(&mut state, Action::UndoAnnotation).is_empty());
@@ -792,7 +794,7 @@ fn unreadable_annotations_are_reported_and_refuse_changes() {
     );
     select(&mut state, Category::Config, "env.LOG_LEVEL");
     assert!(press_j(&mut state).is_empty());
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert!(state.notice.as_deref().unwrap().contains("line 3"));
     assert_eq!(
         review_of(&state, "env.LOG_LEVEL"),
@@ -819,7 +821,7 @@ fn the_mouse_does_nothing_while_the_prompt_is_open() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert_eq!((state.mode, state.focus), (Mode::Prompt, Pane::Facts));
+    assert_eq!((state.mode(), state.focus), (Mode::Prompt, Pane::Facts));
 }
 
 // Snapshots.
@@ -1136,10 +1138,10 @@ fn justify_on_a_schema_heading_asks_for_a_drift() {
         .iter()
         .position(|l| l == "# public.orders")
         .unwrap();
-    state.fact_cursors[state.category_cursor.selected].selected = heading;
+    state.fact_cursor_mut().selected = heading;
     let effects = press_j(&mut state);
     assert!(effects.is_empty());
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert_eq!(
         state.notice.as_deref(),
         Some("no drift selected to justify")

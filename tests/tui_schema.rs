@@ -1,6 +1,9 @@
 //! The schema category in the explorer: facts grouped under a heading per table (or
 //! other object), and a table's columns side by side in the diff pane.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use driftscope::tui::index::ListRow;
@@ -39,7 +42,7 @@ fn select(state: &mut State, name: &str) {
         .iter()
         .position(|l| l == name)
         .unwrap_or_else(|| panic!("{name} is not listed: {:?}", listed(state)));
-    state.fact_cursors[state.category_cursor.selected].selected = pos;
+    state.fact_cursor_mut().selected = pos;
 }
 
 // ---- the grouped list ------------------------------------------------------------------
@@ -243,7 +246,7 @@ fn the_diff_pane_scrolls_over_the_fact_and_its_table() {
     state.focus = Pane::Diff;
     act(&mut state, Action::SelectLast);
     // 4 fields, a blank, the title and 5 columns; the pane shows fewer rows.
-    let content = driftscope::tui::diffcontent::content(&state).height();
+    let content = driftscope::tui::view::diffcontent::content(&state).height();
     assert_eq!(content, 11);
     let last = state.diff.scroll;
     assert!(last > 0 && last < content, "scrolled to {last}");

@@ -2,6 +2,9 @@
 //! message, screens drawn from a demo workspace at a fixed time, and comparisons of
 //! picked points run through the comparison worker's path.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod tui_support;
 
 use std::sync::Arc;
@@ -14,8 +17,7 @@ use driftscope::tui::history_worker::{fact_history_answer, timeline_answer};
 use driftscope::tui::state::CompareStatus;
 use driftscope::tui::timeline::{Loadable, TimelineRequest};
 use driftscope::tui::{
-    Action, Effect, Keymap, Mode, Msg, Pane, SidePick, State, compare_environments, update,
-    workspace_info,
+    Action, Effect, Keymap, Mode, Msg, Pane, SidePick, State, update, workspace_info,
 };
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use tui_support::*;
@@ -43,7 +45,11 @@ fn history_request(effects: &[Effect]) -> FactHistoryRequest {
 /// The references of the one comparison among `effects`.
 fn compared(effects: &[Effect]) -> Vec<(usize, String)> {
     match effects {
-        [Effect::Compare(request)] => request.sides.clone(),
+        [Effect::Compare(request)] => request
+            .sides
+            .iter()
+            .map(|(i, side)| (*i, side.to_string()))
+            .collect(),
         other => panic!("expected one comparison, got {other:?}"),
     }
 }
@@ -89,8 +95,7 @@ fn answer(state: &mut State, request: &TimelineRequest, points: Arc<[TimelinePoi
 
 fn selected_time(state: &State) -> DateTime<Utc> {
     state
-        .timeline
-        .as_ref()
+        .timeline()
         .and_then(|t| t.selected())
         .map(|p| p.taken_at)
         .expect("a selected point")
@@ -103,14 +108,14 @@ fn open_timeline_asks_for_the_environment_under_the_cursor_or_the_baseline() {
     state.env_cursor.selected = 2;
     let request = timeline_request(&press_and_collect(&mut state, 't'));
     assert_eq!((request.env.as_str(), request.host), ("staging", None));
-    assert_eq!(state.mode, Mode::Timeline);
+    assert_eq!(state.mode(), Mode::Timeline);
     assert!(matches!(
-        state.timeline.as_ref().unwrap().points,
+        state.timeline().unwrap().points,
         Loadable::Loading
     ));
     act(&mut state, Action::Back);
-    assert_eq!(state.mode, Mode::Browse);
-    assert!(state.timeline.is_none());
+    assert_eq!(state.mode(), Mode::Browse);
+    assert!(state.timeline().is_none());
     state.focus = Pane::Facts;
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
     assert_eq!(
@@ -118,7 +123,7 @@ fn open_timeline_asks_for_the_environment_under_the_cursor_or_the_baseline() {
         "the baseline, outside the environments pane"
     );
     press(&mut state, 't');
-    assert_eq!(state.mode, Mode::Browse, "t closes the timeline again");
+    assert_eq!(state.mode(), Mode::Browse, "t closes the timeline again");
 }
 
 fn press_and_collect(state: &mut State, key: char) -> Vec<Effect> {
@@ -143,11 +148,11 @@ fn timeline_answers_fill_the_view_and_stale_ones_are_dropped() {
         },
     );
     assert!(matches!(
-        state.timeline.as_ref().unwrap().points,
+        state.timeline().unwrap().points,
         Loadable::Loading
     ));
     answer(&mut state, &request, points(&["web-1", "web-2"], 3));
-    let view = state.timeline.as_ref().unwrap();
+    let view = state.timeline().unwrap();
     assert_eq!(view.points().len(), 3);
     assert_eq!(view.hosts, ["web-1", "web-2"]);
     assert_eq!(selected_time(&state), day(2), "the newest comes first");
@@ -160,7 +165,7 @@ fn timeline_answers_fill_the_view_and_stale_ones_are_dropped() {
             result: Err("staging: cannot read".into()),
         },
     );
-    let view = state.timeline.as_ref().unwrap();
+    let view = state.timeline().unwrap();
     assert_eq!(view.points, Loadable::Failed("staging: cannot read".into()));
     let text = screen(&draw(&state)).join("\n");
     assert!(text.contains("staging: cannot read"), "{text}");
@@ -173,14 +178,14 @@ fn movement_keys_move_through_the_points_newest_first() {
     assert_eq!(selected_time(&state), day(28));
     act(&mut state, Action::SelectLast);
     assert_eq!(selected_time(&state), day(0));
-    let cursor = state.timeline.as_ref().unwrap().cursor;
+    let cursor = state.timeline().unwrap().cursor;
     assert!(cursor.offset > 0, "the list scrolled to the oldest point");
     act(&mut state, Action::PageUp);
-    assert!(state.timeline.as_ref().unwrap().cursor.selected < 29);
+    assert!(state.timeline().unwrap().cursor.selected < 29);
     press(&mut state, 'g');
     assert_eq!(selected_time(&state), day(29));
     act(&mut state, Action::SelectPrev);
-    assert_eq!(state.timeline.as_ref().unwrap().cursor.selected, 0);
+    assert_eq!(state.timeline().unwrap().cursor.selected, 0);
 }
 
 #[test]
@@ -196,14 +201,17 @@ fn enter_compares_the_point_with_the_newest_snapshots() {
             (1, "prod".to_string())
         ]
     );
-    assert_eq!((state.mode, state.timeline.is_none()), (Mode::Browse, true));
+    assert_eq!(
+        (state.mode(), state.timeline().is_none()),
+        (Mode::Browse, true)
+    );
     assert_eq!(state.status, CompareStatus::Running);
     assert_eq!(state.selection.baseline, 1);
     assert!(state.selection.others.is_empty());
     let [Effect::Compare(request)] = effects.as_slice() else {
         unreachable!()
     };
-    let others: Vec<&str> = request.others.iter().map(|(_, n)| n.as_str()).collect();
+    let others: Vec<String> = request.others.iter().map(|(_, n)| n.to_string()).collect();
     assert_eq!(
         others,
         ["dev", "staging"],
@@ -225,7 +233,7 @@ fn enter_on_the_newest_point_compares_the_change_before_it() {
     let mut single = with_timeline(1);
     assert!(act(&mut single, Action::DrillIn).is_empty());
     assert!(single.notice.as_deref().unwrap().contains("only one point"));
-    assert_eq!(single.mode, Mode::Timeline);
+    assert_eq!(single.mode(), Mode::Timeline);
 }
 
 fn press_code_collect(state: &mut State, code: KeyCode) -> Vec<Effect> {
@@ -307,7 +315,7 @@ fn compare_without_a_mark_or_with_the_marked_point_explains_why() {
     assert!(state.notice.as_deref().unwrap().contains("marked point"));
     act(&mut state, Action::MarkPoint);
     assert_eq!(state.mark, None, "marking the marked point clears the mark");
-    assert_eq!(state.mode, Mode::Timeline);
+    assert_eq!(state.mode(), Mode::Timeline);
 }
 
 #[test]
@@ -316,7 +324,7 @@ fn tab_cycles_between_all_hosts_and_each_host() {
     let request = timeline_request(&press_code_collect(&mut state, KeyCode::Tab));
     assert_eq!(request.host.as_deref(), Some("web-1"));
     answer(&mut state, &request, points(&["web-1"], 5));
-    assert_eq!(state.timeline.as_ref().unwrap().hosts, ["web-1", "web-2"]);
+    assert_eq!(state.timeline().unwrap().hosts, ["web-1", "web-2"]);
     let request = timeline_request(&act(&mut state, Action::FocusNextPane));
     assert_eq!(request.host.as_deref(), Some("web-2"));
     let request = timeline_request(&act(&mut state, Action::FocusNextPane));
@@ -352,7 +360,7 @@ fn tab_before_the_hosts_are_known_explains_why() {
 #[test]
 fn prev_side_wraps_to_the_last_environment() {
     let mut state = with_timeline(3);
-    state.timeline.as_mut().unwrap().env = 0;
+    state.overlays.timeline_mut().unwrap().env = 0;
     let request = timeline_request(&press_and_collect(&mut state, '['));
     assert_eq!(request.env, "staging");
 }
@@ -378,8 +386,14 @@ fn the_header_shows_each_picked_side_with_its_time() {
         panic!("expected a comparison");
     };
     let mut report = report();
-    report.sides[0].label = request.sides[0].1.clone();
-    report.sides[1].label = request.sides[1].1.clone();
+    for (side, (_, side_ref)) in report.sides.iter_mut().zip(&request.sides) {
+        side.label = side_ref.to_string();
+        if let driftscope::store::SideRef::Environment { env, host, at } = side_ref {
+            side.environment = env.clone();
+            side.host = host.clone();
+            side.at = at.as_ref().map(|t| t.at);
+        }
+    }
     for host in &mut report.sides[0].hosts {
         host.taken_at = day(2);
     }
@@ -418,10 +432,10 @@ fn changing_the_environments_goes_back_to_the_newest_snapshots() {
 fn help_from_the_timeline_returns_to_it() {
     let mut state = with_timeline(3);
     press(&mut state, '?');
-    assert_eq!(state.mode, Mode::Help);
+    assert_eq!(state.mode(), Mode::Help);
     press(&mut state, '?');
-    assert_eq!(state.mode, Mode::Timeline);
-    assert!(state.timeline.is_some());
+    assert_eq!(state.mode(), Mode::Timeline);
+    assert!(state.timeline().is_some());
 }
 
 #[test]
@@ -446,7 +460,7 @@ fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
 fn the_wheel_moves_and_a_click_selects_a_point() {
     let mut state = with_timeline(10);
     update(&mut state, mouse(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(state.timeline.as_ref().unwrap().cursor.selected, 3);
+    assert_eq!(state.timeline().unwrap().cursor.selected, 3);
     let layout = driftscope::tui::layout::AppLayout::compute(state.area, &state);
     let list = driftscope::tui::timeline::TimelineAreas::of(layout.timeline.unwrap()).list;
     update(
@@ -457,8 +471,8 @@ fn the_wheel_moves_and_a_click_selects_a_point() {
             list.y + 5,
         ),
     );
-    assert_eq!(state.timeline.as_ref().unwrap().cursor.selected, 5);
-    assert_eq!(state.mode, Mode::Timeline);
+    assert_eq!(state.timeline().unwrap().cursor.selected, 5);
+    assert_eq!(state.mode(), Mode::Timeline);
 }
 
 /// The selected category's row of `key`, selected.
@@ -473,7 +487,10 @@ fn select_fact(state: &mut State, category: Category, key: &str) {
                 .is_some_and(|r| state.report().unwrap().facts[r as usize].key.key == key)
         })
         .unwrap();
-    state.fact_cursors[slot].selected = row;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[slot])
+        .selected = row;
     state.focus = Pane::Facts;
 }
 
@@ -484,20 +501,20 @@ fn fact_history_opens_for_the_selected_fact_in_each_compared_environment() {
     let request = history_request(&press_and_collect(&mut state, 'H'));
     assert_eq!(request.env, "prod");
     assert_eq!(request.key, FactKey::new(Category::Versions, "lib.openssl"));
-    assert_eq!(state.mode, Mode::History);
+    assert_eq!(state.mode(), Mode::History);
     let request = history_request(&act(&mut state, Action::NextSide));
     assert_eq!(request.env, "staging");
     let request = history_request(&act(&mut state, Action::PrevSide));
     assert_eq!(request.env, "prod");
     press_code(&mut state, KeyCode::Esc);
     assert_eq!(
-        (state.mode, state.fact_history.is_none()),
+        (state.mode(), state.fact_history().is_none()),
         (Mode::Browse, true)
     );
     act(&mut state, Action::FactHistory);
     press(&mut state, 'q');
     assert!(!state.quit, "q closes the popup first");
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
 }
 
 fn history_result(entries: Vec<HistoryEntry>) -> FactHistoryResult {
@@ -529,7 +546,7 @@ fn fact_history_answers_are_shown_and_stale_ones_dropped() {
             result: Ok(history_result(entries.clone())),
         },
     );
-    let view = state.fact_history.as_ref().unwrap();
+    let view = state.fact_history().unwrap();
     assert!(matches!(view.history, Loadable::Loading));
     update(
         &mut state,
@@ -538,7 +555,7 @@ fn fact_history_answers_are_shown_and_stale_ones_dropped() {
             result: Ok(history_result(entries)),
         },
     );
-    assert_eq!(state.fact_history.as_ref().unwrap().entries().len(), 1);
+    assert_eq!(state.fact_history().unwrap().entries().len(), 1);
     let request = history_request(&act(&mut state, Action::NextSide));
     update(
         &mut state,
@@ -556,7 +573,7 @@ fn fact_history_needs_a_fact() {
     let mut state = State::new(workspace(false), Keymap::embedded().unwrap(), now());
     assert!(act(&mut state, Action::FactHistory).is_empty());
     assert!(state.notice.as_deref().unwrap().contains("select a fact"));
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
 }
 
 #[test]
@@ -581,12 +598,12 @@ fn fact_history_scrolls_within_its_entries() {
         },
     );
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.fact_history.as_ref().unwrap().scroll, 1);
+    assert_eq!(state.fact_history().unwrap().scroll, 1);
     act(&mut state, Action::SelectLast);
-    let last = state.fact_history.as_ref().unwrap().scroll;
+    let last = state.fact_history().unwrap().scroll;
     assert!(last > 0 && last < 40, "scrolled to {last}");
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.fact_history.as_ref().unwrap().scroll, last);
+    assert_eq!(state.fact_history().unwrap().scroll, last);
     let text = screen(&draw(&state)).join("\n");
     assert!(text.contains("1.39"), "the last entry shows:\n{text}");
 }
@@ -703,8 +720,8 @@ fn run_comparison(ws: &Workspace, state: &mut State, effects: &[Effect]) {
     let [Effect::Compare(request)] = effects else {
         panic!("expected one comparison, got {effects:?}");
     };
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
-    let report = compare_environments(ws, &names, true).unwrap();
+    let sides: Vec<_> = request.sides.iter().map(|(_, s)| s.clone()).collect();
+    let report = driftscope::tui::compare_sides(ws, &sides, true).unwrap();
     update(
         state,
         Msg::Compared {
@@ -718,7 +735,7 @@ fn run_comparison(ws: &Workspace, state: &mut State, effects: &[Effect]) {
 
 #[test]
 fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
     assert_eq!(request.env, "prod");
@@ -751,7 +768,7 @@ fn comparing_an_earlier_prod_point_with_prod_shows_the_openssl_update() {
 
 #[test]
 fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
@@ -778,7 +795,7 @@ fn a_demo_hosts_timeline_compares_that_host_through_the_worker_path() {
 
 #[test]
 fn points_of_two_demo_environments_compare_through_the_worker_path() {
-    let ws = Workspace::demo();
+    let ws = driftscope::demo::workspace();
     let mut state = on_demo(&ws);
     let mut cache = ChangeCache::default();
     let request = timeline_request(&act(&mut state, Action::OpenTimeline));
@@ -861,7 +878,7 @@ fn the_wheel_scrolls_the_history_and_a_click_outside_closes_it() {
         },
     );
     update(&mut state, mouse(MouseEventKind::ScrollDown, 40, 12));
-    assert_eq!(state.fact_history.as_ref().unwrap().scroll, 3);
+    assert_eq!(state.fact_history().unwrap().scroll, 3);
     let popup = driftscope::tui::layout::AppLayout::compute(state.area, &state)
         .history
         .unwrap();
@@ -873,13 +890,13 @@ fn the_wheel_scrolls_the_history_and_a_click_outside_closes_it() {
             popup.y + 2,
         ),
     );
-    assert_eq!(state.mode, Mode::History, "a click inside keeps it open");
+    assert_eq!(state.mode(), Mode::History, "a click inside keeps it open");
     update(
         &mut state,
         mouse(MouseEventKind::Down(MouseButton::Left), 0, 0),
     );
     assert_eq!(
-        (state.mode, state.fact_history.is_none()),
+        (state.mode(), state.fact_history().is_none()),
         (Mode::Browse, true)
     );
 }
@@ -961,5 +978,5 @@ fn an_open_timeline_is_asked_for_again_when_a_refresh_stored_snapshots() {
     );
     let again = timeline_request(&effects[1..]);
     assert_eq!((again.env.as_str(), again.id > request.id), ("prod", true));
-    assert_eq!(state.mode, Mode::Timeline);
+    assert_eq!(state.mode(), Mode::Timeline);
 }

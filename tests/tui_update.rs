@@ -45,12 +45,12 @@ fn quit_sets_the_quit_flag() {
 fn toggle_help_opens_and_closes_and_q_closes_help_first() {
     let mut state = loaded(80, 24);
     act(&mut state, Action::ToggleHelp);
-    assert_eq!(state.mode, Mode::Help);
+    assert_eq!(state.mode(), Mode::Help);
     act(&mut state, Action::ToggleHelp);
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     press(&mut state, '?');
     press(&mut state, 'q');
-    assert_eq!(state.mode, Mode::Browse);
+    assert_eq!(state.mode(), Mode::Browse);
     assert!(!state.quit);
 }
 
@@ -60,9 +60,9 @@ fn help_scrolls_with_the_movement_keys() {
     act(&mut state, Action::ToggleHelp);
     act(&mut state, Action::SelectNext);
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.help_scroll, 2);
+    assert_eq!(state.help_scroll(), Some(2));
     act(&mut state, Action::SelectFirst);
-    assert_eq!(state.help_scroll, 0);
+    assert_eq!(state.help_scroll(), Some(0));
 }
 
 #[test]
@@ -159,9 +159,9 @@ fn back_goes_one_pane_up_and_clears_a_filter_first() {
     state.focus = Pane::Diff;
     act(&mut state, Action::Back);
     assert_eq!(state.focus, Pane::Facts);
-    state.filter = "py".into();
+    state.filter = driftscope::tui::input::TextInput::new("py");
     act(&mut state, Action::Back);
-    assert_eq!((state.focus, state.filter.as_str()), (Pane::Facts, ""));
+    assert_eq!((state.focus, state.filter.value()), (Pane::Facts, ""));
     press(&mut state, 'h');
     assert_eq!(state.focus, Pane::Categories);
     press_code(&mut state, KeyCode::Esc);
@@ -237,18 +237,18 @@ fn start_filter_narrows_incrementally_and_enter_keeps_it() {
     let mut state = loaded(80, 24);
     state.category_cursor.selected = 1; // config
     press(&mut state, '/');
-    assert_eq!((state.mode, state.focus), (Mode::Filter, Pane::Facts));
+    assert_eq!((state.mode(), state.focus), (Mode::Filter, Pane::Facts));
     press(&mut state, 'l');
     press(&mut state, 'o');
     press(&mut state, 'g');
-    assert_eq!(state.filter, "log");
+    assert_eq!(state.filter.value(), "log");
     assert_eq!(state.visible_rows().len(), 1);
     assert_eq!(selected_key(&state).unwrap(), "config/env.LOG_LEVEL");
     press_code(&mut state, KeyCode::Backspace);
-    assert_eq!(state.filter, "lo");
+    assert_eq!(state.filter.value(), "lo");
     press_code(&mut state, KeyCode::Enter);
-    assert_eq!(state.mode, Mode::Browse);
-    assert_eq!(state.filter, "lo");
+    assert_eq!(state.mode(), Mode::Browse);
+    assert_eq!(state.filter.value(), "lo");
     // Letters are actions again once the filter is kept.
     press(&mut state, 'q');
     assert!(state.quit);
@@ -261,7 +261,7 @@ fn esc_in_the_filter_clears_it() {
     press(&mut state, '/');
     press(&mut state, 'x');
     press_code(&mut state, KeyCode::Esc);
-    assert_eq!((state.mode, state.filter.as_str()), (Mode::Browse, ""));
+    assert_eq!((state.mode(), state.filter.value()), (Mode::Browse, ""));
     assert_eq!(state.visible_rows().len(), 3);
 }
 
@@ -269,7 +269,10 @@ fn esc_in_the_filter_clears_it() {
 fn toggle_show_all_adds_equal_facts_and_keeps_the_selection() {
     let mut state = loaded(80, 24);
     state.category_cursor.selected = 1;
-    state.fact_cursors[1].selected = 2; // env.LOG_LEVEL
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[1])
+        .selected = 2; // env.LOG_LEVEL
     let before = selected_key(&state);
     assert_eq!(state.visible_rows().len(), 3);
     act(&mut state, Action::ToggleShowAll);
@@ -291,7 +294,7 @@ fn toggle_compare_adds_and_removes_environments() {
     let [Effect::Compare(request)] = effects.as_slice() else {
         panic!("expected one compare request, got {effects:?}");
     };
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    let names: Vec<String> = request.sides.iter().map(|(_, n)| n.to_string()).collect();
     assert_eq!(names, ["prod", "dev", "staging"]);
     assert_eq!(request.generation, state.generation);
     press(&mut state, ' ');
@@ -331,8 +334,13 @@ fn set_baseline_swaps_the_baseline_and_asks_for_a_comparison() {
     let [Effect::Compare(request)] = effects.as_slice() else {
         panic!("expected one compare request");
     };
-    assert_eq!(request.sides[0].1, "staging");
-    assert_eq!(request.others, vec![(0, "dev".to_string())]);
+    assert_eq!(request.sides[0].1.to_string(), "staging");
+    let others: Vec<(usize, String)> = request
+        .others
+        .iter()
+        .map(|(i, s)| (*i, s.to_string()))
+        .collect();
+    assert_eq!(others, vec![(0, "dev".to_string())]);
 }
 
 #[test]
@@ -500,9 +508,9 @@ fn key_releases_are_ignored() {
 #[test]
 fn unbound_keys_do_nothing() {
     let mut state = loaded(80, 24);
-    let before = (state.focus, state.env_cursor, state.mode);
+    let before = (state.focus, state.env_cursor, state.mode());
     press(&mut state, 'Z');
-    assert_eq!(before, (state.focus, state.env_cursor, state.mode));
+    assert_eq!(before, (state.focus, state.env_cursor, state.mode()));
 }
 
 fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
@@ -584,12 +592,12 @@ fn help_scroll_stops_at_the_last_line() {
     let mut state = loaded(80, 24);
     act(&mut state, Action::ToggleHelp);
     act(&mut state, Action::SelectLast);
-    let last = state.help_scroll;
+    let last = state.help_scroll().unwrap();
     assert!(last > 0);
     act(&mut state, Action::SelectNext);
-    assert_eq!(state.help_scroll, last);
+    assert_eq!(state.help_scroll(), Some(last));
     act(&mut state, Action::SelectPrev);
-    assert_eq!(state.help_scroll, last - 1);
+    assert_eq!(state.help_scroll(), Some(last - 1));
 }
 
 #[test]
@@ -615,7 +623,10 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
         },
     );
     state.category_cursor.selected = 1;
-    state.fact_cursors[1].selected = 2;
+    state
+        .fact_cursors
+        .get_mut(driftscope::model::Category::ALL[1])
+        .selected = 2;
     act(&mut state, Action::ToggleShowAll);
     assert_eq!(state.visible_rows().len(), 3, "equal facts not there yet");
     let before = selected_key(&state);
@@ -631,4 +642,161 @@ fn the_complete_report_replaces_the_drift_only_one_and_keeps_the_selection() {
     assert!(state.loaded.as_ref().unwrap().complete);
     assert_eq!(state.visible_rows().len(), 5);
     assert_eq!(selected_key(&state), before);
+}
+
+// ---- overlays, text input and the viewport --------------------------------------------
+
+fn press_with(state: &mut State, code: KeyCode, modifiers: KeyModifiers) {
+    update(state, Msg::Key(KeyEvent::new(code, modifiers)));
+}
+
+#[test]
+fn the_filter_edits_at_its_cursor_and_ctrl_w_deletes_a_word() {
+    let mut state = loaded(80, 24);
+    state.category_cursor.selected = 1; // config
+    press(&mut state, '/');
+    for c in "env log".chars() {
+        press(&mut state, c);
+    }
+    press_with(&mut state, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(state.filter.value(), "env ");
+    press_code(&mut state, KeyCode::Home);
+    press(&mut state, 'x');
+    assert_eq!(state.filter.value(), "xenv ");
+    assert_eq!(state.filter.cursor(), 1, "typed at the cursor");
+    press_code(&mut state, KeyCode::Delete);
+    assert_eq!(state.filter.value(), "xnv ");
+    assert_eq!(
+        state.mode(),
+        Mode::Filter,
+        "editing keys keep the filter open"
+    );
+}
+
+#[test]
+fn a_key_outside_the_text_sections_ends_the_filter_and_acts_in_the_panes() {
+    let mut state = loaded(80, 24);
+    press(&mut state, '/');
+    press(&mut state, 'l');
+    press_code(&mut state, KeyCode::Tab);
+    assert_eq!(state.mode(), Mode::Browse);
+    assert_eq!(state.filter.value(), "l", "the filter is kept");
+    assert_eq!(state.focus, Pane::Diff, "tab focused the next pane");
+}
+
+#[test]
+fn text_editing_keys_are_rebindable_and_ctrl_c_follows_the_quit_binding() {
+    let keymap = driftscope::tui::Keymap::embedded()
+        .unwrap()
+        .with_overrides(
+            "[keys]\nctrl-c = \"unbind\"\nctrl-q = \"quit\"\n[input]\nctrl-h = \"delete_prev_word\"\n",
+            "test keymap",
+        )
+        .unwrap();
+    let mut state = loaded(80, 24);
+    state.keymap = keymap;
+    press(&mut state, '/');
+    for c in "env log".chars() {
+        press(&mut state, c);
+    }
+    press_with(&mut state, KeyCode::Char('h'), KeyModifiers::CONTROL);
+    assert_eq!(state.filter.value(), "env ");
+    press_with(&mut state, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!state.quit, "ctrl-c is unbound");
+    press_with(&mut state, KeyCode::Char('q'), KeyModifiers::CONTROL);
+    assert!(state.quit);
+}
+
+#[test]
+fn help_opens_over_a_history_and_closing_it_returns_there() {
+    let mut state = loaded(100, 30);
+    state.focus = Pane::Facts;
+    act(&mut state, Action::FactHistory);
+    assert_eq!(state.mode(), Mode::History);
+    act(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode(), Mode::Help);
+    assert!(
+        state.fact_history().is_some(),
+        "the history stays open below"
+    );
+    act(&mut state, Action::Quit);
+    assert_eq!(state.mode(), Mode::History, "quit closes the help only");
+    act(&mut state, Action::Quit);
+    assert_eq!(state.mode(), Mode::Browse, "and then the history");
+    assert!(!state.quit);
+}
+
+#[test]
+fn an_overlay_of_a_kind_opens_once() {
+    use driftscope::tui::help::HelpView;
+    use driftscope::tui::overlay::Overlay;
+    let mut state = loaded(80, 24);
+    state.overlays.push(Overlay::Help(HelpView { scroll: 3 }));
+    state.overlays.push(Overlay::Filter);
+    state.overlays.push(Overlay::Help(HelpView::default()));
+    let kinds: Vec<Mode> = state.overlays.iter().map(Overlay::mode).collect();
+    assert_eq!(kinds, [Mode::Filter, Mode::Help]);
+    assert_eq!(state.help_scroll(), Some(0));
+}
+
+#[test]
+fn the_viewport_is_the_layout_of_the_state_after_every_update() {
+    use driftscope::tui::layout::AppLayout;
+    let mut state = big(100, 30);
+    for msg in [
+        Msg::Action(Action::SelectLast),
+        Msg::Resize(60, 12),
+        Msg::Action(Action::ToggleHelp),
+        Msg::Action(Action::PageDown),
+        Msg::Resize(140, 40),
+        Msg::Action(Action::Back),
+        Msg::Action(Action::StartFilter),
+    ] {
+        update(&mut state, msg);
+        assert_eq!(state.viewport, AppLayout::compute(state.area, &state));
+        let cursor = state.fact_cursor();
+        let height = state.viewport.list_height(Pane::Facts, &state);
+        assert!(
+            cursor.selected >= cursor.offset && cursor.selected < cursor.offset + height,
+            "the selection shows: {cursor:?} in {height} rows"
+        );
+    }
+}
+
+#[test]
+fn environments_never_collected_are_left_out_of_comparisons_and_refreshed_by_r() {
+    use driftscope::tui::{EnvSummary, Keymap, WorkspaceInfo};
+    let info = WorkspaceInfo {
+        name: "fresh".into(),
+        is_demo: false,
+        environments: ["dev", "prod", "staging"]
+            .into_iter()
+            .map(|name| EnvSummary {
+                name: name.into(),
+                hosts: usize::from(name != "prod"),
+                latest: (name != "prod").then(now),
+            })
+            .collect(),
+        problems: Vec::new(),
+    };
+    let mut state = State::new(info, Keymap::embedded().unwrap(), now());
+    let effects = driftscope::tui::update::start(&mut state);
+    let [Effect::Compare(request)] = effects.as_slice() else {
+        panic!("expected one comparison, got {effects:?}");
+    };
+    let sides: Vec<(usize, String)> = request
+        .sides
+        .iter()
+        .map(|(i, s)| (*i, s.to_string()))
+        .collect();
+    assert_eq!(sides, [(0, "dev".to_string()), (2, "staging".to_string())]);
+    assert_eq!(
+        state.selection.baseline, 1,
+        "prod stays the chosen baseline"
+    );
+    let effects = act(&mut state, Action::Refresh);
+    let [Effect::Refresh(refresh)] = effects.as_slice() else {
+        panic!("expected a refresh, got {effects:?}");
+    };
+    assert_eq!(refresh.environments, ["prod", "dev", "staging"]);
 }

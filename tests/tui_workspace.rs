@@ -5,14 +5,13 @@ mod tui_support;
 
 use std::sync::Arc;
 
-use driftscope::store::Workspace;
 use driftscope::tui::{
     Action, Keymap, Msg, Pane, State, compare_environments, update, workspace_info,
 };
 
 #[test]
 fn demo_workspace_info_lists_environments_with_hosts_and_times() {
-    let workspace = Workspace::demo();
+    let workspace = driftscope::demo::workspace();
     let info = workspace_info(&workspace);
     assert!(info.is_demo);
     let names: Vec<&str> = info.environments.iter().map(|e| e.name.as_str()).collect();
@@ -25,7 +24,7 @@ fn demo_workspace_info_lists_environments_with_hosts_and_times() {
 
 #[test]
 fn drift_only_and_complete_comparisons_agree_on_drift() {
-    let workspace = Workspace::demo();
+    let workspace = driftscope::demo::workspace();
     let drift = compare_environments(&workspace, &["prod", "staging"], false).unwrap();
     let full = compare_environments(&workspace, &["prod", "staging"], true).unwrap();
     assert!(drift.drift_count() > 0);
@@ -36,7 +35,7 @@ fn drift_only_and_complete_comparisons_agree_on_drift() {
 
 #[test]
 fn unknown_environment_is_a_one_line_error() {
-    let workspace = Workspace::demo();
+    let workspace = driftscope::demo::workspace();
     let err = compare_environments(&workspace, &["prod", "qa"], false).unwrap_err();
     assert!(err.contains("qa"), "{err}");
     assert!(!err.contains('\n'), "{err}");
@@ -44,7 +43,7 @@ fn unknown_environment_is_a_one_line_error() {
 
 #[test]
 fn demo_reaches_a_config_file_text_diff_by_keys() {
-    let workspace = Workspace::demo();
+    let workspace = driftscope::demo::workspace();
     let mut state = State::new(
         workspace_info(&workspace),
         Keymap::embedded().unwrap(),
@@ -54,9 +53,9 @@ fn demo_reaches_a_config_file_text_diff_by_keys() {
     let [driftscope::tui::Effect::Compare(request)] = effects.as_slice() else {
         panic!("expected a comparison request");
     };
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(names[0], "prod", "prod is the baseline");
-    let report = compare_environments(&workspace, &names, true).unwrap();
+    let sides: Vec<_> = request.sides.iter().map(|(_, s)| s.clone()).collect();
+    assert_eq!(sides[0].to_string(), "prod", "prod is the baseline");
+    let report = driftscope::tui::compare_sides(&workspace, &sides, true).unwrap();
     update(&mut state, Msg::Resize(120, 40));
     update(
         &mut state,

@@ -4,9 +4,9 @@
 //! system; a missing tool makes the probe "unavailable" (exit status 127), not a failure
 //! of the host.
 
-use super::config::CollectSettings;
 use super::parsers::{config, generic, infra, network, services, versions};
 use super::probe::{Probe, shell_quote};
+use crate::config::CollectSettings;
 use crate::model::Category;
 
 /// sysctl keys read on every host, before the user's own.
@@ -349,7 +349,7 @@ fn check_path(field: &str, path: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::config::{ParserKind, ProbeConfig};
+    use crate::config::{ParserKind, ProbeConfig};
 
     #[test]
     fn builtin_names_are_unique() {

@@ -113,9 +113,9 @@ fn shorten(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::config::SecretsConfig;
     use crate::collect::frames::Frame;
     use crate::collect::key::WorkspaceKey;
+    use crate::config::SecretsConfig;
     use crate::model::{Category, Value};
 
     fn probes() -> Vec<Probe> {

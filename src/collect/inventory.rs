@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use ssh2_config::{ParseRule, SshConfig as SshClientConfig};
 
-use crate::store::EnvironmentConfig;
+use crate::config::EnvironmentConfig;
 
 /// The host entry that means "this machine".
 pub const LOCAL: &str = "local";
@@ -158,7 +158,7 @@ fn dedup(jobs: Vec<HostJob>) -> Vec<HostJob> {
 }
 
 fn check_env_name(name: &str) -> Result<(), String> {
-    crate::store::check_environment_name(name)
+    crate::config::check_environment_name(name)
 }
 
 fn bracket(host: &str) -> String {

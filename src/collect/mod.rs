@@ -7,7 +7,6 @@
 //! collected concurrently with progress messages ([`run`]).
 
 pub mod catalogue;
-pub mod config;
 pub mod frames;
 pub mod import;
 pub mod interpret;
@@ -19,13 +18,8 @@ pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod script;
-pub mod timeouts;
 pub mod transport;
 
-pub use config::{
-    CollectConfig, CollectSettings, ParserKind, ProbeConfig, SecretsConfig, SshConfig,
-};
 pub use inventory::{HostJob, Selection, Target, plan};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};
-pub use schema::DatabaseConfig;

@@ -19,8 +19,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::config::SecretsConfig;
 use super::key::WorkspaceKey;
+use crate::config::SecretsConfig;
 use crate::model::{Scalar, Value};
 
 /// The prefix of every fingerprint.

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -11,7 +12,6 @@ use std::time::{Duration, Instant};
 use chrono::{SubsecRound, Utc};
 
 use super::catalogue;
-use super::config::{CollectConfig, CollectSettings};
 use super::frames;
 use super::interpret::{self, Origin, first_line};
 use super::inventory::{ClientConfig, HostJob, Target};
@@ -22,7 +22,11 @@ use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
 use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
+use crate::config::{CollectConfig, CollectSettings, Config};
 use crate::model::{Snapshot, Source};
+
+/// How often a host's wait checks whether the collection was cancelled.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
 
 /// Choices made on the command line rather than in `driftscope.toml`.
 #[derive(Debug, Clone)]
@@ -35,6 +39,9 @@ pub struct CollectOptions {
     pub use_agent: bool,
     /// Overrides `[collect] concurrency`.
     pub concurrency: Option<usize>,
+    /// Set to stop the collection: hosts not started are not collected, hosts under way
+    /// are reported as cancelled at once and their threads end at their deadline.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for CollectOptions {
@@ -44,6 +51,7 @@ impl Default for CollectOptions {
             home: None,
             use_agent: true,
             concurrency: None,
+            cancel: None,
         }
     }
 }
@@ -88,9 +96,17 @@ pub struct Collector {
     redactor: Redactor,
     ssh: SshContext,
     config: CollectConfig,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Collector {
+    /// True once the collection was cancelled.
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    }
+
     /// Prepares a collector for the workspace at `root` (`None`: no workspace; paths
     /// are then relative to the current folder). Fails on a bad setting, naming it.
     pub fn new(
@@ -172,6 +188,7 @@ impl Collector {
                 connect_timeout: config.connect_timeout,
             },
             config,
+            cancel: options.cancel.clone(),
         })
     }
 
@@ -262,6 +279,9 @@ impl Collector {
 
     fn work(self: &Arc<Self>, queue: &Mutex<VecDeque<(usize, HostJob)>>, tx: &Sender<Progress>) {
         loop {
+            if self.cancelled() {
+                return;
+            }
             let next = match queue.lock() {
                 Ok(mut q) => q.pop_front(),
                 Err(_) => None,
@@ -285,19 +305,30 @@ impl Collector {
             });
             // The transports keep their own deadline; this guards against anything
             // that ignores it (a hung name lookup, say).
-            let guard = self
-                .config
-                .host_timeout
-                .saturating_add(Duration::from_secs(2));
-            let outcome = match done_rx.recv_timeout(guard) {
-                Ok(result) => result.map(Box::new),
-                Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
-                    "{label}: timed out after {}s",
-                    self.config.host_timeout.as_secs()
-                )),
-                Err(mpsc::RecvTimeoutError::Disconnected) => Err(format!(
-                    "{label}: the collection stopped without a result (an internal error)"
-                )),
+            let guard = deadline_from(
+                started,
+                self.config
+                    .host_timeout
+                    .saturating_add(Duration::from_secs(2)),
+            );
+            let outcome = loop {
+                let left = guard.saturating_duration_since(Instant::now());
+                match done_rx.recv_timeout(left.min(CANCEL_POLL)) {
+                    Ok(result) => break result.map(Box::new),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        break Err(format!(
+                            "{label}: the collection stopped without a result (an internal error)"
+                        ));
+                    }
+                    Err(_) if self.cancelled() => break Err(format!("{label}: cancelled")),
+                    Err(_) if Instant::now() >= guard => {
+                        break Err(format!(
+                            "{label}: timed out after {}s",
+                            self.config.host_timeout.as_secs()
+                        ));
+                    }
+                    Err(_) => {}
+                }
             };
             let msg = Progress::Finished {
                 index,
@@ -312,21 +343,19 @@ impl Collector {
     }
 }
 
-/// Starts collecting `selection` of `workspace` in the background (for the TUI): the
-/// hosts, in the order their progress indexes refer to, and the progress messages.
-/// Storing each [`Collected`] snapshot is the caller's job
-/// ([`crate::store::Workspace::store_snapshot`]).
+/// Starts collecting `selection` of the workspace at `root`, configured by `config`, in
+/// the background (for the TUI): the hosts, in the order their progress indexes refer
+/// to, and the progress messages. Storing each [`Collected`] snapshot is the caller's
+/// job.
 pub fn start(
-    workspace: &crate::store::Workspace,
+    root: &Path,
+    config: &Config,
     selection: &super::Selection,
     options: &CollectOptions,
 ) -> Result<(Vec<HostJob>, Receiver<Progress>), String> {
-    let Some(root) = workspace.root.as_deref() else {
-        return Err("the demo workspace is read-only".into());
-    };
-    let jobs = super::plan(&workspace.config.environments, selection)?;
+    let jobs = super::plan(&config.environments, selection)?;
     let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
-    let settings = CollectSettings::from_config(&workspace.config);
+    let settings = CollectSettings::from_config(config);
     let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);
     let rx = collector.spawn(jobs.clone());
     Ok((jobs, rx))
@@ -335,10 +364,15 @@ pub fn start(
 /// `Instant::now() + timeout`, or as far as the clock goes for an absurd timeout (the
 /// configuration refuses those; this keeps any other caller from overflowing).
 fn deadline_after(timeout: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(timeout)
-        .or_else(|| now.checked_add(super::timeouts::MAX_TIMEOUT))
-        .unwrap_or(now)
+    deadline_from(Instant::now(), timeout)
+}
+
+/// `start + timeout`, never overflowing (see [`deadline_after`]).
+fn deadline_from(start: Instant, timeout: Duration) -> Instant {
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(crate::config::timeouts::MAX_TIMEOUT))
+        .unwrap_or(start)
 }
 
 /// Collects `job`, turning a panic anywhere in it into that host's error, so a bug is

@@ -2,19 +2,20 @@
 //! one drift from the command line, for scripts and for people without the explorer.
 
 use std::io::Write;
-use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
 use color_eyre::eyre::{Result, eyre};
 
-use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
-use crate::diff::review::{AnnotationDraft, annotate, environment_of_label};
+use crate::config::CONFIG_FILE;
+use crate::diff::review::{AnnotationDraft, annotate};
 use crate::model::{
     AnnotationId, AnnotationKind, Category, FactKey, join_environments, parse_expiry, sanitize,
 };
-use crate::store::{AnnotationStore, CONFIG_FILE, SaveReport, Workspace};
+use crate::store::SideRef;
+use crate::store::compare::{CompareRequest, compare};
+use crate::store::{AnnotationStore, SaveReport, Workspace};
 
 /// Arguments of `justify` and `remediate`.
 #[derive(Debug, Clone, Args)]
@@ -86,11 +87,11 @@ pub fn run(
         .transpose()
         .map_err(|e| eyre!("--expires: {e}"))?;
     let request = CompareRequest {
-        references: sides.to_vec(),
+        sides: super::compare::parse_sides(sides, now)?,
         category: Some(key.category),
         include_equal: true,
     };
-    let compared = compare_sides(workspace, &request)?;
+    let compared = compare(workspace, &request)?;
     let labels: Vec<&str> = compared
         .report
         .sides
@@ -191,18 +192,15 @@ pub fn run_unannotate(
     Ok(Outcome::Success)
 }
 
-/// The environment a side reference names: a snapshot file's, or the part before `@`.
+/// The environment a side reference names: a snapshot file's, or the one it names.
 fn environment_of(workspace: &Workspace, reference: &str) -> Result<String> {
-    let reference = reference.trim();
-    let path = Path::new(reference);
-    if reference.ends_with(".json") || path.is_file() {
-        return Ok(workspace.load_file(path)?.environment);
+    match SideRef::parse(reference, Utc::now())? {
+        SideRef::File(path) => Ok(workspace.load_file(&path)?.environment),
+        SideRef::Environment { env, .. } if env.is_empty() => {
+            Err(eyre!("'{}' names no environment", reference.trim()))
+        }
+        SideRef::Environment { env, .. } => Ok(env),
     }
-    let name = environment_of_label(reference);
-    if name.is_empty() {
-        return Err(eyre!("'{reference}' names no environment"));
-    }
-    Ok(name.to_string())
 }
 
 /// `saved in annotations.toml as Dana` plus a line per merge note.

@@ -8,11 +8,11 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use color_eyre::eyre::Result;
 
-use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
 use crate::diff::review::review;
 use crate::report::{Palette, review_summary};
 use crate::store::Workspace;
+use crate::store::compare::{CompareRequest, compare};
 
 /// Compares `request`'s sides, reviews the drift against the workspace's annotations as
 /// of `now`, writes the per-category summary to `out`, and returns [`Outcome::Drift`]
@@ -26,7 +26,7 @@ pub fn run(
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let compared = compare_sides(workspace, request)?;
+    let compared = compare(workspace, request)?;
     let store = workspace.annotations()?;
     let reviews = review(
         &compared.report,

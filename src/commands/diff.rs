@@ -4,10 +4,10 @@ use std::io::Write;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::compare::{CompareRequest, compare};
 use super::{Outcome, emit};
 use crate::report::{self, Format, Palette, text::TextOptions};
 use crate::store::Workspace;
+use crate::store::compare::{CompareRequest, compare};
 
 /// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`.
 /// Succeeds whether or not there is drift.
@@ -18,7 +18,7 @@ pub fn run(
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let report = compare(workspace, request)?;
+    let report = compare(workspace, request)?.report;
     let rendered = match format {
         Format::Text => report::text::render(&report, &TextOptions::new(palette)),
         Format::Json => report::json::render(&report).wrap_err("cannot write the JSON report")?,

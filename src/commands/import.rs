@@ -10,10 +10,11 @@ use color_eyre::eyre::{Result, eyre};
 use super::{Outcome, warn};
 use crate::collect::catalogue;
 use crate::collect::import::{self, ImportContext, Imported, Tool};
+use crate::collect::load_or_create;
 use crate::collect::redact::Redactor;
-use crate::collect::{CollectSettings, load_or_create};
+use crate::config::{CONFIG_FILE, CollectSettings, check_environment_name};
 use crate::model::{Snapshot, sanitize};
-use crate::store::{CONFIG_FILE, TimeSpec, Workspace, check_environment_name};
+use crate::store::{TimeSpec, Workspace};
 
 /// Arguments of `driftscope import`.
 #[derive(Debug, Clone, clap::Args)]

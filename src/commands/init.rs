@@ -6,7 +6,8 @@ use std::path::Path;
 use color_eyre::eyre::{Result, bail};
 
 use super::{Outcome, WorkspaceChoice, emit};
-use crate::store::{CONFIG_FILE, SNAPSHOTS_DIR, Workspace};
+use crate::config::CONFIG_FILE;
+use crate::store::{SNAPSHOTS_DIR, Workspace};
 
 /// Creates a workspace in `--workspace DIR`, else in `cwd`, refusing when one is
 /// already there (nothing is overwritten) and refusing `--demo`, which lives in memory.

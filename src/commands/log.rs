@@ -8,8 +8,9 @@ use chrono::SecondsFormat;
 use color_eyre::eyre::{Result, bail, eyre};
 
 use super::{Outcome, emit};
-use crate::model::{Category, FactKey, Value, sanitize};
+use crate::model::{Category, FactKey, sanitize};
 use crate::report::Palette;
+use crate::report::history_values::{shorten, shown_values};
 use crate::store::{HistoryEntry, Workspace, fact_history, snapshots_of};
 
 /// Arguments of `driftscope log`.
@@ -26,8 +27,6 @@ pub struct LogArgs {
     pub host: Option<String>,
 }
 
-/// The longest value shown, in characters.
-const VALUE_WIDTH: usize = 60;
 /// The longest host list shown, in characters.
 const HOSTS_WIDTH: usize = 40;
 
@@ -116,63 +115,10 @@ pub fn render(title: &str, entries: &[HistoryEntry], palette: Palette) -> String
     out
 }
 
-/// Each entry's value as shown: sanitized and shortened; a text by its line count and a
-/// token telling distinct texts apart; a secret only by such a token, saying whether it
-/// changed — never by its fingerprint.
-pub fn shown_values(entries: &[HistoryEntry]) -> Vec<String> {
-    let mut texts: Vec<&str> = Vec::new();
-    let mut secrets: Vec<&str> = Vec::new();
-    entries
-        .iter()
-        .map(|entry| match &entry.value {
-            None => "(absent)".to_string(),
-            Some(Value::Redacted(fingerprint)) => {
-                let seen = secrets.iter().position(|s| s == fingerprint);
-                match (seen, secrets.is_empty()) {
-                    (Some(i), _) => format!("(redacted #{}: same as before)", i + 1),
-                    (None, first) => {
-                        secrets.push(fingerprint);
-                        let n = secrets.len();
-                        if first {
-                            format!("(redacted #{n})")
-                        } else {
-                            format!("(redacted #{n}: changed)")
-                        }
-                    }
-                }
-            }
-            Some(Value::Text(text)) => {
-                let n = match texts.iter().position(|t| t == text) {
-                    Some(i) => i + 1,
-                    None => {
-                        texts.push(text);
-                        texts.len()
-                    }
-                };
-                let lines = text.lines().count();
-                format!(
-                    "text #{n}, {lines} line{}",
-                    if lines == 1 { "" } else { "s" }
-                )
-            }
-            Some(value) => shorten(&sanitize(&value.summary(), false), VALUE_WIDTH),
-        })
-        .collect()
-}
-
-/// `text` cut to `width` characters, with `…` when cut.
-fn shorten(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Value;
     use chrono::{DateTime, TimeZone, Utc};
 
     fn day(d: u32) -> DateTime<Utc> {
@@ -238,7 +184,7 @@ mod tests {
 
     #[test]
     fn the_demo_log_answers_when_openssl_changed() {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let args = LogArgs {
             environment: "prod".into(),
             fact: "versions/lib.openssl".into(),

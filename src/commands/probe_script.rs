@@ -6,8 +6,9 @@ use std::io::Write;
 use color_eyre::eyre::{Result, eyre};
 
 use super::{Outcome, emit};
-use crate::collect::{CollectSettings, catalogue, script};
-use crate::store::{CONFIG_FILE, Workspace};
+use crate::collect::{catalogue, script};
+use crate::config::{CONFIG_FILE, CollectSettings};
+use crate::store::Workspace;
 
 /// The script for the probes `workspace`'s configuration asks for, with a header saying
 /// how to run it and import its output.
@@ -44,7 +45,7 @@ mod tests {
 
     #[test]
     fn the_script_names_its_plan_and_prints_host_time_and_plan_lines() {
-        let text = script_text(&Workspace::demo()).unwrap();
+        let text = script_text(&crate::demo::workspace()).unwrap();
         assert!(text.starts_with("#!/bin/sh\n# driftscope probe script: "));
         assert!(text.contains("printf '@@%s host %s\\n'"), "{text}");
         assert!(text.contains("printf '@@%s time %s\\n'"));

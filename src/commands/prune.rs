@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn a_dry_run_on_the_demo_lists_verdicts_and_deletes_nothing() {
-        let mut ws = Workspace::demo();
+        let mut ws = crate::demo::workspace();
         let before = ws.history.entries.len();
         let args = PruneArgs {
             environment: Some("prod".into()),
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn rules_are_required_and_the_demo_cannot_be_pruned() {
-        let mut ws = Workspace::demo();
+        let mut ws = crate::demo::workspace();
         let none = PruneArgs::default();
         let err = run(
             &mut ws,

@@ -8,17 +8,18 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::compare::{CompareRequest, compare_sides};
 use super::{Outcome, emit};
 use crate::diff::review::review;
 use crate::model::Category;
 use crate::report::audit::{self, Audit};
 use crate::store::Workspace;
+use crate::store::compare::compare;
 
 /// Arguments of `report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// Sides to compare, the first is the baseline: ENV, ENV@TIME or a snapshot file path.
+    /// Sides to compare, the first is the baseline: ENV, ENV@TIME, ENV/HOST[@TIME] or a
+    /// snapshot file path.
     #[arg(required = true, num_args = 2.., value_name = "SNAPSHOT")]
     pub references: Vec<String>,
     /// Report only this category: versions, config, schema, network, infra or services.
@@ -48,12 +49,8 @@ pub fn run(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let request = CompareRequest {
-        references: args.references.clone(),
-        category: args.category,
-        include_equal: false,
-    };
-    let compared = compare_sides(workspace, &request)?;
+    let request = super::compare::request(&args.references, args.category, false, now)?;
+    let compared = compare(workspace, &request)?;
     let store = workspace.annotations()?;
     let reviews = review(
         &compared.report,

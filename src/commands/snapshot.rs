@@ -6,7 +6,8 @@ use std::sync::Arc;
 use color_eyre::eyre::{Result, eyre};
 
 use super::Outcome;
-use crate::collect::{self, CollectOptions, CollectSettings, Collector, Progress, Selection};
+use crate::collect::{self, CollectOptions, Collector, Progress, Selection};
+use crate::config::{CONFIG_FILE, CollectSettings};
 use crate::model::sanitize;
 use crate::store::Workspace;
 
@@ -65,7 +66,7 @@ pub fn run(
     };
     let settings = CollectSettings::from_config(&workspace.config);
     let collector = Collector::new(Some(&root), &settings, key, &options)
-        .map_err(|e| eyre!("{}: {e}", crate::store::CONFIG_FILE))?;
+        .map_err(|e| eyre!("{}: {e}", CONFIG_FILE))?;
     let collector = Arc::new(collector);
     let total = jobs.len();
     writeln!(

@@ -159,7 +159,7 @@ mod tests {
     use super::*;
 
     fn demo_timeline(host: Option<&str>, facts: bool) -> String {
-        let ws = Workspace::demo();
+        let ws = crate::demo::workspace();
         let args = TimelineArgs {
             environment: "prod".into(),
             host: host.map(String::from),
@@ -198,7 +198,7 @@ mod tests {
         let web_3 = demo_timeline(Some("prod-web-3"), true);
         assert!(!web_3.contains("lib.openssl"), "{web_3}");
         // prod-web-3 last changed at its seventh snapshot; the hint compares around it.
-        let points = timeline(&Workspace::demo(), "prod", Some("prod-web-3")).unwrap();
+        let points = timeline(&crate::demo::workspace(), "prod", Some("prod-web-3")).unwrap();
         let hint = format!(
             "Compare two points: driftscope diff {} {}",
             points[5].reference("prod"),

@@ -49,7 +49,7 @@ pub fn open_workspace(
 ) -> Result<Workspace> {
     let workspace = match find(choice, cwd) {
         Found::Dir(root) => Workspace::open(&root)?,
-        Found::Demo => Workspace::demo(),
+        Found::Demo => crate::demo::workspace(),
         Found::Nothing => bail!(
             "no driftscope workspace in {} or its parents — run `driftscope init` to create one, \
              or add --demo to explore the embedded demo",
@@ -70,7 +70,7 @@ pub fn open_workspace_or_demo(
     err: &mut dyn Write,
 ) -> Result<Workspace> {
     if find(choice, cwd) == Found::Nothing {
-        return Ok(Workspace::demo());
+        return Ok(crate::demo::workspace());
     }
     open_workspace(choice, cwd, err)
 }

@@ -25,11 +25,28 @@ mod versions;
 
 use chrono::{DateTime, DurationRound, SubsecRound, TimeDelta, Utc};
 
+use crate::config::Config;
 use crate::model::{Snapshot, Source};
+use crate::store::Workspace;
 
 pub use annotations::annotations;
 use hosts::HOSTS;
 use profile::Profile;
+
+/// The embedded demo workspace.
+///
+/// Its configuration is built in; should it ever fail to parse, the demo opens with an
+/// empty configuration and the reason is listed in its history's problems.
+pub fn workspace() -> Workspace {
+    let mut problems = Vec::new();
+    let config = Config::parse(CONFIG_TOML, "demo configuration").unwrap_or_else(|err| {
+        problems.push(err.to_string());
+        Config::default()
+    });
+    let snapshots = snapshots();
+    let annotations = annotations(&snapshots);
+    Workspace::in_memory(config, snapshots, annotations, problems)
+}
 
 /// The demo's configuration, as a `driftscope.toml` text.
 pub const CONFIG_TOML: &str = r#"# A small web shop in three environments.

@@ -157,6 +157,12 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|side| SideInfo {
                 label: side.label.clone(),
+                environment: side
+                    .snapshots
+                    .first()
+                    .map_or_else(String::new, |s| s.environment.clone()),
+                host: None,
+                at: None,
                 hosts: side
                     .snapshots
                     .iter()

@@ -274,23 +274,17 @@ pub struct AnnotationDraft {
     pub expires: Option<NaiveDate>,
 }
 
-/// The environment name of each side: that of its snapshots, or, for a side without
-/// any, the part of its label before `@` or `#`.
+/// The environment name of each side: that of its snapshots (empty for a side without
+/// any); a report's [`SideInfo::environment`](crate::diff::SideInfo) holds the same.
 pub fn side_environments(sides: &[Side<'_>]) -> Vec<String> {
     sides
         .iter()
-        .map(|side| match side.snapshots.first() {
-            Some(snapshot) => snapshot.environment.clone(),
-            None => environment_of_label(&side.label).to_string(),
+        .map(|side| {
+            side.snapshots
+                .first()
+                .map_or_else(String::new, |s| s.environment.clone())
         })
         .collect()
-}
-
-/// The environment part of a side label: `prod` for `prod`, `prod@2026-11-20` or
-/// `prod#2`.
-pub fn environment_of_label(label: &str) -> &str {
-    let end = label.find(['@', '#']).unwrap_or(label.len());
-    &label[..end]
 }
 
 /// Reviews every fact of `report`. `environments` holds each side's environment name

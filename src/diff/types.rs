@@ -22,6 +22,16 @@ pub struct Side<'a> {
 pub struct SideInfo {
     /// The column label.
     pub label: String,
+    /// The environment the side stands for (that of its snapshots; empty for a side
+    /// without any).
+    pub environment: String,
+    /// One host only, when the side names one (or is one host's snapshot file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The time the side's snapshots were picked at or before, when it names one (a
+    /// snapshot file: its own time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
     /// The hosts, with the time of each one's snapshot.
     pub hosts: Vec<HostInfo>,
 }

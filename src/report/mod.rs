@@ -1,10 +1,11 @@
 //! Renderings of a drift report for the command line: text, JSON and Markdown.
 //!
 //! `text` is for people at a terminal, `json` for programs, `markdown` for tickets and
-//! reviews, `summary` for the one-line-per-category verdict of `check`. The helpers here
+//! reviews, `review_summary` for the one-line-per-category verdict of `check`. The helpers here
 //! (names, value summaries, redaction classes) keep the three renderings consistent.
 
 pub mod audit;
+pub mod history_values;
 pub mod json;
 pub mod markdown;
 pub mod review_summary;

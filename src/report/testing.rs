@@ -91,6 +91,9 @@ pub fn sample_report() -> DriftReport {
     let sides = vec![
         SideInfo {
             label: "staging".into(),
+            environment: "staging".into(),
+            host: None,
+            at: None,
             hosts: vec![
                 HostInfo {
                     host: "web-1".into(),
@@ -104,6 +107,9 @@ pub fn sample_report() -> DriftReport {
         },
         SideInfo {
             label: "prod".into(),
+            environment: "prod".into(),
+            host: None,
+            at: None,
             hosts: vec![HostInfo {
                 host: "web-1".into(),
                 taken_at: prod_time,

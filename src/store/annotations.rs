@@ -18,9 +18,9 @@ use toml::Spanned;
 
 use super::Workspace;
 use super::atomic::write_atomic;
-use super::config::check_environment_name;
 use super::paths::display_path;
 use super::save_lock;
+use crate::config::check_environment_name;
 use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey, excerpt};
 
 /// The annotations file's name at a workspace's root.

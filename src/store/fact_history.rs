@@ -141,7 +141,6 @@ struct Stretch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Category;
     use chrono::TimeZone;
 
     fn day(d: u32) -> DateTime<Utc> {
@@ -202,28 +201,5 @@ mod tests {
             ]
         );
         assert!(history_of(Vec::new()).is_empty());
-    }
-
-    #[test]
-    fn the_demo_says_when_openssl_changed_in_prod() {
-        let ws = Workspace::demo();
-        let key = FactKey::new(Category::Versions, "lib.openssl");
-        let history = fact_history(&ws, "prod", None, &key).unwrap();
-        assert_eq!(history.len(), 2, "{history:?}");
-        assert_eq!(history[0].value, Some(Value::version("3.0.11")));
-        assert_eq!(history[0].hosts, ["prod-web-1", "prod-web-2", "prod-web-3"]);
-        assert_eq!(history[1].value, Some(Value::version("3.0.13")));
-        assert_eq!(history[1].hosts, ["prod-web-1", "prod-web-2"]);
-        let newest = ws
-            .history
-            .of_environment("prod")
-            .iter()
-            .filter(|m| m.host == "prod-web-2")
-            .map(|m| m.taken_at)
-            .max();
-        assert_eq!(Some(history[1].last_seen), newest);
-        let on_web_3 = fact_history(&ws, "prod", Some("prod-web-3"), &key).unwrap();
-        assert_eq!(on_web_3.len(), 1);
-        assert_eq!(on_web_3[0].value, Some(Value::version("3.0.11")));
     }
 }

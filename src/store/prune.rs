@@ -314,12 +314,4 @@ mod tests {
         assert_eq!(kept_times(&plans[1]), ["01 00"]);
         assert!(plan(&history, Some("staging"), None, &rules).is_empty());
     }
-
-    #[test]
-    fn the_demo_cannot_be_pruned() {
-        let mut ws = Workspace::demo();
-        let plans = plan(&ws.history, None, None, &Retention::default());
-        let err = apply(&mut ws, &plans).unwrap_err().to_string();
-        assert_eq!(err, "the demo workspace is read-only");
-    }
 }

@@ -1,6 +1,4 @@
-//! Snapshot references on the command line: `ENV`, `ENV@TIME`, or a file path.
-
-use std::path::Path;
+//! Times in snapshot references (`ENV@TIME`), and the resolved side they lead to.
 
 use chrono::{
     DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
@@ -21,6 +19,13 @@ pub struct ResolvedSide {
     pub label: String,
     /// One snapshot per host.
     pub snapshots: Vec<Snapshot>,
+    /// The environment it stands for.
+    pub environment: String,
+    /// One host only, when the reference names one (or is one host's snapshot file).
+    pub host: Option<String>,
+    /// The time its snapshots were picked at or before, when the reference names one (a
+    /// snapshot file: its own time).
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// The time forms [`TimeSpec::parse`] accepts, for help and error messages.
@@ -74,13 +79,17 @@ fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     Some(Utc.from_utc_datetime(&day.and_time(end)))
 }
 
-/// `YYYY-MM-DD[T ]HH:MM[:SS]` with an optional `Z` or `±HH:MM`.
+/// `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]` with an optional `Z` or `±HH:MM`.
 fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     let (local, offset) = split_offset(text)?;
     let local = local.replacen(['t', ' '], "T", 1);
-    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|form| NaiveDateTime::parse_from_str(&local, form).ok())?;
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|form| NaiveDateTime::parse_from_str(&local, form).ok())?;
     let time = offset.from_local_datetime(&naive).single()?;
     Some(time.with_timezone(&Utc))
 }
@@ -128,38 +137,6 @@ pub fn compact_time(time: DateTime<Utc>) -> String {
         time.format("%Y-%m-%dT%H:%MZ").to_string()
     } else {
         time.to_rfc3339_opts(SecondsFormat::Secs, true)
-    }
-}
-
-/// What a reference names, before any lookup.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Reference<'a> {
-    /// A snapshot file.
-    File(&'a Path),
-    /// An environment, optionally at a time (the text after `@`).
-    Environment {
-        /// The environment's name.
-        name: &'a str,
-        /// The time as typed, if any.
-        at: Option<&'a str>,
-    },
-}
-
-impl<'a> Reference<'a> {
-    /// Classifies a reference: an existing file or anything ending in `.json` is a file;
-    /// otherwise `ENV` or `ENV@TIME`.
-    pub(crate) fn classify(reference: &'a str) -> Reference<'a> {
-        let path = Path::new(reference);
-        if reference.ends_with(".json") || path.is_file() {
-            return Reference::File(path);
-        }
-        match reference.split_once('@') {
-            Some((name, at)) => Reference::Environment { name, at: Some(at) },
-            None => Reference::Environment {
-                name: reference,
-                at: None,
-            },
-        }
     }
 }
 
@@ -239,28 +216,6 @@ mod tests {
         assert_eq!(
             compact_time(utc(2026, 11, 19, 8, 15, 42)),
             "2026-11-19T08:15:42Z"
-        );
-    }
-
-    #[test]
-    fn references_are_classified() {
-        assert_eq!(
-            Reference::classify("prod"),
-            Reference::Environment {
-                name: "prod",
-                at: None
-            }
-        );
-        assert_eq!(
-            Reference::classify("prod@-2d"),
-            Reference::Environment {
-                name: "prod",
-                at: Some("-2d")
-            }
-        );
-        assert_eq!(
-            Reference::classify("old/prod.json"),
-            Reference::File(Path::new("old/prod.json"))
         );
     }
 }

@@ -49,26 +49,3 @@ pub fn snapshots_of<'w>(
     }
     Ok(picked)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_environments_and_hosts_name_what_exists() {
-        let ws = Workspace::demo();
-        let err = snapshots_of(&ws, "qa", None).unwrap_err().to_string();
-        assert_eq!(err, "unknown environment 'qa' (known: dev, prod, staging)");
-        let err = snapshots_of(&ws, "prod", Some("web-9"))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "no snapshots of host 'web-9' in environment 'prod' (its hosts: prod-web-1, prod-web-2, prod-web-3)"
-        );
-        let picked = snapshots_of(&ws, "prod", Some("prod-web-2")).unwrap();
-        assert!(!picked.is_empty());
-        assert!(picked.iter().all(|m| m.host == "prod-web-2"));
-        assert!(picked.windows(2).all(|w| w[0].taken_at <= w[1].taken_at));
-    }
-}

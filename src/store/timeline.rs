@@ -17,7 +17,8 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use color_eyre::eyre::{Result, eyre};
 
 use super::selection::snapshots_of;
-use super::{CONFIG_FILE, Location, SnapshotMeta, Workspace};
+use super::{Location, SnapshotMeta, Workspace};
+use crate::config::CONFIG_FILE;
 use crate::diff::{self, DiffOptions, IgnoreRules, Side};
 use crate::model::{FactKey, Snapshot};
 
@@ -300,55 +301,5 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(keys, ["versions/kernel", "config/gone", "network/new"]);
-    }
-
-    #[test]
-    fn the_demo_prod_timeline_shows_yesterdays_security_update() {
-        let ws = Workspace::demo();
-        let points = timeline(&ws, "prod", None).unwrap();
-        // A week of daily runs and the latest one, each with all three hosts.
-        assert_eq!(points.len(), 8);
-        assert!(points.iter().all(|p| p.hosts.len() == 3));
-        assert_eq!(points[0].changed_since_previous, None);
-        let openssl = FactKey::new(Category::Versions, "lib.openssl");
-        let with_openssl: Vec<usize> = points
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.changed_facts.contains(&openssl))
-            .map(|(i, _)| i)
-            .collect();
-        assert_eq!(with_openssl, [7]);
-        for point in &points[1..] {
-            assert_eq!(
-                point.changed_since_previous,
-                Some(point.changed_facts.len())
-            );
-        }
-        let resolved = ws.resolve(&points[6].reference("prod")).unwrap();
-        let times: Vec<DateTime<Utc>> = resolved.snapshots.iter().map(|s| s.taken_at).collect();
-        let expected: Vec<DateTime<Utc>> = points[6].snapshots.iter().map(|m| m.taken_at).collect();
-        assert_eq!(times, expected);
-    }
-
-    #[test]
-    fn one_host_gives_one_point_per_snapshot_and_the_cache_is_reused() {
-        let ws = Workspace::demo();
-        let mut cache = ChangeCache::default();
-        let points = timeline_cached(&ws, "prod", Some("prod-web-3"), &mut cache).unwrap();
-        let stored = ws
-            .history
-            .of_environment("prod")
-            .iter()
-            .filter(|m| m.host == "prod-web-3")
-            .count();
-        assert_eq!(points.len(), stored);
-        assert_eq!(cache.len(), stored - 1);
-        assert!(points.iter().all(|p| p.hosts == ["prod-web-3"]));
-        // prod-web-3 never got the OpenSSL update.
-        let openssl = FactKey::new(Category::Versions, "lib.openssl");
-        assert!(points.iter().all(|p| !p.changed_facts.contains(&openssl)));
-        let again = timeline_cached(&ws, "prod", Some("prod-web-3"), &mut cache).unwrap();
-        assert_eq!(again, points);
-        assert_eq!(cache.len(), stored - 1);
     }
 }

@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, eyre};
 
 use super::atomic::{WriteError, write_atomic, write_atomic_checked};
-use super::config::CONFIG_TEMPLATE;
 use super::history::load_snapshot_named;
 use super::index::index_snapshots;
 use super::paths::{display_path, snapshot_path};
-use super::refs::{Reference, compact_time};
-use super::{CONFIG_FILE, Config, History, Location, ResolvedSide, SnapshotMeta, TimeSpec};
+use super::refs::compact_time;
+use super::{History, Location, ResolvedSide, SideRef, SnapshotMeta};
+use crate::config::{CONFIG_FILE, CONFIG_TEMPLATE, Config};
 use crate::model::{Annotation, FORMAT_ID, FORMAT_VERSION, Snapshot};
 
 /// The snapshot folder's name at a workspace's root.
@@ -89,19 +89,15 @@ impl Workspace {
         })
     }
 
-    /// The embedded demo workspace.
-    ///
-    /// Its configuration is built in; should it ever fail to parse, the demo opens with
-    /// an empty configuration and the reason is listed in [`History::problems`].
-    pub fn demo() -> Workspace {
-        let mut problems = Vec::new();
-        let config =
-            Config::parse(crate::demo::CONFIG_TOML, "demo configuration").unwrap_or_else(|err| {
-                problems.push(err.to_string());
-                Config::default()
-            });
-        let snapshots = crate::demo::snapshots();
-        let annotations = crate::demo::annotations(&snapshots);
+    /// A read-only workspace held in memory, such as the embedded demo: `snapshots`
+    /// make its history, `annotations` are its built-in annotations, and `problems` are
+    /// listed in [`History::problems`] (a configuration that did not parse, say).
+    pub fn in_memory(
+        config: Config,
+        snapshots: Vec<Snapshot>,
+        annotations: Vec<Annotation>,
+        problems: Vec<String>,
+    ) -> Workspace {
         let mut history = History {
             entries: snapshots
                 .iter()
@@ -185,52 +181,22 @@ impl Workspace {
         load_snapshot_named(path, &display_path(self.root.as_deref(), path))
     }
 
-    /// Resolves `ENV`, `ENV@TIME` or a snapshot file path to one comparison side.
+    /// Resolves a reference as typed (see [`SideRef::parse`]) to one comparison side.
     pub fn resolve(&self, reference: &str) -> Result<ResolvedSide> {
         self.resolve_at(reference, Utc::now())
     }
 
     /// [`Workspace::resolve`] with relative times (`-2d`) counted back from `now`.
-    ///
-    /// - a path to an existing file, or anything ending in `.json`: that file, labelled
-    ///   `ENV@TIME` from its contents;
-    /// - `ENV@TIME`: each host's newest snapshot at or before TIME, labelled as typed;
-    /// - `ENV`: each host's newest snapshot, labelled `ENV`.
     pub fn resolve_at(&self, reference: &str, now: DateTime<Utc>) -> Result<ResolvedSide> {
-        let reference = reference.trim();
-        match Reference::classify(reference) {
-            Reference::File(path) => {
-                let snapshot = self.load_file(path)?;
-                Ok(ResolvedSide {
-                    label: format!(
-                        "{}@{}",
-                        snapshot.environment,
-                        compact_time(snapshot.taken_at)
-                    ),
-                    snapshots: vec![snapshot],
-                })
-            }
-            Reference::Environment { name, at } => {
-                let time = at
-                    .map(|text| {
-                        TimeSpec::parse(text, now).map_err(|e| eyre!("in '{reference}': {e}"))
-                    })
-                    .transpose()?;
-                let metas = self.pick(name, time)?;
-                let snapshots = metas
-                    .into_iter()
-                    .map(|meta| self.load(meta))
-                    .collect::<Result<Vec<_>>>()?;
-                Ok(ResolvedSide {
-                    label: reference.to_string(),
-                    snapshots,
-                })
-            }
-        }
+        self.resolve_side(&SideRef::parse(reference, now)?)
     }
 
     /// The snapshots of `env` at `time`, or an error saying why there are none.
-    fn pick(&self, env: &str, time: Option<TimeSpec>) -> Result<Vec<&SnapshotMeta>> {
+    pub(super) fn pick(
+        &self,
+        env: &str,
+        time: Option<DateTime<Utc>>,
+    ) -> Result<Vec<&SnapshotMeta>> {
         let configured = self.config.environments.contains_key(env);
         let Some(oldest) = self.history.oldest(env) else {
             if configured {
@@ -243,9 +209,9 @@ impl Workspace {
                 self.known_environments()
             ));
         };
-        let picked = self.history.latest(env, time.map(|t| t.0));
+        let picked = self.history.latest(env, time);
         if picked.is_empty() {
-            let at = time.map_or_else(String::new, |t| compact_time(t.0));
+            let at = time.map_or_else(String::new, compact_time);
             return Err(eyre!(
                 "no snapshot of '{env}' at or before {at}; the oldest is from {}",
                 compact_time(oldest.taken_at)

@@ -1,11 +1,9 @@
-//! The annotations worker: reads the workspace's annotations and the author's name when
-//! the explorer starts, then saves each change (which may merge with the file on disk)
-//! off the UI thread, in the order asked. Results go back as messages.
+//! The annotations job: reads the workspace's annotations and the author's name when the
+//! explorer starts, then saves each change (which may merge with the file on disk) off
+//! the UI thread, in the order asked. Results go back as messages.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
-use std::thread::JoinHandle;
 
 use chrono::Utc;
 
@@ -13,85 +11,91 @@ use crate::diff::review::annotate;
 use crate::model::sanitize;
 use crate::store::{AnnotationStore, SaveReport, Workspace};
 
-use super::background::{Outcome, panic_text};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE, panic_text};
 use super::message::Msg;
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 
-/// A handle on the annotations worker. Dropping it lets the changes already asked for
-/// finish, then waits for the thread, so no save is cut short by quitting.
-pub struct Annotator {
-    jobs: Option<Sender<(u64, AnnotationChange)>>,
-    handle: Option<JoinHandle<()>>,
+/// What the annotations job is asked to do.
+#[derive(Debug, Clone)]
+pub enum AnnotatorRequest {
+    /// Read the annotations and the author's name (first, when the explorer starts).
+    Load,
+    /// Make a change and save it; its answer carries `job`.
+    Change(u64, AnnotationChange),
 }
 
-impl Annotator {
-    /// Starts the worker: it reads the annotations at once; results go to `tx`.
-    pub fn spawn(workspace: Arc<RwLock<Workspace>>, tx: Sender<Outcome>) -> Annotator {
-        let (jobs, rx) = mpsc::channel();
-        let handle = std::thread::spawn(move || serve(&workspace, &rx, &tx));
-        Annotator {
-            jobs: Some(jobs),
-            handle: Some(handle),
+/// The annotations job: in order, so every change asked for is saved, quitting included.
+pub struct AnnotateJob {
+    workspace: Arc<RwLock<Workspace>>,
+    store: Result<AnnotationStore, String>,
+    author: String,
+}
+
+impl AnnotateJob {
+    /// A job changing the annotations of `workspace` (read by a [`AnnotatorRequest::Load`]).
+    pub fn new(workspace: Arc<RwLock<Workspace>>) -> AnnotateJob {
+        AnnotateJob {
+            workspace,
+            store: Err("the annotations are not read yet".to_string()),
+            author: "unknown".to_string(),
         }
     }
 
-    /// Asks for a change; its result comes back as [`Msg::AnnotationsSaved`] with `job`.
-    pub fn submit(&self, job: u64, change: AnnotationChange) {
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send((job, change));
-        }
-    }
-}
-
-impl Drop for Annotator {
-    fn drop(&mut self) {
-        drop(self.jobs.take());
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
-fn serve(
-    workspace: &RwLock<Workspace>,
-    rx: &Receiver<(u64, AnnotationChange)>,
-    tx: &Sender<Outcome>,
-) {
-    // Read once, under the read lock: later changes go through the store, not the workspace.
-    let (opened, author) = match workspace.read() {
-        Ok(workspace) => (
-            guarded(|| workspace.annotations().map_err(|e| format!("{e}"))),
-            guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string()),
-        ),
-        Err(_) => (
-            Err("the workspace is unavailable after an earlier failure".to_string()),
-            "unknown".to_string(),
-        ),
-    };
-    let loaded = opened.as_ref().map(|store| LoadedAnnotations {
-        records: Arc::new(store.records().to_vec()),
-        read_only: store.is_read_only(),
-    });
-    if tx
-        .send(Outcome::Msg(Msg::AnnotationsLoaded(
-            loaded.map_err(Clone::clone),
-        )))
-        .is_err()
-    {
-        return;
-    }
-    let mut store = opened;
-    while let Ok((job, change)) = rx.recv() {
-        let result = match store.as_mut() {
-            Ok(store) => guarded(|| apply(store, change, &author)),
-            Err(message) => Err(format!("annotations cannot be changed: {message}")),
+    /// Reads the annotations and the author, under the read lock: later changes go
+    /// through the store, not the workspace.
+    fn load(&mut self) -> Result<LoadedAnnotations, String> {
+        let (opened, author) = match self.workspace.read() {
+            Ok(workspace) => (
+                guarded(|| workspace.annotations().map_err(|e| format!("{e}"))),
+                guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string()),
+            ),
+            Err(_) => (Err(UNAVAILABLE.to_string()), "unknown".to_string()),
         };
-        if tx
-            .send(Outcome::Msg(Msg::AnnotationsSaved { job, result }))
-            .is_err()
-        {
-            return;
+        let loaded = match &opened {
+            Ok(store) => Ok(LoadedAnnotations {
+                records: Arc::new(store.records().to_vec()),
+                read_only: store.is_read_only(),
+            }),
+            Err(message) => Err(message.clone()),
+        };
+        self.store = opened;
+        self.author = author;
+        loaded
+    }
+}
+
+impl Job for AnnotateJob {
+    type Request = AnnotatorRequest;
+
+    fn run(&mut self, request: AnnotatorRequest, _cancel: &Cancel, send: &Sink) -> bool {
+        match request {
+            AnnotatorRequest::Load => {
+                let loaded = self.load();
+                send(Msg::AnnotationsLoaded(loaded))
+            }
+            AnnotatorRequest::Change(job, change) => {
+                let result = match self.store.as_mut() {
+                    Ok(store) => guarded(|| apply(store, change, &self.author)),
+                    Err(message) => Err(format!("annotations cannot be changed: {message}")),
+                };
+                send(Msg::AnnotationsSaved { job, result })
+            }
         }
+    }
+
+    fn failed(&self, request: AnnotatorRequest, message: String) -> Option<Msg> {
+        let message = format!("annotations: internal error: {message}");
+        Some(match request {
+            AnnotatorRequest::Load => Msg::AnnotationsLoaded(Err(message)),
+            AnnotatorRequest::Change(job, _) => Msg::AnnotationsSaved {
+                job,
+                result: Err(message),
+            },
+        })
+    }
+
+    fn keep(&self, request: &AnnotatorRequest) -> AnnotatorRequest {
+        request.clone()
     }
 }
 

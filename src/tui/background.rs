@@ -1,22 +1,24 @@
-//! The explorer's background work: comparisons on the worker thread, timelines and fact
-//! histories on the history worker, annotation changes on the annotations thread,
-//! refreshes on threads of their own. Effects go in; results (and termination signals) come back as
-//! [`Outcome`]s on a channel.
-//! The runtime and the tests drive the explorer through this same type.
+//! The explorer's background work, on the jobs layer: comparisons, timelines, fact
+//! histories and refreshes (latest wins, cancelled when superseded or on quit) and
+//! annotation changes (in order, all saved before the explorer exits). Effects go in;
+//! results (and termination signals) come back as [`Outcome`]s on a channel. The runtime
+//! and the tests drive the explorer through this same type.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::collect::CollectOptions;
 use crate::store::Workspace;
 
-use super::annotator::Annotator;
-use super::history_worker::HistoryWorker;
-use super::message::{Effect, Msg};
-use super::refresh::{RefreshEvent, RefreshRequest};
-use super::refresh_job;
-use super::worker::Worker;
+use super::annotator::{AnnotateJob, AnnotatorRequest};
+use super::fact_history::FactHistoryRequest;
+use super::history_worker::{FactHistoryJob, TimelineJob};
+use super::jobs::{Policy, Queue, Sink};
+use super::message::{CompareRequest, Effect, Msg};
+use super::refresh::RefreshRequest;
+use super::refresh_job::RefreshJob;
+use super::timeline::TimelineRequest;
+use super::worker::CompareJob;
 
 /// What background work sends to the UI loop.
 #[derive(Debug)]
@@ -29,35 +31,56 @@ pub enum Outcome {
     Signal(i32),
 }
 
-/// Runs the effects `update` asks for.
+/// Runs the effects `update` asks for, each kind on its own queue.
 pub struct Background {
     workspace: Arc<RwLock<Workspace>>,
-    worker: Worker,
-    history: HistoryWorker,
-    annotator: Annotator,
-    tx: Sender<Outcome>,
-    collect: CollectOptions,
+    compare: Queue<CompareRequest>,
+    timeline: Queue<TimelineRequest>,
+    history: Queue<FactHistoryRequest>,
+    refresh: Queue<RefreshRequest>,
+    // Last: dropped after the others, waiting for the saves already asked for.
+    annotate: Queue<AnnotatorRequest>,
 }
 
 impl Background {
-    /// Starts the comparison, history and annotations workers on `workspace`; every
-    /// result goes to `tx`. Refreshes collect with `collect`. Dropping it lets the
-    /// annotation changes already asked for be saved first.
+    /// Starts the queues on `workspace` and reads the annotations; every result goes to
+    /// `tx`. Refreshes collect with `collect`. Dropping it cancels the running work and
+    /// lets the annotation changes already asked for be saved first.
     pub fn new(workspace: Workspace, tx: Sender<Outcome>, collect: CollectOptions) -> Background {
         let workspace = Arc::new(RwLock::new(workspace));
-        let worker = Worker::spawn(workspace.clone(), tx.clone());
-        let history_tx = tx.clone();
-        let history = HistoryWorker::spawn(workspace.clone(), move |msg| {
-            history_tx.send(Outcome::Msg(msg)).is_ok()
-        });
-        let annotator = Annotator::spawn(workspace.clone(), tx.clone());
+        let tx = Mutex::new(tx);
+        let send: Sink =
+            Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(Outcome::Msg(msg)).is_ok()));
+        let compare = CompareJob::new(workspace.clone());
+        let annotate = Queue::start(
+            "annotations",
+            Policy::InOrder,
+            AnnotateJob::new(workspace.clone()),
+            send.clone(),
+        );
+        annotate.submit(AnnotatorRequest::Load);
         Background {
+            compare: Queue::start("compare", Policy::LatestWins, compare, send.clone()),
+            timeline: Queue::start(
+                "timeline",
+                Policy::LatestWins,
+                TimelineJob::new(workspace.clone()),
+                send.clone(),
+            ),
+            history: Queue::start(
+                "history",
+                Policy::LatestWins,
+                FactHistoryJob::new(workspace.clone()),
+                send.clone(),
+            ),
+            refresh: Queue::start(
+                "refresh",
+                Policy::LatestWins,
+                RefreshJob::new(workspace.clone(), collect),
+                send,
+            ),
+            annotate,
             workspace,
-            worker,
-            history,
-            annotator,
-            tx,
-            collect,
         }
     }
 
@@ -70,43 +93,14 @@ impl Background {
     pub fn perform(&self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Compare(request) => self.worker.submit(request),
-                Effect::Refresh(request) => self.spawn_refresh(request),
-                Effect::Timeline(request) => self.history.submit_timeline(request),
-                Effect::FactHistory(request) => self.history.submit_fact_history(request),
-                Effect::Annotate { job, change } => self.annotator.submit(job, change),
+                Effect::Compare(request) => self.compare.submit(request),
+                Effect::Refresh(request) => self.refresh.submit(request),
+                Effect::Timeline(request) => self.timeline.submit(request),
+                Effect::FactHistory(request) => self.history.submit(request),
+                Effect::Annotate { job, change } => {
+                    self.annotate.submit(AnnotatorRequest::Change(job, change))
+                }
             }
         }
     }
-
-    fn spawn_refresh(&self, request: RefreshRequest) {
-        let workspace = self.workspace.clone();
-        let tx = self.tx.clone();
-        let options = self.collect.clone();
-        std::thread::spawn(move || {
-            let work = catch_unwind(AssertUnwindSafe(|| {
-                refresh_job::run(&workspace, &request, &options, &mut |msg| {
-                    tx.send(Outcome::Msg(msg)).is_ok()
-                });
-            }));
-            if let Err(panic) = work {
-                // The refresh is over; the explorer keeps working on what is stored.
-                let what = panic_text(panic.as_ref());
-                let event = RefreshEvent::Finished {
-                    id: request.id,
-                    error: Some(format!("the refresh stopped unexpectedly: {what}")),
-                };
-                let _ = tx.send(Outcome::Msg(Msg::Refresh(event)));
-            }
-        });
-    }
-}
-
-/// The message of a caught panic.
-pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }

@@ -9,8 +9,9 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Margin, Position, Rect};
 
 use super::action::Action;
-use super::layout::{AppLayout, centered};
+use super::layout::centered;
 use super::message::Effect;
+use super::overlay::Overlay;
 use super::state::{Mode, State};
 use super::timeline::{Loadable, side_references};
 use crate::model::FactKey;
@@ -102,29 +103,26 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.notice = Some("no environment to read the history from".into());
         return Vec::new();
     }
-    state.mode = Mode::History;
-    state.fact_history = Some(FactHistoryView {
+    state.overlays.push(Overlay::History(FactHistoryView {
         key,
         envs,
         shown: 0,
         history: Loadable::Loading,
         scroll: 0,
         request: 0,
-    });
+    }));
     request(state)
 }
 
 /// Closes the popup.
 pub fn close(state: &mut State) {
-    state.fact_history = None;
-    state.mode = Mode::Browse;
+    state.overlays.close(Mode::History);
 }
 
 /// Asks for the history of the popup's fact in the environment shown.
 fn request(state: &mut State) -> Vec<Effect> {
-    state.job += 1;
-    let id = state.job;
-    let Some(view) = state.fact_history.as_mut() else {
+    let id = state.next_request();
+    let Some(view) = state.overlays.history_mut() else {
         return Vec::new();
     };
     let Some(env) = view.env().and_then(|i| state.workspace.environments.get(i)) else {
@@ -142,7 +140,7 @@ fn request(state: &mut State) -> Vec<Effect> {
 
 /// Takes a read history, unless a newer one was asked for since.
 pub fn on_history(state: &mut State, id: u64, result: Result<FactHistoryResult, String>) {
-    if let Some(view) = state.fact_history.as_mut().filter(|v| v.request == id) {
+    if let Some(view) = state.overlays.history_mut().filter(|v| v.request == id) {
         view.history = match result {
             Ok(result) => Loadable::Ready(result),
             Err(message) => Loadable::Failed(message),
@@ -154,11 +152,6 @@ pub fn on_history(state: &mut State, id: u64, result: Result<FactHistoryResult, 
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     let page = list_height(state).saturating_sub(1).max(1);
     match action {
-        Action::ToggleHelp => {
-            state.mode = Mode::Help;
-            state.help_scroll = 0;
-        }
-        Action::FactHistory | Action::Back | Action::Quit => close(state),
         Action::SelectNext => scroll(state, 1),
         Action::SelectPrev => scroll(state, -1),
         Action::SelectFirst => scroll(state, isize::MIN),
@@ -166,7 +159,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => scroll(state, page as isize),
         Action::PageUp => scroll(state, -(page as isize)),
         Action::NextSide | Action::PrevSide => {
-            let Some(view) = state.fact_history.as_mut() else {
+            let Some(view) = state.overlays.history_mut() else {
                 return Vec::new();
             };
             let count = view.envs.len();
@@ -188,7 +181,8 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// The number of list rows the popup shows.
 fn list_height(state: &State) -> usize {
-    AppLayout::compute(state.area, state)
+    state
+        .viewport
         .history
         .map_or(1, |r| usize::from(list_area(r).height).max(1))
 }
@@ -207,7 +201,7 @@ pub fn list_area(popup: Rect) -> Rect {
 /// Scrolls by `delta` rows, keeping the last rows on screen.
 fn scroll(state: &mut State, delta: isize) {
     let height = list_height(state);
-    if let Some(view) = state.fact_history.as_mut() {
+    if let Some(view) = state.overlays.history_mut() {
         let max = view.entries().len().saturating_sub(height);
         view.scroll = view.scroll.saturating_add_signed(delta).min(max);
     }
@@ -219,8 +213,8 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
         MouseEventKind::ScrollDown => scroll(state, WHEEL_ROWS as isize),
         MouseEventKind::ScrollUp => scroll(state, -(WHEEL_ROWS as isize)),
         MouseEventKind::Down(MouseButton::Left) => {
-            let layout = AppLayout::compute(state.area, state);
-            let inside = layout
+            let inside = state
+                .viewport
                 .history
                 .is_some_and(|r| r.contains(Position::new(mouse.column, mouse.row)));
             if !inside {
@@ -229,4 +223,9 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
         }
         _ => {}
     }
+}
+
+/// Keeps the history's scroll within its entries in the viewport's popup.
+pub fn normalize(state: &mut State) {
+    scroll(state, 0);
 }

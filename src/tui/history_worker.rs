@@ -1,14 +1,11 @@
-//! The history worker: computes timelines and reads fact histories off the UI thread,
-//! since both read snapshot files. Only the newest request of each kind is kept; answers
-//! go back as messages. A [`ChangeCache`] lives as long as the worker, so a timeline
-//! asked for again (another host, back to an environment) diffs only new snapshot pairs.
+//! The history jobs: timelines and fact histories, computed off the UI thread since both
+//! read snapshot files (latest wins for each). A [`ChangeCache`] lives as long as the
+//! timeline job, so a timeline asked for again diffs only new snapshot pairs.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::thread::JoinHandle;
+use std::sync::{Arc, RwLock};
 
-use super::background::panic_text;
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::Msg;
 use super::timeline::TimelineRequest;
 use crate::store::{ChangeCache, Workspace, fact_history, snapshots_of, timeline_cached};
@@ -27,134 +24,89 @@ impl WorkspaceAccess for Workspace {
 
 impl WorkspaceAccess for RwLock<Workspace> {
     fn with<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Result<R, String> {
-        let workspace = self
-            .read()
-            .map_err(|_| "the workspace is unavailable after an earlier failure".to_string())?;
+        let workspace = self.read().map_err(|_| UNAVAILABLE.to_string())?;
         Ok(f(&workspace))
     }
 }
 
-/// One piece of work.
-enum Job {
-    Timeline(TimelineRequest),
-    FactHistory(FactHistoryRequest),
+/// The timeline job: latest wins; its [`ChangeCache`] lives as long as the explorer.
+pub struct TimelineJob<W> {
+    workspace: Arc<W>,
+    cache: ChangeCache,
 }
 
-#[derive(Default)]
-struct Slot {
-    timeline: Option<TimelineRequest>,
-    fact_history: Option<FactHistoryRequest>,
-    shutdown: bool,
-}
-
-type Shared = Arc<(Mutex<Slot>, Condvar)>;
-
-/// A handle on the history worker's thread.
-pub struct HistoryWorker {
-    shared: Shared,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl HistoryWorker {
-    /// Starts the worker; `send` delivers each answer and returns false once the UI is
-    /// gone, which stops the worker.
-    pub fn spawn<W: WorkspaceAccess>(
-        workspace: Arc<W>,
-        send: impl Fn(Msg) -> bool + Send + 'static,
-    ) -> HistoryWorker {
-        let shared: Shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
-        let thread_shared = shared.clone();
-        let handle = std::thread::spawn(move || {
-            let mut cache = ChangeCache::default();
-            while let Some(job) = next_job(&thread_shared) {
-                let msg = serve(workspace.as_ref(), &mut cache, job);
-                if !send(msg) {
-                    break;
-                }
-            }
-        });
-        HistoryWorker {
-            shared,
-            handle: Some(handle),
-        }
-    }
-
-    /// Asks for a timeline, replacing any timeline request not yet started.
-    pub fn submit_timeline(&self, request: TimelineRequest) {
-        self.with_slot(|slot| slot.timeline = Some(request));
-    }
-
-    /// Asks for a fact's history, replacing any history request not yet started.
-    pub fn submit_fact_history(&self, request: FactHistoryRequest) {
-        self.with_slot(|slot| slot.fact_history = Some(request));
-    }
-
-    fn with_slot(&self, f: impl FnOnce(&mut Slot)) {
-        let (lock, cvar) = &*self.shared;
-        if let Ok(mut slot) = lock.lock() {
-            f(&mut slot);
-            cvar.notify_one();
+impl<W: WorkspaceAccess> TimelineJob<W> {
+    /// A job computing timelines in `workspace`.
+    pub fn new(workspace: Arc<W>) -> TimelineJob<W> {
+        TimelineJob {
+            workspace,
+            cache: ChangeCache::default(),
         }
     }
 }
 
-impl Drop for HistoryWorker {
-    fn drop(&mut self) {
-        self.with_slot(|slot| slot.shutdown = true);
-        // Work in progress is not interrupted; don't wait for it.
-        drop(self.handle.take());
-    }
-}
+impl<W: WorkspaceAccess> Job for TimelineJob<W> {
+    type Request = TimelineRequest;
 
-/// The next job (a history first: it is quick and answers a popup), or `None` on shutdown.
-fn next_job(shared: &Shared) -> Option<Job> {
-    let (lock, cvar) = &**shared;
-    let mut slot = lock.lock().ok()?;
-    loop {
-        if slot.shutdown {
-            return None;
-        }
-        if let Some(request) = slot.fact_history.take() {
-            return Some(Job::FactHistory(request));
-        }
-        if let Some(request) = slot.timeline.take() {
-            return Some(Job::Timeline(request));
-        }
-        slot = cvar.wait(slot).ok()?;
+    fn run(&mut self, request: TimelineRequest, _cancel: &Cancel, send: &Sink) -> bool {
+        let cache = &mut self.cache;
+        let msg = self
+            .workspace
+            .with(|ws| timeline_answer(ws, cache, &request))
+            .unwrap_or_else(|message| Msg::Timeline {
+                id: request.id,
+                result: Err(message),
+            });
+        send(msg)
     }
-}
 
-/// Does one job; a panic becomes the job's error rather than stopping the explorer.
-fn serve<W: WorkspaceAccess>(workspace: &W, cache: &mut ChangeCache, job: Job) -> Msg {
-    let work = catch_unwind(AssertUnwindSafe(|| {
-        workspace.with(|ws| match &job {
-            Job::Timeline(request) => timeline_answer(ws, cache, request),
-            Job::FactHistory(request) => fact_history_answer(ws, request),
+    fn failed(&self, request: TimelineRequest, message: String) -> Option<Msg> {
+        Some(Msg::Timeline {
+            id: request.id,
+            result: Err(format!("reading the history failed: {message}")),
         })
-    }));
-    match flatten(work) {
-        Ok(msg) => msg,
-        Err(message) => match job {
-            Job::Timeline(request) => Msg::Timeline {
-                id: request.id,
-                result: Err(message),
-            },
-            Job::FactHistory(request) => Msg::FactHistory {
-                id: request.id,
-                result: Err(message),
-            },
-        },
+    }
+
+    fn keep(&self, request: &TimelineRequest) -> TimelineRequest {
+        request.clone()
     }
 }
 
-/// A caught panic or a failed workspace access as a one-line error.
-fn flatten(work: std::thread::Result<Result<Msg, String>>) -> Result<Msg, String> {
-    match work {
-        Ok(answer) => answer,
-        Err(panic) => Err(format!(
-            "reading the history failed: {}",
-            panic_text(panic.as_ref())
-        )),
+/// The fact history job: latest wins.
+pub struct FactHistoryJob<W> {
+    workspace: Arc<W>,
+}
+
+impl<W: WorkspaceAccess> FactHistoryJob<W> {
+    /// A job reading fact histories in `workspace`.
+    pub fn new(workspace: Arc<W>) -> FactHistoryJob<W> {
+        FactHistoryJob { workspace }
+    }
+}
+
+impl<W: WorkspaceAccess> Job for FactHistoryJob<W> {
+    type Request = FactHistoryRequest;
+
+    fn run(&mut self, request: FactHistoryRequest, _cancel: &Cancel, send: &Sink) -> bool {
+        let msg = self
+            .workspace
+            .with(|ws| fact_history_answer(ws, &request))
+            .unwrap_or_else(|message| Msg::FactHistory {
+                id: request.id,
+                result: Err(message),
+            });
+        send(msg)
+    }
+
+    fn failed(&self, request: FactHistoryRequest, message: String) -> Option<Msg> {
+        Some(Msg::FactHistory {
+            id: request.id,
+            result: Err(format!("reading the history failed: {message}")),
+        })
+    }
+
+    fn keep(&self, request: &FactHistoryRequest) -> FactHistoryRequest {
+        request.clone()
     }
 }
 
@@ -194,13 +146,44 @@ pub fn fact_history_answer(workspace: &Workspace, request: &FactHistoryRequest) 
 mod tests {
     use super::*;
     use crate::model::{Category, FactKey};
+    use crate::tui::jobs::{Policy, Queue};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    fn worker() -> (HistoryWorker, mpsc::Receiver<Msg>) {
+    struct Worker {
+        timeline: Queue<TimelineRequest>,
+        history: Queue<FactHistoryRequest>,
+    }
+
+    impl Worker {
+        fn submit_timeline(&self, request: TimelineRequest) {
+            self.timeline.submit(request);
+        }
+
+        fn submit_fact_history(&self, request: FactHistoryRequest) {
+            self.history.submit(request);
+        }
+    }
+
+    fn worker() -> (Worker, mpsc::Receiver<Msg>) {
         let (tx, rx) = mpsc::channel();
-        let worker =
-            HistoryWorker::spawn(Arc::new(Workspace::demo()), move |msg| tx.send(msg).is_ok());
+        let tx = std::sync::Mutex::new(tx);
+        let send: Sink = Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(msg).is_ok()));
+        let workspace = Arc::new(crate::demo::workspace());
+        let worker = Worker {
+            timeline: Queue::start(
+                "timeline",
+                Policy::LatestWins,
+                TimelineJob::new(workspace.clone()),
+                send.clone(),
+            ),
+            history: Queue::start(
+                "history",
+                Policy::LatestWins,
+                FactHistoryJob::new(workspace),
+                send,
+            ),
+        };
         (worker, rx)
     }
 
@@ -249,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_locked_workspace_is_read_the_same_way() {
-        let locked = RwLock::new(Workspace::demo());
+        let locked = RwLock::new(crate::demo::workspace());
         let request = FactHistoryRequest {
             id: 3,
             env: "prod".into(),

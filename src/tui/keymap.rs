@@ -176,9 +176,57 @@ impl fmt::Display for Key {
 }
 
 /// The active key bindings.
+/// Where a binding applies: the keymap file's sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// `[keys]`: browsing, and the help, timeline and history overlays.
+    Keys,
+    /// `[input]`: text editing, in the filter and in the reason prompt.
+    Input,
+    /// `[filter]`: while typing a filter (before `[input]`).
+    Filter,
+    /// `[prompt]`: while typing in the reason prompt (before `[input]`).
+    Prompt,
+}
+
+impl Scope {
+    /// Every scope, in the order the sections are documented.
+    pub const ALL: [Scope; 4] = [Scope::Keys, Scope::Input, Scope::Filter, Scope::Prompt];
+
+    /// The section's name in keymap files.
+    pub fn section(self) -> &'static str {
+        match self {
+            Scope::Keys => "keys",
+            Scope::Input => "input",
+            Scope::Filter => "filter",
+            Scope::Prompt => "prompt",
+        }
+    }
+
+    fn from_section(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.section() == name)
+    }
+
+    /// Why `action` cannot be bound in this section, if it cannot.
+    fn refuses(self, action: Action) -> Option<String> {
+        match self {
+            Scope::Keys if action.edits_text() => Some(format!(
+                "'{}' edits text: bind it under [input], [filter] or [prompt]",
+                action.name()
+            )),
+            Scope::Input if !action.edits_text() => Some(format!(
+                "[input] holds text-editing actions only; bind '{}' under [keys], [filter] or [prompt]",
+                action.name()
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The active key bindings, per section.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Keymap {
-    bindings: Vec<(Key, Action)>,
+    bindings: Vec<(Scope, Key, Action)>,
 }
 
 impl Keymap {
@@ -187,8 +235,8 @@ impl Keymap {
         Keymap::default().with_overrides(DEFAULT_KEYMAP, "default keymap")
     }
 
-    /// The default keymap overridden by the user's file: `path` when given, else the
-    /// file in the user config folder if it exists.
+    /// The default keymap overridden by `path`, or else by the user's keymap file when it
+    /// exists. Errors name the file and line.
     pub fn load(path: Option<&Path>) -> Result<Keymap, FileError> {
         let keymap = Keymap::embedded()?;
         let path = match path {
@@ -210,66 +258,96 @@ impl Keymap {
         keymap.with_overrides(&text, &label)
     }
 
-    /// This keymap with the entries of a keymap file `text` (named `file` in errors) on top.
+    /// This keymap with the entries of `text` (a keymap file named `file`) replacing the
+    /// bindings of the same keys in the same section; `"unbind"` removes a binding.
     pub fn with_overrides(mut self, text: &str, file: &str) -> Result<Keymap, FileError> {
         let entries = parse_entries(text, file)?;
-        for (key, action) in entries {
-            self.bindings.retain(|(k, _)| *k != key);
+        for (scope, key, action) in entries {
+            self.bindings
+                .retain(|(s, k, _)| !(*s == scope && *k == key));
             if let Some(action) = action {
-                self.bindings.push((key, action));
+                self.bindings.push((scope, key, action));
             }
         }
         Ok(self)
     }
 
-    /// The action bound to `key`.
+    /// The action bound to `key` under `[keys]`.
     pub fn action_for(&self, key: Key) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, a)| *a)
+        self.action_in(Scope::Keys, key)
     }
 
-    /// The keys bound to `action`, in the order they were bound.
-    pub fn keys_for(&self, action: Action) -> Vec<Key> {
+    /// The action bound to `key` in `scope`.
+    pub fn action_in(&self, scope: Scope, key: Key) -> Option<Action> {
         self.bindings
             .iter()
-            .filter(|(_, a)| *a == action)
-            .map(|(k, _)| *k)
+            .find(|(s, k, _)| *s == scope && *k == key)
+            .map(|(_, _, a)| *a)
+    }
+
+    /// Every key bound to `action`, in any section, in file order, each once.
+    pub fn keys_for(&self, action: Action) -> Vec<Key> {
+        let mut keys: Vec<Key> = Vec::new();
+        for scope in Scope::ALL {
+            for key in self.keys_in(scope, action) {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+
+    /// The keys bound to `action` in `scope`, in file order.
+    pub fn keys_in(&self, scope: Scope, action: Action) -> Vec<Key> {
+        self.bindings
+            .iter()
+            .filter(|(s, _, a)| *s == scope && *a == action)
+            .map(|(_, k, _)| *k)
             .collect()
     }
 
-    /// The first key bound to `action`, as text.
+    /// The first key bound to `action`, as shown to the user.
     pub fn first_key(&self, action: Action) -> Option<String> {
         self.keys_for(action).first().map(Key::to_string)
     }
+
+    /// The first key bound to `action` in `scope`, as shown to the user.
+    pub fn first_key_in(&self, scope: Scope, action: Action) -> Option<String> {
+        self.keys_in(scope, action).first().map(Key::to_string)
+    }
 }
 
-/// Where the user keymap lives: `$XDG_CONFIG_HOME/driftscope/keymap.toml`, or
-/// `~/.config/driftscope/keymap.toml`.
+/// The user's keymap file: `driftscope/keymap.toml` in the config folder.
 pub fn user_keymap_path() -> Option<PathBuf> {
     super::theme::config_dir().map(|d| d.join("keymap.toml"))
 }
 
-/// Parses a keymap file into `(key, Some(action))` bindings and `(key, None)` removals.
-fn parse_entries(text: &str, file: &str) -> Result<Vec<(Key, Option<Action>)>, FileError> {
+/// One entry of a keymap file: its section, key, and action (`None`: unbind).
+type Entry = (Scope, Key, Option<Action>);
+
+/// Parses a keymap file into bindings and removals.
+fn parse_entries(text: &str, file: &str) -> Result<Vec<Entry>, FileError> {
     let root = DeTable::parse(text).map_err(|e| FileError::from_toml(file, text, &e))?;
-    let mut out: Vec<(Key, Option<Action>)> = Vec::new();
+    let mut out: Vec<Entry> = Vec::new();
     for (section, value) in root.get_ref().iter() {
-        if section.get_ref().as_ref() != "keys" {
+        let Some(scope) = Scope::from_section(section.get_ref()) else {
             return Err(FileError::at(
                 file,
                 text,
                 Some(section.span()),
-                format!("unknown section '{}' (expected [keys])", section.get_ref()),
+                format!(
+                    "unknown section '{}' (expected [keys], [input], [filter] or [prompt])",
+                    section.get_ref()
+                ),
             ));
-        }
+        };
         let DeValue::Table(table) = value.get_ref() else {
             return Err(FileError::at(
                 file,
                 text,
                 Some(value.span()),
-                "'keys' must be a table",
+                format!("'{}' must be a table", scope.section()),
             ));
         };
         // Keep the file's order: the first key bound to an action is the one shown first.
@@ -289,7 +367,7 @@ fn parse_entries(text: &str, file: &str) -> Result<Vec<(Key, Option<Action>)>, F
             let action = if name == UNBIND {
                 None
             } else {
-                Some(Action::from_name(name).ok_or_else(|| {
+                let action = Action::from_name(name).ok_or_else(|| {
                     FileError::at(
                         file,
                         text,
@@ -299,17 +377,21 @@ fn parse_entries(text: &str, file: &str) -> Result<Vec<(Key, Option<Action>)>, F
                             key_name.get_ref()
                         ),
                     )
-                })?)
+                })?;
+                if let Some(why) = scope.refuses(action) {
+                    return Err(FileError::at(file, text, Some(action_value.span()), why));
+                }
+                Some(action)
             };
-            if out.iter().any(|(k, _)| *k == key) {
+            if out.iter().any(|(s, k, _)| *s == scope && *k == key) {
                 return Err(FileError::at(
                     file,
                     text,
                     Some(key_name.span()),
-                    format!("key '{key}' is bound twice"),
+                    format!("key '{key}' is bound twice in [{}]", scope.section()),
                 ));
             }
-            out.push((key, action));
+            out.push((scope, key, action));
         }
     }
     Ok(out)
@@ -412,5 +494,46 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, 2);
         assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn sections_bind_keys_separately_and_refuse_actions_of_the_wrong_kind() {
+        let km = Keymap::embedded().unwrap();
+        assert_eq!(
+            km.action_in(Scope::Filter, Key::plain(KeyCode::Enter)),
+            Some(Action::Submit)
+        );
+        assert_eq!(
+            km.action_for(Key::plain(KeyCode::Enter)),
+            Some(Action::DrillIn)
+        );
+        let ctrl_w = Key {
+            code: KeyCode::Char('w'),
+            modifiers: KeyModifiers::CONTROL,
+        };
+        assert_eq!(
+            km.action_in(Scope::Input, ctrl_w),
+            Some(Action::DeletePrevWord)
+        );
+        let err = Keymap::default()
+            .with_overrides("[keys]\nx = \"delete_prev_word\"\n", "my.toml")
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.to_string().contains("bind it under [input]"), "{err}");
+        let err = Keymap::default()
+            .with_overrides("[input]\nq = \"quit\"\n", "my.toml")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("text-editing actions only"),
+            "{err}"
+        );
+        let err = Keymap::default()
+            .with_overrides("[modes]\nq = \"quit\"\n", "my.toml")
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown section 'modes'"), "{err}");
+        let both = Keymap::default()
+            .with_overrides("[filter]\nq = \"cancel\"\n[prompt]\nq = \"cancel\"\n", "ok")
+            .unwrap();
+        assert_eq!(both.keys_for(Action::Cancel), [Key::char('q')]);
     }
 }

@@ -1,10 +1,13 @@
-//! Where each pane goes for a terminal size. Rendering and mouse hit-testing share it.
+//! Where each pane goes for a terminal size and a state. Computed once per update into
+//! [`State::viewport`](super::state::State::viewport), which paging, scroll limits, mouse
+//! hit-testing and drawing all use. Sizes that depend on content come from the view layer.
 
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
 use super::fact_history::popup_area;
-use super::render::refresh::{PADDING, PANEL_WIDTH, panel_lines};
 use super::state::{Mode, Pane, State};
+use super::view::detail::detail_height;
+use super::view::refresh::{PADDING, PANEL_WIDTH, panel_lines};
 
 /// Below this size only a "terminal too small" notice is shown.
 pub const MIN_WIDTH: u16 = 30;
@@ -99,18 +102,17 @@ impl AppLayout {
                 out.facts = Some(main);
             }
         }
-        out.timeline = state.timeline.as_ref().map(|_| body);
+        out.timeline = state.timeline().map(|_| body);
         out.history = state
-            .fact_history
-            .as_ref()
+            .fact_history()
             .map(|v| popup_area(area, v.entries().len()));
         if state.refresh_panel_shown() {
             out.refresh = refresh_panel(body, state);
         }
-        if state.mode == Mode::Help {
+        if state.overlays.is_open(Mode::Help) {
             out.help = Some(centered(area, 76, area.height.saturating_sub(2)));
         }
-        if state.mode == Mode::Prompt {
+        if state.overlays.is_open(Mode::Prompt) {
             let height = prompt_height(state).min(body.height);
             out.prompt = Some(Rect {
                 y: body.y + body.height - height,
@@ -162,7 +164,7 @@ impl AppLayout {
         let inner = self.pane(pane)?.inner(Margin::new(1, 1));
         let mut skip = list_header_rows(pane, state);
         if pane == Pane::Diff {
-            skip += super::render::detail_height(state, inner.width, inner.height);
+            skip += detail_height(state, inner.width, inner.height);
         }
         Some(Rect {
             y: inner.y + skip.min(inner.height),
@@ -200,7 +202,7 @@ fn refresh_panel(body: Rect, state: &State) -> Option<Rect> {
 pub fn list_header_rows(pane: Pane, state: &State) -> u16 {
     match pane {
         Pane::Environments | Pane::Categories => 1,
-        Pane::Facts => u16::from(state.mode == Mode::Filter || !state.filter.is_empty()),
+        Pane::Facts => u16::from(state.mode() == Mode::Filter || !state.filter.is_empty()),
         Pane::Diff => 2,
     }
 }
@@ -209,8 +211,7 @@ pub fn list_header_rows(pane: Pane, state: &State) -> u16 {
 /// the annotation it replaces), three fields, and a line for errors and keys.
 pub fn prompt_height(state: &State) -> u16 {
     let info = state
-        .prompt
-        .as_ref()
+        .prompt()
         .is_some_and(|p| p.read_only || p.current.is_some());
     2 + 3 + 1 + u16::from(info)
 }

@@ -12,7 +12,7 @@ use super::fact_history::{FactHistoryRequest, FactHistoryResult};
 use super::refresh::{RefreshEvent, RefreshRequest};
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 use super::timeline::TimelineRequest;
-use crate::store::TimelinePoint;
+use crate::store::{SideRef, TimelinePoint};
 
 /// Everything that can change the state.
 #[derive(Debug, Clone)]
@@ -100,10 +100,10 @@ pub enum Effect {
 pub struct CompareRequest {
     /// Numbers requests; only the newest result is used.
     pub generation: u64,
-    /// `(index, reference)` of each compared side, baseline first: the environment's
-    /// index and `ENV` (its newest snapshots) or `ENV@TIME` (a point of its timeline).
-    pub sides: Vec<(usize, String)>,
-    /// `(index, name)` of environments outside the comparison, to count their drift
-    /// against the baseline afterwards.
-    pub others: Vec<(usize, String)>,
+    /// `(index, side)` of each compared side, baseline first: the environment's index
+    /// and its newest snapshots or a point of its timeline (of one host, maybe).
+    pub sides: Vec<(usize, SideRef)>,
+    /// `(index, side)` of environments outside the comparison (their newest snapshots),
+    /// to count their drift against the baseline afterwards.
+    pub others: Vec<(usize, SideRef)>,
 }

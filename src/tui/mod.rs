@@ -4,22 +4,24 @@
 //! arrive as [`Msg`]s; [`update()`] is a pure function from a message to a new state and
 //! [`Effect`]s; [`render()`] is a pure function of the state. The runtime (terminal,
 //! input thread, signals) lives in `runtime`, `terminal` and `signals`; `background` runs
-//! the effects: comparisons in `worker`, timelines and fact histories in `history_worker`,
-//! refreshes in `refresh_job`, and the annotations read and saved off the UI thread by
-//! `annotator`.
+//! the effects on the jobs layer (`jobs`, the only module that starts threads):
+//! comparisons in `worker`, timelines and fact histories in `history_worker`, refreshes in
+//! `refresh_job`, and the annotations read and saved off the UI thread by `annotator`.
 
 pub mod action;
 mod annotator;
 pub mod background;
-pub mod diffcontent;
-pub mod diffview;
 pub mod fact_history;
 pub mod filter;
+pub mod help;
 pub mod history_worker;
 pub mod index;
+pub mod input;
+pub mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod overlay;
 pub mod prompt;
 pub mod refresh;
 pub mod refresh_job;
@@ -29,12 +31,13 @@ mod runtime;
 pub mod sides;
 mod signals;
 pub mod state;
-pub mod tableview;
 mod terminal;
 pub mod theme;
 pub mod timeline;
 pub mod tomlpos;
 pub mod update;
+pub mod view;
+pub mod viewport;
 mod worker;
 
 use std::path::PathBuf;
@@ -49,7 +52,7 @@ pub use sides::SidePick;
 pub use state::{EnvSummary, Mode, Pane, State, WorkspaceInfo};
 pub use theme::Theme;
 pub use update::update;
-pub use worker::compare_environments;
+pub use worker::{compare_environments, compare_sides};
 
 use crate::store::Workspace;
 
@@ -72,12 +75,15 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> color_eyre::Result<()> 
     runtime::run(workspace, options)
 }
 
-/// What the explorer shows of a workspace before any comparison: its environments with
-/// host counts and the time of their newest snapshot.
+/// What the explorer shows of a workspace before any comparison: its environments (those
+/// with snapshots and those `driftscope.toml` declares, collected or not) with host
+/// counts and the time of their newest snapshot.
 pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
-    let environments = workspace
-        .history
-        .environments()
+    let mut names: Vec<String> = workspace.history.environments();
+    names.extend(workspace.config.environments.keys().cloned());
+    names.sort_unstable();
+    names.dedup();
+    let environments = names
         .into_iter()
         .map(|name| env_summary(workspace, &name))
         .collect();
@@ -89,7 +95,8 @@ pub fn workspace_info(workspace: &Workspace) -> WorkspaceInfo {
     }
 }
 
-/// An environment's host count and newest snapshot time, from the workspace's history.
+/// An environment's host count and newest snapshot time, from the workspace's history
+/// (none, for an environment never collected).
 pub fn env_summary(workspace: &Workspace, name: &str) -> EnvSummary {
     let latest = workspace.history.latest(name, None);
     EnvSummary {

@@ -5,15 +5,16 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::diff::FactDiff;
 use crate::diff::review::AnnotationDraft;
 use crate::model::{Annotation, AnnotationKind, join_environments, parse_expiry};
 
+use super::action::Action;
+use super::input::TextInput;
 use super::message::Effect;
 use super::review;
-use super::state::State;
+use super::state::{Mode, State};
 
 /// A field of the prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +82,11 @@ pub struct Prompt {
     /// The environment of each side of the comparison.
     pub environments: Vec<String>,
     /// The reason typed so far.
-    pub reason: String,
+    pub reason: TextInput,
     /// The ticket typed so far.
-    pub ticket: String,
+    pub ticket: TextInput,
     /// The expiry day typed so far.
-    pub expires: String,
+    pub expires: TextInput,
     /// The field being edited.
     pub field: PromptField,
     /// Why the last Enter did not save, or why saving failed.
@@ -132,13 +133,15 @@ impl Prompt {
             kind,
             fact: Box::new(fact),
             environments,
-            reason: same_kind.map(|a| a.reason.clone()).unwrap_or_default(),
-            ticket: same_kind.and_then(|a| a.ticket.clone()).unwrap_or_default(),
-            expires: same_kind
-                .and_then(|a| a.expires)
-                .filter(|day| *day >= today)
-                .map(|day| day.to_string())
-                .unwrap_or_default(),
+            reason: TextInput::new(same_kind.map(|a| a.reason.clone()).unwrap_or_default()),
+            ticket: TextInput::new(same_kind.and_then(|a| a.ticket.clone()).unwrap_or_default()),
+            expires: TextInput::new(
+                same_kind
+                    .and_then(|a| a.expires)
+                    .filter(|day| *day >= today)
+                    .map(|day| day.to_string())
+                    .unwrap_or_default(),
+            ),
             field: PromptField::Reason,
             error: None,
             read_only,
@@ -149,6 +152,11 @@ impl Prompt {
 
     /// The text of a field.
     pub fn text(&self, field: PromptField) -> &str {
+        self.input(field).value()
+    }
+
+    /// The input of `field`.
+    pub fn input(&self, field: PromptField) -> &TextInput {
         match field {
             PromptField::Reason => &self.reason,
             PromptField::Ticket => &self.ticket,
@@ -156,7 +164,7 @@ impl Prompt {
         }
     }
 
-    fn text_mut(&mut self, field: PromptField) -> &mut String {
+    fn input_mut(&mut self, field: PromptField) -> &mut TextInput {
         match field {
             PromptField::Reason => &mut self.reason,
             PromptField::Ticket => &mut self.ticket,
@@ -167,18 +175,18 @@ impl Prompt {
     /// The decision typed, or the field at fault and why: the reason is required, and
     /// an expiry must be a day, `today` or later.
     pub fn draft(&self, today: NaiveDate) -> Result<AnnotationDraft, (PromptField, String)> {
-        let reason = self.reason.trim();
+        let reason = self.reason.value().trim();
         if reason.is_empty() {
             return Err((PromptField::Reason, "a reason is required".to_string()));
         }
-        let expires = match self.expires.trim() {
+        let expires = match self.expires.value().trim() {
             "" => None,
             text => Some(
                 parse_expiry(text, today)
                     .map_err(|e| (PromptField::Expires, format!("expires: {e}")))?,
             ),
         };
-        let ticket = self.ticket.trim();
+        let ticket = self.ticket.value().trim();
         Ok(AnnotationDraft {
             kind: self.kind,
             reason: reason.to_string(),
@@ -188,55 +196,52 @@ impl Prompt {
     }
 }
 
-/// Handles a key while the prompt is open.
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    match key.code {
-        KeyCode::Esc => {
-            let saving = state.prompt.as_ref().is_some_and(|p| p.saving.is_some());
-            review::close_prompt(state);
+/// An action bound in the keymap's `[prompt]` or `[input]` section, while the prompt is
+/// open: save, cancel, change field, or edit the field's text. Editing waits while a save
+/// is under way; other actions go to the overlay stack (quit, back).
+pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Cancel => {
+            let saving = state.prompt().is_some_and(|p| p.saving.is_some());
+            close(state);
             if !saving {
                 state.notice = Some("cancelled: nothing was saved".to_string());
             }
             return Vec::new();
         }
-        KeyCode::Char('c') if ctrl => {
-            state.quit = true;
-            return Vec::new();
-        }
-        KeyCode::Enter => return review::submit_prompt(state),
+        Action::Submit => return review::submit_prompt(state),
         _ => {}
     }
-    let Some(prompt) = state.prompt.as_mut() else {
+    let Some(prompt) = state.overlays.prompt_mut() else {
         return Vec::new();
     };
     if prompt.saving.is_some() {
         return Vec::new();
     }
     let field = prompt.field;
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => prompt.field = field.next(),
-        KeyCode::BackTab | KeyCode::Up => prompt.field = field.prev(),
-        KeyCode::Backspace => {
-            prompt.text_mut(field).pop();
-            prompt.error = None;
+    match action {
+        Action::NextField => prompt.field = field.next(),
+        Action::PrevField => prompt.field = field.prev(),
+        edit if edit.edits_text() => {
+            if prompt.input_mut(field).edit(edit) {
+                prompt.error = None;
+            }
         }
-        KeyCode::Char('u') if ctrl => {
-            prompt.text_mut(field).clear();
-            prompt.error = None;
-        }
-        KeyCode::Char('w') if ctrl => {
-            let text = prompt.text_mut(field);
-            let kept = text.trim_end().rfind(' ').map_or(0, |i| i + 1);
-            text.truncate(kept);
-            prompt.error = None;
-        }
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
-            prompt.text_mut(field).push(c);
-            prompt.error = None;
-        }
-        _ => {}
+        other => return super::update::apply(state, other),
     }
     Vec::new()
+}
+
+/// Types `c` into the prompt's current field (not while saving).
+pub fn type_char(state: &mut State, c: char) {
+    if let Some(prompt) = state.overlays.prompt_mut().filter(|p| p.saving.is_none()) {
+        let field = prompt.field;
+        prompt.input_mut(field).insert(c);
+        prompt.error = None;
+    }
+}
+
+/// Closes the prompt.
+pub fn close(state: &mut State) {
+    state.overlays.close(Mode::Prompt);
 }

@@ -2,19 +2,61 @@
 //! stores each snapshot as soon as its host is done, and reports every step as a
 //! message. The store is written here, never on the UI thread.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::collect::{self, CollectOptions, HostJob, Progress};
+use crate::config::CONFIG_FILE;
 use crate::model::Snapshot;
-use crate::store::{CONFIG_FILE, Location, SnapshotMeta, Workspace};
+use crate::store::{Location, SnapshotMeta, Workspace};
 
 use super::env_summary;
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::Msg;
 use super::refresh::{RefreshEvent, RefreshRequest, Stored};
 
-/// What a poisoned workspace lock is reported as.
-const UNAVAILABLE: &str = "the workspace is unavailable after an earlier failure";
+/// The refresh job: latest wins; a cancelled refresh (the explorer quits) stops its
+/// collection, whose hosts give up and close their connections.
+pub struct RefreshJob {
+    workspace: Arc<RwLock<Workspace>>,
+    options: CollectOptions,
+}
+
+impl RefreshJob {
+    /// A job refreshing environments of `workspace`, collecting with `options`.
+    pub fn new(workspace: Arc<RwLock<Workspace>>, options: CollectOptions) -> RefreshJob {
+        RefreshJob { workspace, options }
+    }
+}
+
+impl Job for RefreshJob {
+    type Request = RefreshRequest;
+
+    fn run(&mut self, request: RefreshRequest, cancel: &Cancel, send: &Sink) -> bool {
+        let options = CollectOptions {
+            cancel: Some(cancel.flag()),
+            ..self.options.clone()
+        };
+        let mut alive = true;
+        run(&self.workspace, &request, &options, &mut |msg| {
+            alive = send(msg) && !cancel.is_cancelled();
+            alive
+        });
+        alive || cancel.is_cancelled()
+    }
+
+    fn failed(&self, request: RefreshRequest, message: String) -> Option<Msg> {
+        // The refresh is over; the explorer keeps working on what is stored.
+        Some(Msg::Refresh(RefreshEvent::Finished {
+            id: request.id,
+            error: Some(format!("the refresh stopped unexpectedly: {message}")),
+        }))
+    }
+
+    fn keep(&self, request: &RefreshRequest) -> RefreshRequest {
+        request.clone()
+    }
+}
 
 /// Runs `request` to the end, blocking: plans the hosts, collects them (a few at a time,
 /// each within its timeout), stores every snapshot in `workspace`, and reports each step
@@ -121,7 +163,11 @@ fn plan(
         all: false,
         local: false,
     };
-    let (jobs, progress) = collect::start(&ws, &selection, options)?;
+    let root = ws
+        .root
+        .as_deref()
+        .ok_or("the demo workspace is read-only")?;
+    let (jobs, progress) = collect::start(root, &ws.config, &selection, options)?;
     Ok(Planned {
         jobs,
         skipped,

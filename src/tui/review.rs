@@ -9,17 +9,17 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::diff::review::{
-    AnnotationDraft, ReviewFilter, ReviewState, Reviews, environment_of_label, review,
-};
-use crate::diff::{DriftReport, FactDiff};
-use crate::model::{Annotation, AnnotationId, AnnotationKind, Category};
+use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review};
+use crate::diff::{Cell, DriftReport, FactDiff};
+use crate::model::{Annotation, AnnotationId, AnnotationKind};
 
 use super::action::Action;
 use super::index::ListRow;
 use super::message::Effect;
-use super::prompt::Prompt;
-use super::state::{Cursor, Loaded, Mode, Pane, State};
+use super::overlay::Overlay;
+use super::prompt::{self, Prompt};
+use super::state::{Loaded, Pane, State};
+use super::update::{Anchor, Otherwise, refresh_index, reselect};
 
 /// Where the workspace's annotations stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +47,45 @@ pub struct ReviewView {
     pub reviews: Option<Reviews>,
     /// Which drifts the facts pane shows, by review state.
     pub filter: ReviewFilter,
-    /// The number of the newest annotation change asked for.
-    pub job: u64,
     /// The day (UTC) `reviews` were made on; expiry depends on it.
     pub reviewed_on: Option<NaiveDate>,
+    /// Per side of the loaded report, its drift against the baseline.
+    pub side_drift: Vec<SideDrift>,
+}
+
+/// A compared side's drift against the baseline: the facts where its value differs from
+/// the baseline's (or its hosts disagree), and how many of those still need review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SideDrift {
+    /// Facts where the side differs from the baseline.
+    pub total: usize,
+    /// Of those, the ones unreviewed, stale or expired.
+    pub needs_review: usize,
+}
+
+/// Each side's drift against the baseline in `report` (side 0 counts only its own hosts'
+/// disagreements).
+pub fn side_drift(report: &DriftReport, reviews: Option<&Reviews>) -> Vec<SideDrift> {
+    let mut out = vec![SideDrift::default(); report.sides.len()];
+    for (row, fact) in report.facts.iter().enumerate() {
+        if !fact.is_drift() {
+            continue;
+        }
+        let open = reviews
+            .and_then(|r| r.state(row))
+            .is_none_or(ReviewState::needs_review);
+        let base = fact.cells.first();
+        for (side, cell) in fact.cells.iter().enumerate() {
+            let divergent = matches!(cell, Cell::Divergent { .. });
+            if divergent || (side > 0 && Some(cell) != base) {
+                if let Some(counts) = out.get_mut(side) {
+                    counts.total += 1;
+                    counts.needs_review += usize::from(open);
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Default for ReviewView {
@@ -62,8 +97,8 @@ impl Default for ReviewView {
             can_undo: false,
             reviews: None,
             filter: ReviewFilter::All,
-            job: 0,
             reviewed_on: None,
+            side_drift: Vec::new(),
         }
     }
 }
@@ -132,10 +167,7 @@ pub fn side_environments(state: &State, loaded: &Loaded) -> Vec<String> {
                 .side_envs
                 .get(side)
                 .and_then(|&e| state.workspace.environments.get(e))
-                .map_or_else(
-                    || environment_of_label(&info.label).to_string(),
-                    |e| e.name.clone(),
-                )
+                .map_or_else(|| info.environment.clone(), |e| e.name.clone())
         })
         .collect()
 }
@@ -153,56 +185,24 @@ pub fn recompute(state: &mut State) {
         )
     });
     state.review.reviewed_on = Some(state.now.date_naive());
+    state.review.side_drift = state
+        .loaded
+        .as_ref()
+        .map(|l| side_drift(&l.report, reviews.as_ref()))
+        .unwrap_or_default();
     state.review.reviews = reviews;
     if let (Some(loaded), Some(reviews)) = (state.loaded.as_mut(), state.review.reviews.as_ref()) {
         loaded.index.apply_reviews(reviews);
     }
-    refresh_visible(state);
-}
-
-/// Rebuilds the visible fact lists with the fuzzy filter, all/drift and the review filter.
-pub fn refresh_visible(state: &mut State) {
-    if let Some(loaded) = state.loaded.as_mut() {
-        let report = loaded.report.clone();
-        loaded.index.refresh_reviewed(
-            &report,
-            state.show_all,
-            &state.filter,
-            state.review.reviews.as_ref(),
-            state.review.filter,
-        );
-    }
+    refresh_index(state);
 }
 
 /// [`recompute`], keeping each list's selection on the same fact when it is still shown,
 /// else at the same position (so the next drift comes up after one is decided).
 pub fn refresh(state: &mut State) {
-    let selected = state.selected_fact().map(|f| f.key.clone());
+    let selected = state.selected_fact().map(|f| Anchor::Fact(f.key.clone()));
     recompute(state);
-    let Some(loaded) = state.loaded.as_ref() else {
-        return;
-    };
-    for (slot, category) in Category::ALL.iter().enumerate() {
-        let rows = loaded.index.visible(*category);
-        let found = selected
-            .as_ref()
-            .filter(|k| k.category == *category)
-            .and_then(|k| {
-                rows.iter().position(|row| {
-                    row.fact()
-                        .and_then(|r| loaded.report.facts.get(r as usize))
-                        .is_some_and(|f| &f.key == k)
-                })
-            });
-        if let Some(cursor) = state.fact_cursors.get_mut(slot) {
-            let selected = found.unwrap_or(cursor.selected);
-            *cursor = Cursor {
-                selected: selected.min(rows.len().saturating_sub(1)),
-                offset: cursor.offset,
-            };
-        }
-    }
-    super::update::clamp_all(state);
+    reselect(state, selected.as_ref(), Otherwise::Stay);
 }
 
 /// The time passed: reviews are made again when the day changed (expiry).
@@ -230,7 +230,7 @@ pub fn on_loaded(state: &mut State, result: Result<LoadedAnnotations, String>) {
 
 /// An annotation change was saved (or failed).
 pub fn on_saved(state: &mut State, job: u64, result: Result<SavedAnnotations, String>) {
-    let from_prompt = state.prompt.as_ref().is_some_and(|p| p.saving == Some(job));
+    let from_prompt = state.prompt().is_some_and(|p| p.saving == Some(job));
     match result {
         Ok(saved) => {
             state.review.records = saved.records;
@@ -243,25 +243,17 @@ pub fn on_saved(state: &mut State, job: u64, result: Result<SavedAnnotations, St
             }
             state.notice = Some(message);
             if from_prompt {
-                close_prompt(state);
+                prompt::close(state);
             }
             refresh(state);
         }
-        Err(message) => match state.prompt.as_mut().filter(|_| from_prompt) {
+        Err(message) => match state.overlays.prompt_mut().filter(|_| from_prompt) {
             Some(prompt) => {
                 prompt.saving = None;
                 prompt.error = Some(message);
             }
             None => state.notice = Some(message),
         },
-    }
-}
-
-/// Closes the reason prompt.
-pub fn close_prompt(state: &mut State) {
-    state.prompt = None;
-    if state.mode == Mode::Prompt {
-        state.mode = Mode::Browse;
     }
 }
 
@@ -352,15 +344,15 @@ pub fn start_prompt(state: &mut State, kind: AnnotationKind) -> Vec<Effect> {
         today,
         is_read_only(state),
     );
-    state.prompt = Some(prompt);
-    state.mode = Mode::Prompt;
+    state.overlays.push(Overlay::Prompt(Box::new(prompt)));
     Vec::new()
 }
 
 /// Enter in the prompt: validates, then asks for the save (or, on the demo, explains).
 pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
     let today = state.now.date_naive();
-    let Some(prompt) = state.prompt.as_mut() else {
+    let job = state.next_request();
+    let Some(prompt) = state.overlays.prompt_mut() else {
         return Vec::new();
     };
     if prompt.saving.is_some() {
@@ -375,12 +367,10 @@ pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
         }
     };
     if prompt.read_only {
-        close_prompt(state);
+        prompt::close(state);
         state.notice = Some(READ_ONLY_NOTICE.to_string());
         return Vec::new();
     }
-    state.review.job += 1;
-    let job = state.review.job;
     prompt.saving = Some(job);
     prompt.error = None;
     let change = AnnotationChange::Put {
@@ -408,9 +398,8 @@ pub fn clear(state: &mut State) -> Vec<Effect> {
     if refuse_changes(state) {
         return Vec::new();
     }
-    state.review.job += 1;
     vec![Effect::Annotate {
-        job: state.review.job,
+        job: state.next_request(),
         change: AnnotationChange::Remove(id),
     }]
 }
@@ -420,9 +409,8 @@ pub fn undo(state: &mut State) -> Vec<Effect> {
     if refuse_changes(state) {
         return Vec::new();
     }
-    state.review.job += 1;
     vec![Effect::Annotate {
-        job: state.review.job,
+        job: state.next_request(),
         change: AnnotationChange::Undo,
     }]
 }
@@ -451,5 +439,39 @@ pub fn needs_review(state: &State, report: &DriftReport, row: u32) -> bool {
             .state(row as usize)
             .is_none_or(ReviewState::needs_review),
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{DiffOptions, Side, compare};
+    use crate::model::{Category, Snapshot, Source, Value};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn each_side_counts_its_own_drift_against_the_baseline() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+        let snapshot = |env: &str, a: &str, b: &str| {
+            let mut s = Snapshot::new(env, "h", at, Source::Local);
+            s.insert(Category::Config, "env.A", Value::string(a));
+            s.insert(Category::Config, "env.B", Value::string(b));
+            s
+        };
+        let prod = snapshot("prod", "1", "1");
+        let dev = snapshot("dev", "2", "2");
+        let staging = snapshot("staging", "1", "2");
+        let sides: Vec<Side<'_>> = [&prod, &dev, &staging]
+            .into_iter()
+            .map(|s| Side {
+                label: s.environment.clone(),
+                snapshots: vec![s],
+            })
+            .collect();
+        let report = compare(&sides, &DiffOptions::default());
+        let counts = side_drift(&report, None);
+        let totals: Vec<(usize, usize)> =
+            counts.iter().map(|c| (c.total, c.needs_review)).collect();
+        assert_eq!(totals, [(0, 0), (2, 2), (1, 1)]);
     }
 }

@@ -55,7 +55,7 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     state.area = Rect::new(0, 0, size.width, size.height);
 
     let stop = Arc::new(AtomicBool::new(false));
-    let input = spawn_input(tx, stop.clone());
+    let input = spawn_input(tx, stop.clone())?;
 
     let result = (|| -> Result<Option<i32>> {
         // A fast first comparison is shown in the very first frame.
@@ -106,7 +106,8 @@ pub fn run(workspace: Workspace, options: TuiOptions) -> Result<()> {
     })();
     stop.store(true, Ordering::SeqCst);
     drop(guard);
-    let _ = input.join();
+    // The input thread sees `stop` at its next poll; quitting does not wait for it.
+    drop(input);
     // Annotation changes already asked for are saved before the explorer exits.
     drop(background);
     if let Ok(Some(signal)) = result {
@@ -138,6 +139,8 @@ fn handle(state: &mut State, background: &Background, outcome: Outcome) -> Resul
 
 /// Debug builds panic after the first frame when `DRIFTSCOPE_TEST_PANIC` is set, so a
 /// test can check that a panic restores the terminal. Release builds ignore it.
+// The panic is the point: it is what the test checks recovery from.
+#[allow(clippy::panic)]
 fn panic_if_asked() {
     if cfg!(debug_assertions) && std::env::var_os("DRIFTSCOPE_TEST_PANIC").is_some() {
         panic!("DRIFTSCOPE_TEST_PANIC is set: panicking after the first frame");
@@ -145,8 +148,8 @@ fn panic_if_asked() {
 }
 
 /// Reads terminal events on their own thread and forwards them as messages.
-fn spawn_input(tx: Sender<Outcome>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
+fn spawn_input(tx: Sender<Outcome>, stop: Arc<AtomicBool>) -> Result<std::thread::JoinHandle<()>> {
+    super::jobs::spawn("input", move || {
         while !stop.load(Ordering::SeqCst) {
             match event::poll(INPUT_POLL) {
                 Ok(false) => continue,
@@ -171,4 +174,5 @@ fn spawn_input(tx: Sender<Outcome>, stop: Arc<AtomicBool>) -> std::thread::JoinH
             }
         }
     })
+    .ok_or_else(|| eyre!("cannot start the input thread"))
 }

@@ -27,19 +27,20 @@ pub struct SignalWatch {
 pub fn watch(tx: Sender<Outcome>) -> io::Result<SignalWatch> {
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let handle = signals.handle();
-    let thread = std::thread::spawn(move || {
+    let thread = super::jobs::spawn("signals", move || {
         let mut asked = false;
         for signal in signals.forever() {
             if asked || tx.send(Outcome::Signal(signal)).is_err() {
                 force_exit(signal);
             }
             asked = true;
-            std::thread::spawn(move || {
+            super::jobs::spawn("signal-grace", move || {
                 std::thread::sleep(GRACE);
                 force_exit(signal);
             });
         }
     });
+    let thread = thread.ok_or_else(|| io::Error::other("cannot start the signal thread"))?;
     Ok(SignalWatch {
         handle,
         thread: Some(thread),

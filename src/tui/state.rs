@@ -10,7 +10,10 @@ use crate::model::Category;
 
 use super::fact_history::FactHistoryView;
 use super::index::{FactIndex, Group, ListRow};
+use super::input::TextInput;
 use super::keymap::Keymap;
+use super::layout::AppLayout;
+use super::overlay::{Overlay, Overlays};
 use super::prompt::Prompt;
 use super::refresh::RefreshState;
 use super::review::ReviewView;
@@ -24,8 +27,15 @@ pub struct EnvSummary {
     pub name: String,
     /// How many hosts have a snapshot.
     pub hosts: usize,
-    /// When its newest snapshot was taken.
+    /// When its newest snapshot was taken; `None` when it was never collected.
     pub latest: Option<DateTime<Utc>>,
+}
+
+impl EnvSummary {
+    /// True when the environment has snapshots (it can be compared).
+    pub fn collected(&self) -> bool {
+        self.latest.is_some()
+    }
 }
 
 /// What the explorer knows of the workspace without loading snapshots.
@@ -86,7 +96,8 @@ impl Pane {
     }
 }
 
-/// What the keyboard is doing. Later modes (a reason prompt, a timeline) slot in here.
+/// What the keyboard is doing: browsing the panes, or the kind of the overlay on top of
+/// the [`Overlays`] stack. Derived from the stack ([`State::mode`]), never stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Moving around the panes.
@@ -123,6 +134,22 @@ impl Cursor {
             offset = self.selected + 1 - height;
         }
         offset
+    }
+}
+
+/// The facts pane's cursor of each category (a category not yet visited is at the top).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactCursors(std::collections::BTreeMap<Category, Cursor>);
+
+impl FactCursors {
+    /// The cursor of `category`.
+    pub fn get(&self, category: Category) -> Cursor {
+        self.0.get(&category).copied().unwrap_or_default()
+    }
+
+    /// The cursor of `category`, to change it.
+    pub fn get_mut(&mut self, category: Category) -> &mut Cursor {
+        self.0.entry(category).or_default()
     }
 }
 
@@ -198,8 +225,13 @@ pub struct State {
     pub now: DateTime<Utc>,
     /// The terminal's area.
     pub area: Rect,
-    /// The keyboard mode.
-    pub mode: Mode,
+    /// The screen's layout for this state in [`State::area`]: computed once per update
+    /// (in [`normalize`](super::viewport::normalize)), used for paging, scroll limits and
+    /// mouse hit-testing, and drawn by `render`.
+    pub viewport: AppLayout,
+    /// The overlays over the panes (filter, help, timeline, history, prompt); the top one
+    /// gets the keys.
+    pub overlays: Overlays,
     /// The focused pane.
     pub focus: Pane,
     /// The compared environments.
@@ -209,18 +241,16 @@ pub struct State {
     /// The categories pane's cursor.
     pub category_cursor: Cursor,
     /// The facts pane's cursor, per category.
-    pub fact_cursors: [Cursor; 6],
+    pub fact_cursors: FactCursors,
     /// The diff pane's scrolling.
     pub diff: DiffScroll,
-    /// The help screen's scrolling.
-    pub help_scroll: usize,
     /// Show equal facts too.
     pub show_all: bool,
-    /// The fuzzy filter over fact keys.
-    pub filter: String,
+    /// The fuzzy filter over fact keys (edited in the filter overlay; kept after it closes).
+    pub filter: TextInput,
     /// Where the comparison stands.
     pub status: CompareStatus,
-    /// The number of the newest comparison asked for.
+    /// The request id of the newest comparison asked for.
     pub generation: u64,
     /// The current comparison.
     pub loaded: Option<Loaded>,
@@ -232,22 +262,16 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the user quits.
     pub quit: bool,
-    /// The timeline, while it is open.
-    pub timeline: Option<TimelineView>,
     /// The point marked in a timeline as the first side of the next comparison.
     pub mark: Option<SidePick>,
     /// The compared sides when they were picked in a timeline (an environment may then be
     /// compared with itself at another time); `None` compares the selection's newest
     /// snapshots.
     pub pinned: Option<Vec<SidePick>>,
-    /// The fact history popup, while it is open.
-    pub fact_history: Option<FactHistoryView>,
-    /// The number of the newest timeline or history request; older answers are dropped.
-    pub job: u64,
+    /// The last request id handed out; every background request gets the next one.
+    pub last_request: u64,
     /// The annotations and the review of the current report.
     pub review: ReviewView,
-    /// The reason prompt, while open.
-    pub prompt: Option<Prompt>,
 }
 
 impl State {
@@ -261,12 +285,13 @@ impl State {
             .unwrap_or(0);
         let others: Vec<usize> = (0..envs.len()).filter(|&i| i != baseline).take(2).collect();
         let env_count = envs.len();
-        State {
+        let mut state = State {
             workspace,
             keymap,
             now,
             area: Rect::new(0, 0, 80, 24),
-            mode: Mode::Browse,
+            viewport: AppLayout::default(),
+            overlays: Overlays::default(),
             focus: Pane::Environments,
             selection: Selection { baseline, others },
             env_cursor: Cursor {
@@ -274,14 +299,13 @@ impl State {
                 offset: 0,
             },
             category_cursor: Cursor::default(),
-            fact_cursors: [Cursor::default(); 6],
+            fact_cursors: FactCursors::default(),
             diff: DiffScroll {
                 other: 1,
                 ..DiffScroll::default()
             },
-            help_scroll: 0,
             show_all: false,
-            filter: String::new(),
+            filter: TextInput::default(),
             status: CompareStatus::Idle,
             generation: 0,
             loaded: None,
@@ -289,14 +313,56 @@ impl State {
             refresh: None,
             notice: None,
             quit: false,
-            timeline: None,
             mark: None,
             pinned: None,
-            fact_history: None,
-            job: 0,
+            last_request: 0,
             review: ReviewView::default(),
-            prompt: None,
-        }
+        };
+        super::viewport::normalize(&mut state);
+        state
+    }
+
+    /// A new request id, larger than every one before.
+    pub fn next_request(&mut self) -> u64 {
+        self.last_request += 1;
+        self.last_request
+    }
+
+    /// What the keyboard is doing: the top overlay's kind, or browsing.
+    pub fn mode(&self) -> Mode {
+        self.overlays.mode()
+    }
+
+    /// The timeline, while it is open.
+    pub fn timeline(&self) -> Option<&TimelineView> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Timeline(view) => Some(view),
+            _ => None,
+        })
+    }
+
+    /// The fact history popup, while it is open.
+    pub fn fact_history(&self) -> Option<&FactHistoryView> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::History(view) => Some(view),
+            _ => None,
+        })
+    }
+
+    /// The reason prompt, while it is open.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Prompt(prompt) => Some(prompt.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The help screen's scroll, while it is open.
+    pub fn help_scroll(&self) -> Option<usize> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Help(help) => Some(help.scroll),
+            _ => None,
+        })
     }
 
     /// The category chosen in the categories pane.
@@ -309,10 +375,13 @@ impl State {
 
     /// The facts pane's cursor for the chosen category.
     pub fn fact_cursor(&self) -> Cursor {
-        self.fact_cursors
-            .get(self.category_cursor.selected)
-            .copied()
-            .unwrap_or_default()
+        self.fact_cursors.get(self.category())
+    }
+
+    /// The facts pane's cursor for the chosen category, to change it.
+    pub fn fact_cursor_mut(&mut self) -> &mut Cursor {
+        let category = self.category();
+        self.fact_cursors.get_mut(category)
     }
 
     /// The visible rows of the chosen category: facts (indexes into the report) and,

@@ -6,7 +6,7 @@
 //! holds the view's state and its pure update. A compared side is a [`SidePick`]: an
 //! environment (or one host, from a host's timeline) at a point of its timeline or at its
 //! newest snapshots; the comparison worker resolves its reference (`ENV@TIME`…) with
-//! [`resolve_side`](super::sides::resolve_side).
+//! [`Workspace::resolve_side`](crate::store::Workspace::resolve_side).
 
 use std::sync::Arc;
 
@@ -14,12 +14,12 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Margin, Position, Rect};
 
 use super::action::Action;
-use super::layout::AppLayout;
 use super::message::Effect;
+use super::overlay::Overlay;
 use super::sides::SidePick;
 use super::state::{Cursor, Mode, Pane, Selection, State};
-use super::update::{clamp_all, request_compare};
-use crate::store::TimelinePoint;
+use super::update::request_compare;
+use crate::store::{SideRef, TimelinePoint};
 
 /// Rows moved by one turn of the mouse wheel.
 const WHEEL_ROWS: isize = 3;
@@ -169,15 +169,14 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.notice = Some("no environment has snapshots yet".into());
         return Vec::new();
     }
-    state.mode = Mode::Timeline;
-    state.timeline = Some(TimelineView {
+    state.overlays.push(Overlay::Timeline(TimelineView {
         env,
         hosts: Vec::new(),
         scope: 0,
         points: Loadable::Loading,
         cursor: Cursor::default(),
         request: 0,
-    });
+    }));
     request(state)
 }
 
@@ -192,15 +191,13 @@ fn baseline_env(state: &State) -> usize {
 
 /// Closes the timeline; the comparison stays as it is.
 pub fn close(state: &mut State) {
-    state.timeline = None;
-    state.mode = Mode::Browse;
-    clamp_all(state);
+    state.overlays.close(Mode::Timeline);
 }
 
 /// Asks again for the open timeline's points (new snapshots were stored); nothing when
 /// no timeline is open.
 pub fn reload(state: &mut State) -> Vec<Effect> {
-    if state.timeline.is_some() {
+    if state.timeline().is_some() {
         request(state)
     } else {
         Vec::new()
@@ -209,9 +206,8 @@ pub fn reload(state: &mut State) -> Vec<Effect> {
 
 /// Asks for the open timeline's points.
 fn request(state: &mut State) -> Vec<Effect> {
-    state.job += 1;
-    let id = state.job;
-    let Some(view) = state.timeline.as_mut() else {
+    let id = state.next_request();
+    let Some(view) = state.overlays.timeline_mut() else {
         return Vec::new();
     };
     let Some(env) = state.workspace.environments.get(view.env) else {
@@ -230,7 +226,7 @@ fn request(state: &mut State) -> Vec<Effect> {
 /// Takes a computed timeline, unless a newer one was asked for since.
 pub fn on_timeline(state: &mut State, id: u64, result: Result<Arc<[TimelinePoint]>, String>) {
     let pinned = state.pinned.clone().unwrap_or_default();
-    let Some(view) = state.timeline.as_mut().filter(|v| v.request == id) else {
+    let Some(view) = state.overlays.timeline_mut().filter(|v| v.request == id) else {
         return;
     };
     match result {
@@ -265,12 +261,6 @@ pub fn on_timeline(state: &mut State, id: u64, result: Result<Arc<[TimelinePoint
 /// Applies an action while the timeline is open.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => state.quit = true,
-        Action::ToggleHelp => {
-            state.mode = Mode::Help;
-            state.help_scroll = 0;
-        }
-        Action::OpenTimeline | Action::Back => close(state),
         Action::SelectNext => move_by(state, 1),
         Action::SelectPrev => move_by(state, -1),
         Action::SelectFirst => move_by(state, isize::MIN),
@@ -279,7 +269,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageUp => move_by(state, -(page(state) as isize)),
         Action::NextSide | Action::PrevSide => {
             let count = state.workspace.environments.len();
-            if let Some(view) = state.timeline.as_mut().filter(|_| count > 1) {
+            if let Some(view) = state.overlays.timeline_mut().filter(|_| count > 1) {
                 view.env = if action == Action::NextSide {
                     (view.env + 1) % count
                 } else {
@@ -291,7 +281,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::FocusNextPane | Action::FocusPrevPane => {
-            let Some(view) = state.timeline.as_mut() else {
+            let Some(view) = state.overlays.timeline_mut() else {
                 return Vec::new();
             };
             if view.hosts.is_empty() {
@@ -317,7 +307,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 /// Moves the cursor by `delta` rows (`isize::MIN`/`MAX` for the ends).
 fn move_by(state: &mut State, delta: isize) {
     let height = list_height(state);
-    let Some(view) = state.timeline.as_mut() else {
+    let Some(view) = state.overlays.timeline_mut() else {
         return;
     };
     let len = view.points().len();
@@ -331,8 +321,8 @@ fn move_by(state: &mut State, delta: isize) {
 
 /// The list's height on screen.
 fn list_height(state: &State) -> usize {
-    let layout = AppLayout::compute(state.area, state);
-    layout
+    state
+        .viewport
         .timeline
         .map_or(1, |r| usize::from(TimelineAreas::of(r).list.height).max(1))
 }
@@ -343,7 +333,7 @@ fn page(state: &State) -> usize {
 
 /// The selected point as a comparison side.
 fn selected_pick(state: &State) -> Option<SidePick> {
-    let view = state.timeline.as_ref()?;
+    let view = state.timeline()?;
     let point = view.selected()?;
     Some(SidePick {
         env: view.env,
@@ -397,7 +387,7 @@ fn compare_with_mark(state: &mut State) -> Vec<Effect> {
 /// Compares the selected point with its environment's newest snapshots; on the newest
 /// point, compares the point before it with the newest, to show the latest change.
 fn compare_with_latest(state: &mut State) -> Vec<Effect> {
-    let Some(view) = state.timeline.as_ref() else {
+    let Some(view) = state.timeline() else {
         return Vec::new();
     };
     let env = view.env;
@@ -440,44 +430,38 @@ fn compare_with_latest(state: &mut State) -> Vec<Effect> {
 fn compare(state: &mut State, sides: [SidePick; 2]) -> Vec<Effect> {
     let (a, b) = (sides[0].env, sides[1].env);
     state.mark = None;
-    state.timeline = None;
-    state.mode = Mode::Browse;
+    close(state);
     state.selection = Selection {
         baseline: a,
         others: if b == a { Vec::new() } else { vec![b] },
     };
     state.pinned = Some(sides.to_vec());
-    let effects = request_compare(state);
-    clamp_all(state);
-    effects
+    request_compare(state)
 }
 
-/// The compared sides as `(environment index, reference)`, baseline first: the picked
+/// The compared sides as `(environment index, side)`, baseline first: the picked
 /// points when the sides came from a timeline, else the selection's environments.
-pub fn side_references(state: &State) -> Vec<(usize, String)> {
+pub fn side_references(state: &State) -> Vec<(usize, SideRef)> {
     let name = |i: usize| state.workspace.environments.get(i).map(|e| e.name.as_str());
     match &state.pinned {
         Some(sides) => sides
             .iter()
-            .filter_map(|s| Some((s.env, s.reference(name(s.env)?))))
+            .filter_map(|s| Some((s.env, s.side_ref(name(s.env)?))))
             .collect(),
+        // Environments never collected have nothing to compare yet (`r` collects them).
         None => state
             .selection
             .sides()
             .into_iter()
-            .filter_map(|i| Some((i, name(i)?.to_string())))
+            .filter(|i| {
+                state
+                    .workspace
+                    .environments
+                    .get(*i)
+                    .is_some_and(|e| e.collected())
+            })
+            .filter_map(|i| Some((i, SideRef::environment(name(i)?, None, None))))
             .collect(),
-    }
-}
-
-/// The mode to return to when the help closes: an open timeline or history stays open.
-pub fn mode_after_help(state: &State) -> Mode {
-    if state.timeline.is_some() {
-        Mode::Timeline
-    } else if state.fact_history.is_some() {
-        Mode::History
-    } else {
-        Mode::Browse
     }
 }
 
@@ -487,8 +471,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
         MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS),
         MouseEventKind::ScrollUp => move_by(state, -WHEEL_ROWS),
         MouseEventKind::Down(MouseButton::Left) => {
-            let layout = AppLayout::compute(state.area, state);
-            let Some(rect) = layout.timeline else {
+            let Some(rect) = state.viewport.timeline else {
                 return;
             };
             let list = TimelineAreas::of(rect).list;
@@ -496,7 +479,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
                 return;
             }
             let height = usize::from(list.height);
-            let Some(view) = state.timeline.as_mut() else {
+            let Some(view) = state.overlays.timeline_mut() else {
                 return;
             };
             let len = view.points().len();
@@ -507,6 +490,16 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) {
             }
         }
         _ => {}
+    }
+}
+
+/// Keeps the timeline's selection visible in the viewport's list.
+pub fn normalize(state: &mut State) {
+    let height = list_height(state);
+    if let Some(view) = state.overlays.timeline_mut() {
+        let len = view.points().len();
+        view.cursor.selected = view.cursor.selected.min(len.saturating_sub(1));
+        view.cursor.offset = view.cursor.visible_offset(height, len);
     }
 }
 

@@ -1,25 +1,29 @@
 //! The pure update function: a message in, a changed state and effects out. No I/O.
+//!
+//! Keys become actions through the keymap; the top overlay gets them first (see
+//! `overlay`), the panes otherwise. While text is typed (the filter, the reason prompt),
+//! the keymap's text sections are looked up first and unbound characters are typed.
+//! Every update ends by normalising the state against its viewport (`viewport`).
 
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use crate::model::{AnnotationKind, Category};
+use crate::store::SideRef;
 
 use super::action::Action;
-use super::diffcontent::{self, DiffContent};
 use super::fact_history;
 use super::index::{FactIndex, ListRow, drift_per_side};
-use super::keymap::Key;
-use super::layout::AppLayout;
+use super::input::typed_char;
+use super::keymap::{Key, Scope};
 use super::message::{CompareRequest, Effect, Msg};
+use super::overlay::{self, Overlay};
 use super::refresh::{RefreshEvent, RefreshRequest, RefreshState};
-use super::render;
 use super::review;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
-use super::theme::Theme;
 use super::timeline;
+use super::view::diffcontent::{self, DiffContent};
+use super::viewport::{self, list_cursor, page};
 
 /// Rows moved by one turn of the mouse wheel.
 const WHEEL_ROWS: usize = 3;
@@ -29,8 +33,15 @@ const HSCROLL_COLUMNS: usize = 8;
 pub const DEMO_READ_ONLY: &str =
     "the demo is read-only: nothing to collect (driftscope init starts your own workspace)";
 
-/// Applies `msg` to `state` and returns the work it asks for.
+/// Applies `msg` to `state` and returns the work it asks for. The state is normalised
+/// against its viewport afterwards.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    viewport::normalize(state);
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(state, key),
         Msg::Mouse(mouse) => {
@@ -39,7 +50,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(width, height) => {
             state.area = Rect::new(0, 0, width, height);
-            clamp_all(state);
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -93,7 +103,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// The first comparison to run, for a fresh state.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    request_compare(state)
+    let effects = request_compare(state);
+    viewport::normalize(state);
+    effects
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -101,66 +113,87 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.notice = None;
-    if state.mode == Mode::Prompt {
-        return super::prompt::on_key(state, key);
+    let bound = Key::from_event(&key);
+    let scope = match state.mode() {
+        Mode::Filter => Some(Scope::Filter),
+        Mode::Prompt => Some(Scope::Prompt),
+        _ => None,
+    };
+    if let Some(scope) = scope {
+        let action = state
+            .keymap
+            .action_in(scope, bound)
+            .or_else(|| state.keymap.action_in(Scope::Input, bound));
+        if let Some(action) = action {
+            return text_action(state, scope, action);
+        }
+        if let Some(c) = typed_char(&key) {
+            type_char(state, c);
+            return Vec::new();
+        }
     }
-    if state.mode == Mode::Filter && edit_filter(state, &key) {
-        return Vec::new();
-    }
-    match state.keymap.action_for(Key::from_event(&key)) {
+    match state.keymap.action_for(bound) {
         Some(action) => apply(state, action),
         None => Vec::new(),
     }
 }
 
-/// Handles a key as filter text; false when the key is not for the filter.
-fn edit_filter(state: &mut State, key: &KeyEvent) -> bool {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    match key.code {
-        KeyCode::Esc => {
-            state.mode = Mode::Browse;
-            set_filter(state, String::new());
-        }
-        KeyCode::Enter => state.mode = Mode::Browse,
-        KeyCode::Backspace => {
-            let mut query = state.filter.clone();
-            query.pop();
-            set_filter(state, query);
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-            set_filter(state, String::new());
-        }
-        KeyCode::Char(c) if plain && !c.is_control() => {
-            let mut query = state.filter.clone();
-            query.push(c);
-            set_filter(state, query);
-        }
-        KeyCode::Up => move_in(state, Pane::Facts, Move::By(-1)),
-        KeyCode::Down => move_in(state, Pane::Facts, Move::By(1)),
-        _ => return false,
+/// An action bound in a text section (`[filter]`, `[prompt]`, `[input]`) while typing.
+fn text_action(state: &mut State, scope: Scope, action: Action) -> Vec<Effect> {
+    if scope == Scope::Prompt {
+        return super::prompt::on_action(state, action);
     }
-    true
+    match action {
+        Action::Submit => {
+            state.overlays.close(Mode::Filter);
+        }
+        Action::Cancel => {
+            state.overlays.close(Mode::Filter);
+            set_filter(state, |filter| filter.clear());
+        }
+        Action::SelectNext => move_in(state, Pane::Facts, Move::By(1)),
+        Action::SelectPrev => move_in(state, Pane::Facts, Move::By(-1)),
+        edit if edit.edits_text() => set_filter(state, |filter| {
+            filter.edit(edit);
+        }),
+        other => return apply(state, other),
+    }
+    Vec::new()
 }
 
-fn set_filter(state: &mut State, query: String) {
+/// Types `c` into the input that has the keyboard.
+fn type_char(state: &mut State, c: char) {
+    match state.mode() {
+        Mode::Filter => set_filter(state, |filter| {
+            filter.insert(c);
+        }),
+        Mode::Prompt => super::prompt::type_char(state, c),
+        _ => {}
+    }
+}
+
+/// Changes the filter with `edit` and rebuilds the lists when its text changed.
+fn set_filter(state: &mut State, edit: impl FnOnce(&mut super::input::TextInput)) {
+    let before = state.filter.value().to_string();
+    edit(&mut state.filter);
+    if state.filter.value() == before {
+        return;
+    }
     let selected = anchor(state);
-    state.filter = query;
     refresh_index(state);
-    reselect(state, selected.as_ref());
+    reselect(state, selected.as_ref(), Otherwise::Top);
 }
 
 /// What the facts pane's selection is, to find it again in a rebuilt list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Anchor {
+pub(super) enum Anchor {
     /// A fact, by key.
     Fact(crate::model::FactKey),
     /// A schema group heading, by label.
     Group(String),
 }
 
-fn anchor(state: &State) -> Option<Anchor> {
+pub(super) fn anchor(state: &State) -> Option<Anchor> {
     match state.selected_row()? {
         ListRow::Fact(_) => state.selected_fact().map(|f| Anchor::Fact(f.key.clone())),
         ListRow::Heading { .. } => state
@@ -169,33 +202,43 @@ fn anchor(state: &State) -> Option<Anchor> {
     }
 }
 
-/// Rebuilds the visible lists after the filter or the all/drift toggle changed.
-fn refresh_index(state: &mut State) {
+/// Rebuilds the visible lists after the filter, the all/drift toggle or the review
+/// changed.
+pub(super) fn refresh_index(state: &mut State) {
     if let Some(loaded) = state.loaded.as_mut() {
         let report = loaded.report.clone();
         loaded.index.refresh_reviewed(
             &report,
             state.show_all,
-            &state.filter,
+            state.filter.value(),
             state.review.reviews.as_ref(),
             state.review.filter,
         );
     }
 }
 
+/// Where a category's cursor goes when its anchored row is no longer visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Otherwise {
+    /// To the top of the list (the diff pane scrolls back too).
+    Top,
+    /// Where it was, within the list.
+    Stay,
+}
+
 /// Puts each category's cursor back on the same fact (or group heading) if it is still
-/// visible, else at the top.
-fn reselect(state: &mut State, anchor: Option<&Anchor>) {
+/// visible; else at the top or where it was, as `otherwise` says.
+pub(super) fn reselect(state: &mut State, anchor: Option<&Anchor>, otherwise: Otherwise) {
     let Some(loaded) = state.loaded.as_ref() else {
         return;
     };
     let chosen = state.category();
-    for (slot, category) in Category::ALL.iter().enumerate() {
-        let rows = loaded.index.visible(*category);
+    for category in Category::ALL {
+        let rows = loaded.index.visible(category);
         let found = anchor.and_then(|anchor| {
             rows.iter().position(|row| match (anchor, row) {
                 (Anchor::Fact(k), ListRow::Fact(r)) => {
-                    k.category == *category
+                    k.category == category
                         && loaded
                             .report
                             .facts
@@ -203,7 +246,7 @@ fn reselect(state: &mut State, anchor: Option<&Anchor>) {
                             .is_some_and(|f| &f.key == k)
                 }
                 (Anchor::Group(label), ListRow::Heading { group, .. }) => {
-                    *category == chosen
+                    category == chosen
                         && loaded
                             .index
                             .group(*group)
@@ -212,58 +255,38 @@ fn reselect(state: &mut State, anchor: Option<&Anchor>) {
                 _ => false,
             })
         });
-        state.fact_cursors[slot] = Cursor {
-            selected: found.unwrap_or(0),
-            offset: 0,
+        let cursor = state.fact_cursors.get_mut(category);
+        *cursor = match (found, otherwise) {
+            (Some(row), Otherwise::Stay) => Cursor {
+                selected: row,
+                offset: cursor.offset,
+            },
+            (None, Otherwise::Stay) => Cursor {
+                selected: cursor.selected.min(rows.len().saturating_sub(1)),
+                offset: cursor.offset,
+            },
+            (found, Otherwise::Top) => Cursor {
+                selected: found.unwrap_or(0),
+                offset: 0,
+            },
         };
     }
-    state.diff.scroll = 0;
-    clamp_all(state);
+    if otherwise == Otherwise::Top {
+        state.diff.scroll = 0;
+    }
 }
 
-/// Applies one action.
+/// Applies one action: to the top overlay when one is open, else to the panes.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.mode == Mode::Help {
-        let page = page(state, Pane::Diff);
-        let scroll = state.help_scroll;
-        state.help_scroll = match action {
-            Action::SelectNext => scroll + 1,
-            Action::SelectPrev => scroll.saturating_sub(1),
-            Action::PageDown => scroll + page,
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::SelectFirst => 0,
-            Action::SelectLast => usize::MAX,
-            _ => scroll,
-        }
-        .min(help_max_scroll(state));
-        if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
-            state.mode = timeline::mode_after_help(state);
-        }
-        return Vec::new();
-    }
-    match state.mode {
-        Mode::Timeline => return timeline::apply(state, action),
-        Mode::History => return fact_history::apply(state, action),
-        Mode::Prompt => {
-            match action {
-                Action::Quit => state.quit = true,
-                Action::Back => review::close_prompt(state),
-                _ => {}
-            }
-            return Vec::new();
-        }
-        _ => {}
-    }
-    if state.mode == Mode::Filter {
-        state.mode = Mode::Browse;
+    if let Some(effects) = overlay::apply(state, action) {
+        return effects;
     }
     let focus = state.focus;
     match action {
         Action::Quit => state.quit = true,
-        Action::ToggleHelp => {
-            state.mode = Mode::Help;
-            state.help_scroll = 0;
-        }
+        Action::ToggleHelp => state
+            .overlays
+            .push(Overlay::Help(super::help::HelpView::default())),
         Action::FocusNextPane => state.focus = focus.next(),
         Action::FocusPrevPane => state.focus = focus.prev(),
         Action::SelectNext => move_in(state, focus, Move::By(1)),
@@ -283,14 +306,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NextDrift => jump_drift(state, true),
         Action::PrevDrift => jump_drift(state, false),
         Action::StartFilter => {
-            state.mode = Mode::Filter;
+            state.overlays.push(Overlay::Filter);
             state.focus = Pane::Facts;
         }
         Action::ToggleShowAll => {
             let selected = anchor(state);
             state.show_all = !state.show_all;
             refresh_index(state);
-            reselect(state, selected.as_ref());
+            reselect(state, selected.as_ref(), Otherwise::Top);
         }
         Action::ToggleCompare => return toggle_compare(state),
         Action::SetBaseline => return set_baseline(state),
@@ -327,8 +350,22 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ClearAnnotation => return review::clear(state),
         Action::UndoAnnotation => return review::undo(state),
         Action::CycleReviewFilter => review::cycle_filter(state),
+        // Text editing happens in the filter and the prompt, which take these first.
+        Action::Submit
+        | Action::Cancel
+        | Action::NextField
+        | Action::PrevField
+        | Action::DeletePrevChar
+        | Action::DeleteNextChar
+        | Action::DeletePrevWord
+        | Action::ClearInput
+        | Action::CursorLeft
+        | Action::CursorRight
+        | Action::CursorPrevWord
+        | Action::CursorNextWord
+        | Action::CursorStart
+        | Action::CursorEnd => {}
     }
-    clamp_all(state);
     Vec::new()
 }
 
@@ -370,63 +407,24 @@ fn move_in(state: &mut State, pane: Pane, m: Move) {
         }
         Pane::Facts => {
             let len = state.visible_rows().len();
-            let slot = state.category_cursor.selected;
-            if let Some(cursor) = state.fact_cursors.get_mut(slot) {
-                let before = cursor.selected;
-                cursor.selected = moved(before, len, m);
-                if before != cursor.selected {
-                    state.diff.scroll = 0;
-                    state.diff.hscroll = 0;
-                }
+            let cursor = state.fact_cursor_mut();
+            let before = cursor.selected;
+            cursor.selected = moved(before, len, m);
+            if before != cursor.selected {
+                state.diff.scroll = 0;
+                state.diff.hscroll = 0;
             }
         }
         Pane::Diff => {
-            let max = diff_max_scroll(state);
+            // Normalising (at the end of the update) keeps the scroll within the content.
             state.diff.scroll = match m {
                 Move::By(d) => state.diff.scroll.saturating_add_signed(d),
                 Move::First => 0,
-                Move::Last => max,
+                Move::Last => usize::MAX,
                 Move::To(i) => i,
-            }
-            .min(max);
+            };
         }
     }
-    clamp_all(state);
-}
-
-fn page(state: &State, pane: Pane) -> usize {
-    let layout = AppLayout::compute(state.area, state);
-    let height = match pane {
-        Pane::Diff if state.mode == Mode::Help => layout.help.map_or(10, |r| usize::from(r.height)),
-        _ => layout.list_height(pane, state),
-    };
-    height.saturating_sub(1).max(1)
-}
-
-/// The largest useful help scroll: help lines minus the rows shown.
-fn help_max_scroll(state: &State) -> usize {
-    let lines = render::help_lines(&state.keymap, &Theme::plain("count")).len();
-    let layout = AppLayout::compute(state.area, state);
-    let shown = layout
-        .help
-        .map_or(1, |r| usize::from(r.height.saturating_sub(2)));
-    lines.saturating_sub(shown)
-}
-
-/// The largest useful diff scroll: content rows minus the rows shown.
-fn diff_max_scroll(state: &State) -> usize {
-    let rows = diffcontent::content(state).height();
-    if rows == 0 {
-        return 0;
-    }
-    let layout = AppLayout::compute(state.area, state);
-    // The diff pane may be hidden (compact layouts); then assume the body height.
-    let shown = layout
-        .list(Pane::Diff, state)
-        .map_or(usize::from(state.area.height.saturating_sub(6)), |r| {
-            usize::from(r.height)
-        });
-    rows.saturating_sub(shown.max(1))
 }
 
 fn drill_in(state: &mut State) {
@@ -451,7 +449,7 @@ fn back(state: &mut State) {
         return;
     }
     if state.focus == Pane::Facts && !state.filter.is_empty() {
-        set_filter(state, String::new());
+        set_filter(state, |filter| filter.clear());
         return;
     }
     state.focus = match state.focus {
@@ -501,7 +499,7 @@ fn jump_drift(state: &mut State, forward: bool) {
         return;
     };
     state.category_cursor.selected = slot;
-    state.fact_cursors[slot].selected = pos;
+    state.fact_cursor_mut().selected = pos;
     state.diff.scroll = 0;
     state.diff.hscroll = 0;
     if state.focus != Pane::Diff {
@@ -576,7 +574,7 @@ fn start_refresh(state: &mut State) -> Vec<Effect> {
         state.notice = Some("no environment to refresh".into());
         return Vec::new();
     }
-    let id = state.refresh.as_ref().map_or(1, |r| r.id + 1);
+    let id = state.next_request();
     state.refresh = Some(RefreshState::new(id, environments.clone()));
     vec![Effect::Refresh(RefreshRequest { id, environments })]
 }
@@ -614,7 +612,7 @@ fn on_refresh_event(state: &mut State, event: RefreshEvent) -> Vec<Effect> {
 /// Asks for a comparison of the selected environments (or of the sides picked in a
 /// timeline); results of older requests will be ignored.
 pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
-    state.generation += 1;
+    state.generation = state.next_request();
     state.env_drift = vec![None; state.workspace.environments.len()];
     let sides = timeline::side_references(state);
     if sides.len() < 2 {
@@ -627,13 +625,20 @@ pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
             .workspace
             .environments
             .get(i)
-            .map(|e| (i, e.name.clone()))
+            .map(|e| (i, SideRef::environment(&e.name, None, None)))
     };
     let request = CompareRequest {
         generation: state.generation,
         sides,
         others: (0..state.workspace.environments.len())
             .filter(|i| !state.selection.contains(*i))
+            .filter(|i| {
+                state
+                    .workspace
+                    .environments
+                    .get(*i)
+                    .is_some_and(|e| e.collected())
+            })
             .filter_map(name)
             .collect(),
     };
@@ -659,7 +664,7 @@ fn on_compared(
                 }
             }
             let mut index = FactIndex::build(&report);
-            index.refresh(&report, state.show_all, &state.filter);
+            index.refresh(&report, state.show_all, state.filter.value());
             state.loaded = Some(Loaded {
                 report,
                 side_envs,
@@ -669,50 +674,27 @@ fn on_compared(
             state.status = CompareStatus::Ready;
             state.diff.other = state.other_side();
             review::recompute(state);
-            reselect(state, selected.as_ref());
+            reselect(state, selected.as_ref(), Otherwise::Top);
         }
     }
 }
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) {
-    if state.mode == Mode::Prompt {
-        return;
-    }
-    let layout = AppLayout::compute(state.area, state);
+    let layout = state.viewport;
     let on_panel = layout
         .refresh
         .is_some_and(|r| r.contains(ratatui::layout::Position::new(mouse.column, mouse.row)));
-    if on_panel && state.mode != Mode::Help {
+    if on_panel && state.mode() != Mode::Help {
         return;
     }
-    if state.mode == Mode::Help {
-        match mouse.kind {
-            MouseEventKind::ScrollDown => {
-                state.help_scroll = (state.help_scroll + WHEEL_ROWS).min(help_max_scroll(state));
-            }
-            MouseEventKind::ScrollUp => {
-                state.help_scroll = state.help_scroll.saturating_sub(WHEEL_ROWS)
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                state.mode = timeline::mode_after_help(state)
-            }
-            _ => {}
-        }
+    if overlay::on_mouse(state, mouse) {
         return;
-    }
-    match state.mode {
-        Mode::Timeline => return timeline::on_mouse(state, mouse),
-        Mode::History => return fact_history::on_mouse(state, mouse),
-        _ => {}
     }
     let Some(pane) = layout.pane_at(mouse.column, mouse.row) else {
         return;
     };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if state.mode == Mode::Filter {
-                state.mode = Mode::Browse;
-            }
             state.focus = pane;
             if pane == Pane::Diff {
                 return;
@@ -734,36 +716,4 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) {
         MouseEventKind::ScrollUp => move_in(state, pane, Move::By(-(WHEEL_ROWS as isize))),
         _ => {}
     }
-}
-
-/// A list pane's cursor and length.
-pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
-    match pane {
-        Pane::Environments => (state.env_cursor, state.workspace.environments.len()),
-        Pane::Categories => (state.category_cursor, Category::ALL.len()),
-        Pane::Facts => (state.fact_cursor(), state.visible_rows().len()),
-        Pane::Diff => (Cursor::default(), 0),
-    }
-}
-
-/// Keeps every cursor within its list and its offset such that the selection shows.
-pub(crate) fn clamp_all(state: &mut State) {
-    let layout = AppLayout::compute(state.area, state);
-    for pane in [Pane::Environments, Pane::Categories, Pane::Facts] {
-        let height = layout.list_height(pane, state);
-        let (mut cursor, len) = list_cursor(state, pane);
-        cursor.selected = cursor.selected.min(len.saturating_sub(1));
-        cursor.offset = cursor.visible_offset(height, len);
-        match pane {
-            Pane::Environments => state.env_cursor = cursor,
-            Pane::Categories => state.category_cursor = cursor,
-            _ => {
-                let slot = state.category_cursor.selected;
-                if let Some(c) = state.fact_cursors.get_mut(slot) {
-                    *c = cursor;
-                }
-            }
-        }
-    }
-    state.diff.scroll = state.diff.scroll.min(diff_max_scroll(state));
 }

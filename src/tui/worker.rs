@@ -1,136 +1,76 @@
-//! The comparison worker: loads the chosen environments' snapshots and compares them
-//! off the UI thread. Only the newest request is kept; results go back as messages.
-//! Loaded environments are cached until their newest snapshots change (a refresh).
+//! The comparison job: loads the compared sides' snapshots and compares them off the UI
+//! thread, through the store's one comparison pipeline (latest wins: a new request
+//! cancels the one running); results go back as messages. Loaded sides are cached until
+//! the snapshots they picked change (a refresh).
 
-use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::thread::JoinHandle;
+use std::sync::{Arc, RwLock};
 
-use crate::diff::{self, DiffOptions, Side};
-use crate::store::{ResolvedSide, SnapshotMeta, Workspace};
+use crate::diff;
+use crate::store::{self, SideCache, SideRef, Workspace};
 
-use super::background::{Outcome, panic_text};
+use super::jobs::{Cancel, Job, Sink, UNAVAILABLE};
 use super::message::{CompareRequest, Msg};
-use super::sides::resolve_side;
 
-/// An environment's loaded snapshots and the history entries they were loaded from.
-struct Cached {
-    picked: Vec<SnapshotMeta>,
-    side: Arc<ResolvedSide>,
+/// The comparison job, with the sides it loaded cached between requests.
+pub struct CompareJob {
+    workspace: Arc<RwLock<Workspace>>,
+    cache: SideCache,
 }
 
-type Cache = HashMap<String, Cached>;
-
-#[derive(Default)]
-struct Slot {
-    request: Option<CompareRequest>,
-    shutdown: bool,
-}
-
-/// A handle on the worker thread.
-pub struct Worker {
-    shared: Arc<(Mutex<Slot>, Condvar)>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl Worker {
-    /// Starts the worker; results go to `tx`.
-    pub fn spawn(workspace: Arc<RwLock<Workspace>>, tx: Sender<Outcome>) -> Worker {
-        let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
-        let thread_shared = shared.clone();
-        let handle = std::thread::spawn(move || {
-            let mut cache = Cache::new();
-            while let Some(request) = next_request(&thread_shared) {
-                let work = catch_unwind(AssertUnwindSafe(|| {
-                    serve(&workspace, &mut cache, &request, &thread_shared, &tx)
-                }));
-                match work {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(panic) => {
-                        let what = panic_text(panic.as_ref());
-                        let _ = tx.send(Outcome::Fatal(format!("comparison failed: {what}")));
-                        break;
-                    }
-                }
-            }
-        });
-        Worker {
-            shared,
-            handle: Some(handle),
-        }
-    }
-
-    /// Asks for a comparison, replacing any request not yet started.
-    pub fn submit(&self, request: CompareRequest) {
-        let (lock, cvar) = &*self.shared;
-        if let Ok(mut slot) = lock.lock() {
-            slot.request = Some(request);
-            cvar.notify_one();
+impl CompareJob {
+    /// A job comparing in `workspace`.
+    pub fn new(workspace: Arc<RwLock<Workspace>>) -> CompareJob {
+        CompareJob {
+            workspace,
+            cache: SideCache::default(),
         }
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let (lock, cvar) = &*self.shared;
-        if let Ok(mut slot) = lock.lock() {
-            slot.shutdown = true;
-            cvar.notify_one();
-        }
-        // A comparison in progress is not interrupted; don't wait for it.
-        drop(self.handle.take());
-    }
-}
+impl Job for CompareJob {
+    type Request = CompareRequest;
 
-fn next_request(shared: &(Mutex<Slot>, Condvar)) -> Option<CompareRequest> {
-    let (lock, cvar) = shared;
-    let mut slot = lock.lock().ok()?;
-    loop {
-        if slot.shutdown {
-            return None;
-        }
-        if let Some(request) = slot.request.take() {
-            return Some(request);
-        }
-        slot = cvar.wait(slot).ok()?;
+    fn run(&mut self, request: CompareRequest, cancel: &Cancel, send: &Sink) -> bool {
+        serve(&self.workspace, &mut self.cache, &request, cancel, send)
     }
-}
 
-fn superseded(shared: &(Mutex<Slot>, Condvar)) -> bool {
-    shared
-        .0
-        .lock()
-        .map_or(true, |s| s.shutdown || s.request.is_some())
+    fn failed(&self, request: CompareRequest, message: String) -> Option<Msg> {
+        Some(Msg::Compared {
+            generation: request.generation,
+            side_envs: request.sides.iter().map(|(i, _)| *i).collect(),
+            result: Err(format!("comparison failed: {message}")),
+            complete: true,
+        })
+    }
+
+    fn keep(&self, request: &CompareRequest) -> CompareRequest {
+        request.clone()
+    }
 }
 
 /// Compares under the workspace's read lock (a refresh may be storing snapshots).
 fn compare_locked(
     workspace: &RwLock<Workspace>,
-    cache: &mut Cache,
-    names: &[&str],
+    cache: &mut SideCache,
+    sides: &[SideRef],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    let ws = workspace
-        .read()
-        .map_err(|_| "the workspace is unavailable after an earlier failure".to_string())?;
-    compare(&ws, cache, names, include_equal)
+    let ws = workspace.read().map_err(|_| UNAVAILABLE.to_string())?;
+    compare(&ws, cache, sides, include_equal)
 }
 
 /// Runs one request; false when the UI is gone.
 fn serve(
     workspace: &RwLock<Workspace>,
-    cache: &mut Cache,
+    cache: &mut SideCache,
     request: &CompareRequest,
-    shared: &(Mutex<Slot>, Condvar),
-    tx: &Sender<Outcome>,
+    cancel: &Cancel,
+    send: &Sink,
 ) -> bool {
-    let names: Vec<&str> = request.sides.iter().map(|(_, n)| n.as_str()).collect();
+    let sides: Vec<SideRef> = request.sides.iter().map(|(_, s)| s.clone()).collect();
     // Drift first, for a fast first screen; then the full report with equal facts.
     for complete in [false, true] {
-        let result = compare_locked(workspace, cache, &names, complete).map(Arc::new);
+        let result = compare_locked(workspace, cache, &sides, complete).map(Arc::new);
         let failed = result.is_err();
         let msg = Msg::Compared {
             generation: request.generation,
@@ -138,10 +78,10 @@ fn serve(
             result,
             complete,
         };
-        if tx.send(Outcome::Msg(msg)).is_err() {
+        if !send(msg) {
             return false;
         }
-        if failed || superseded(shared) {
+        if failed || cancel.is_cancelled() {
             return true;
         }
     }
@@ -149,18 +89,18 @@ fn serve(
     let Some((_, baseline)) = request.sides.first() else {
         return true;
     };
-    for (env, name) in &request.others {
-        if superseded(shared) {
+    for (env, other) in &request.others {
+        if cancel.is_cancelled() {
             return true;
         }
-        let pair = [baseline.as_str(), name.as_str()];
+        let pair = [baseline.clone(), other.clone()];
         if let Ok(report) = compare_locked(workspace, cache, &pair, false) {
             let msg = Msg::EnvDrift {
                 generation: request.generation,
                 env: *env,
                 drift: report.drift_count(),
             };
-            if tx.send(Outcome::Msg(msg)).is_err() {
+            if !send(msg) {
                 return false;
             }
         }
@@ -175,84 +115,36 @@ pub fn compare_environments(
     names: &[&str],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    compare(workspace, &mut Cache::new(), names, include_equal)
+    let sides: Vec<SideRef> = names
+        .iter()
+        .map(|name| SideRef::environment(name, None, None))
+        .collect();
+    compare_sides(workspace, &sides, include_equal)
 }
 
-/// The history entries a side's reference (`ENV`, `ENV@TIME`…) resolves to now.
-fn picked(workspace: &Workspace, name: &str) -> Vec<SnapshotMeta> {
-    super::sides::picked(workspace, name)
-}
-
-/// Like [`compare_environments`], reusing (and filling) a cache of loaded sides.
-fn compare(
+/// Loads the sides' snapshots (in parallel) and compares them, baseline first, as the
+/// comparison job does.
+pub fn compare_sides(
     workspace: &Workspace,
-    cache: &mut Cache,
-    names: &[&str],
+    sides: &[SideRef],
     include_equal: bool,
 ) -> Result<diff::DriftReport, String> {
-    let current: HashMap<&str, Vec<SnapshotMeta>> =
-        names.iter().map(|n| (*n, picked(workspace, n))).collect();
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| {
-            cache
-                .get(*n)
-                .is_none_or(|c| Some(&c.picked) != current.get(n))
-        })
-        .collect();
-    // Parsing snapshots dominates loading: one thread per side.
-    let loaded: Vec<(&str, Result<ResolvedSide, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = missing
-            .iter()
-            .map(|name| {
-                let name = *name;
-                (
-                    name,
-                    scope.spawn(move || resolve_side(workspace, name).map_err(|e| format!("{e}"))),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(name, h)| {
-                let result = h
-                    .join()
-                    .unwrap_or_else(|_| Err(format!("{name}: loading the snapshots failed")));
-                (name, result)
-            })
-            .collect()
-    });
-    for (name, result) in loaded {
-        let cached = Cached {
-            picked: current.get(name).cloned().unwrap_or_default(),
-            side: Arc::new(result?),
-        };
-        cache.insert(name.to_string(), cached);
-    }
-    let mut resolved = Vec::with_capacity(names.len());
-    for name in names {
-        let side = cache
-            .get(*name)
-            .map(|c| c.side.clone())
-            .ok_or_else(|| format!("{name}: not loaded"))?;
-        resolved.push(side);
-    }
-    let sides: Vec<Side<'_>> = resolved
-        .iter()
-        .map(|r| Side {
-            label: r.label.clone(),
-            snapshots: r.snapshots.iter().collect(),
-        })
-        .collect();
-    let ignore = workspace
-        .config
-        .ignore_rules()
-        .map_err(|e| format!("{e}"))?;
-    let options = DiffOptions {
-        include_equal,
+    compare(workspace, &mut SideCache::default(), sides, include_equal)
+}
+
+/// Compares `sides` through the store's pipeline, reusing (and filling) `cache`.
+fn compare(
+    workspace: &Workspace,
+    cache: &mut SideCache,
+    sides: &[SideRef],
+    include_equal: bool,
+) -> Result<diff::DriftReport, String> {
+    let request = store::CompareRequest {
+        sides: sides.to_vec(),
         category: None,
-        ignore,
+        include_equal,
     };
-    Ok(diff::compare(&sides, &options))
+    store::compare::compare_cached(workspace, &request, cache)
+        .map(|compared| compared.report)
+        .map_err(|e| format!("{e}"))
 }

@@ -9,6 +9,8 @@
 //! When the server binaries or `psql` are missing, [`Postgres::start`] prints why and
 //! returns `None` so the test can skip — unless `DRIFTSCOPE_REQUIRE_SERVICES=1`.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::fs;

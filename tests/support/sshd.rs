@@ -6,6 +6,8 @@
 //! test can skip — unless `DRIFTSCOPE_REQUIRE_SERVICES=1`, which turns that into a
 //! failure (CI sets it after installing `openssh-server`).
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::fs;

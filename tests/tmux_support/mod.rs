@@ -4,6 +4,8 @@
 //! Tests skip (with a printed reason) when tmux is missing, unless
 //! `DRIFTSCOPE_REQUIRE_SERVICES` is set, in which case they fail.
 
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::path::Path;

@@ -1,4 +1,7 @@
 //! Hand-built drift reports and states for the explorer's tests.
+
+// Test code: a failed unwrap, expect or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::cmp::Ordering;
@@ -59,6 +62,9 @@ pub fn workspace(is_demo: bool) -> WorkspaceInfo {
 fn side(label: &str, hosts: &[&str], t: DateTime<Utc>) -> SideInfo {
     SideInfo {
         label: label.into(),
+        environment: label.into(),
+        host: None,
+        at: None,
         hosts: hosts
             .iter()
             .map(|h| HostInfo {

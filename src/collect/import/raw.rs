@@ -163,10 +163,10 @@ pub fn read_header(bytes: &[u8], token: &str) -> RunHeader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::config::SecretsConfig;
     use crate::collect::key::WorkspaceKey;
     use crate::collect::probe::Probe;
     use crate::collect::redact::Redactor;
+    use crate::config::SecretsConfig;
     use crate::model::{Category, Value};
 
     fn probes() -> Vec<Probe> {

@@ -3,8 +3,8 @@
 use serde_json::Value as Json;
 
 use super::{first_version, key_value};
-use crate::collect::config::ParserKind;
 use crate::collect::probe::{Facts, KeyedParseFn};
+use crate::config::ParserKind;
 use crate::model::{Scalar, Value};
 
 /// The parser function for a user-chosen kind.

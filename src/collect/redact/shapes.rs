@@ -141,38 +141,34 @@ pub static SHAPES: &[Shape] = &[
 
 struct Compiled {
     /// Any rule matches: one pass to leave ordinary text alone.
-    any: RegexSet,
+    any: Option<RegexSet>,
+    /// Each rule compiled, in table order.
     rules: Vec<(Regex, &'static Shape)>,
 }
 
-static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    // The patterns are constants checked by a test; a failure here is a bug in this file.
-    let rules = SHAPES
+/// The table compiled once. The patterns are constants that a test compiles one by one;
+/// should one ever fail, the others still apply (and the test names it).
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
+    any: RegexSet::new(SHAPES.iter().map(|s| s.pattern)).ok(),
+    rules: SHAPES
         .iter()
-        .map(|shape| {
-            let regex = Regex::new(shape.pattern)
-                .unwrap_or_else(|e| panic!("shape rule {}: {e}", shape.name));
-            (regex, shape)
-        })
-        .collect();
-    let any = RegexSet::new(SHAPES.iter().map(|s| s.pattern))
-        .unwrap_or_else(|e| panic!("shape rules: {e}"));
-    Compiled { any, rules }
+        .filter_map(|shape| Regex::new(shape.pattern).ok().map(|r| (r, shape)))
+        .collect(),
 });
 
 /// Replaces every secret `s` holds by its shape with `fingerprint(secret)`.
 pub fn redact_shapes(s: &str, fingerprint: &dyn Fn(&str) -> String) -> String {
     let compiled = &*COMPILED;
-    let hits = compiled.any.matches(s);
-    if !hits.matched_any() {
-        return s.to_string();
+    if let Some(any) = &compiled.any {
+        if !any.is_match(s) {
+            return s.to_string();
+        }
     }
     let mut text = s.to_string();
-    for (index, (regex, shape)) in compiled.rules.iter().enumerate() {
-        if !hits.matched(index) {
-            continue;
+    for (regex, shape) in &compiled.rules {
+        if regex.is_match(&text) {
+            text = replace_rule(&text, regex, shape, fingerprint);
         }
-        text = replace_rule(&text, regex, shape, fingerprint);
     }
     text
 }
@@ -180,11 +176,13 @@ pub fn redact_shapes(s: &str, fingerprint: &dyn Fn(&str) -> String) -> String {
 /// Replaces every complete private key block of `text` (across lines, indented, starting
 /// mid-line or inside a JSON string) with `fingerprint(block)`.
 pub fn redact_private_keys(text: &str, fingerprint: &dyn Fn(&str) -> String) -> String {
-    let (regex, shape) = &COMPILED.rules[0];
-    if !text.contains("PRIVATE KEY") {
-        return text.to_string();
+    let rule = COMPILED.rules.iter().find(|(_, s)| s.name == "private-key");
+    match rule {
+        Some((regex, shape)) if text.contains("PRIVATE KEY") => {
+            replace_rule(text, regex, shape, fingerprint)
+        }
+        _ => text.to_string(),
     }
-    replace_rule(text, regex, shape, fingerprint)
 }
 
 fn replace_rule(
@@ -279,6 +277,10 @@ mod tests {
 
     #[test]
     fn every_rule_compiles() {
+        for shape in SHAPES {
+            assert!(Regex::new(shape.pattern).is_ok(), "{}", shape.name);
+        }
+        assert!(COMPILED.any.is_some());
         assert_eq!(COMPILED.rules.len(), SHAPES.len());
     }
 

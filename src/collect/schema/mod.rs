@@ -5,15 +5,14 @@
 //! its rows into facts keyed per object (see [`crate::model::SchemaKind`]). The probe
 //! runs on the hosts the entry names, locally or over SSH like every other probe.
 
-pub mod config;
 pub mod parse;
 pub mod script;
 pub mod sql;
 
-pub use config::{Connection, DatabaseConfig, MigrationsMode};
-
 use super::inventory::{HostJob, LOCAL, Target};
 use super::probe::Probe;
+use crate::config::DatabaseConfig;
+use crate::config::databases::check_all;
 use crate::model::Category;
 
 /// The `psql` run when an entry names none.
@@ -55,7 +54,7 @@ impl DatabaseProbe {
 ///
 /// Fails with a one-line message naming the entry and field.
 pub fn plan(databases: &[DatabaseConfig]) -> Result<Vec<DatabaseProbe>, String> {
-    config::check_all(databases, None)?;
+    check_all(databases, None)?;
     let main = databases.first().map(|d| d.name.as_str());
     databases
         .iter()

@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use super::config::Connection;
 use crate::collect::probe::shell_quote;
+use crate::config::Connection;
 
 /// The line ending the here-document that feeds the queries to `psql`.
 pub const HEREDOC_END: &str = "DRIFTSCOPE_SQL_END";

@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::config::MigrationsMode;
+use crate::config::MigrationsMode;
 
 /// The format version announced by the first row; the parser refuses others.
 pub const FORMAT_VERSION: u64 = 1;

@@ -393,10 +393,3 @@ fn filters_select_by_state() {
     assert_eq!(seen, ["all", "unreviewed", "justified", "to remediate"]);
     assert_eq!(f.next(), ReviewFilter::All);
 }
-
-#[test]
-fn labels_name_their_environment() {
-    assert_eq!(environment_of_label("prod"), "prod");
-    assert_eq!(environment_of_label("prod@2026-11-20"), "prod");
-    assert_eq!(environment_of_label("prod#2"), "prod");
-}

@@ -16,12 +16,12 @@ use super::{
 };
 use crate::diff::{DriftReport, FactDiff, RowTag, TextLine, TextRow};
 use crate::model::sanitize;
-use crate::tui::diffcontent::{self, DiffContent};
-use crate::tui::diffview::{DiffBody, GridRow, Styled};
-use crate::tui::sides::short_label;
+use crate::tui::sides::side_name;
 use crate::tui::state::{Pane, State};
-use crate::tui::tableview::{ColumnLine, TableView};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::view::diffcontent::{self, DiffContent};
+use crate::tui::view::diffview::{DiffBody, GridRow, Styled};
+use crate::tui::view::tableview::{ColumnLine, TableView};
 
 /// Width of a grid's label column, at most.
 const LABEL_WIDTH: usize = 18;
@@ -77,7 +77,7 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         _ => Line::default(),
     };
     frame.render_widget(Paragraph::new(headline), Rect { height: 1, ..inner });
-    let detail: Vec<Line> = super::detail(state, inner.width, inner.height)
+    let detail: Vec<Line> = crate::tui::view::detail::detail(state, inner.width, inner.height)
         .into_iter()
         .map(|parts| super::review::to_line(parts, theme))
         .collect();
@@ -332,9 +332,10 @@ fn headline<'a>(
     if let DiffBody::Text { other, .. } = body {
         if report.sides.len() > 2 {
             let name = |side: usize| {
-                report.sides.get(side).map_or(String::new(), |s| {
-                    clean(&short_label(&s.label)).into_owned()
-                })
+                report
+                    .sides
+                    .get(side)
+                    .map_or(String::new(), |s| clean(&side_name(s)).into_owned())
             };
             spans.push(span(
                 format!(
@@ -353,9 +354,9 @@ fn headline<'a>(
 
 fn side_label(report: &DriftReport, side: usize) -> String {
     let info = report.sides.get(side);
-    let label = info.map_or("?", |s| s.label.as_str());
+    let name = info.map_or_else(|| "?".to_string(), side_name);
     let hosts = info.map_or(0, |s| s.hosts.len());
-    let mut text = clean(&short_label(label)).into_owned();
+    let mut text = clean(&name).into_owned();
     if hosts > 1 {
         text.push_str(&format!(" ({hosts} hosts)"));
     }

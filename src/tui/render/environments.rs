@@ -1,6 +1,7 @@
 //! The environments pane: each environment with its hosts, the age of its newest
-//! snapshot, its drift against the baseline (for a compared one, the drift it takes part
-//! in that still needs review; `✓` when all of it is decided), and whether it is compared.
+//! snapshot (or `never` collected), its drift against the baseline (for a compared one,
+//! how much of it still needs review: `3/12`, all of it `12`, none `✓12`), and whether it
+//! is compared.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{age, clean, fit, pane_block, placeholder, row_style, span};
-use crate::diff::review::StateCounts;
 use crate::tui::layout::AppLayout;
+use crate::tui::review::SideDrift;
 use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
@@ -23,7 +24,11 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         placeholder(
             frame,
             inner,
-            vec![Line::from(span("no snapshots yet", Role::Dim, theme))],
+            vec![Line::from(span(
+                "no environments: declare them in driftscope.toml",
+                Role::Dim,
+                theme,
+            ))],
         );
         return;
     }
@@ -61,13 +66,17 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
                 ("○ ", Role::Dim)
             };
             let env_age = env.latest.map_or("—".to_string(), |t| age(state.now, t));
-            let (drift, drift_role) = if state.selection.baseline == i {
+            let (drift, drift_role) = if !env.collected() {
+                ("never".to_string(), Role::Dim)
+            } else if state.selection.baseline == i {
                 ("base".to_string(), Role::Baseline)
-            } else if let Some(counts) = side_review(state, i) {
-                match counts.needs_review() {
-                    0 if counts.total() > 0 => ("✓".to_string(), Role::Justified),
-                    0 => ("0".to_string(), Role::Equal),
-                    n => (n.to_string(), Role::Unreviewed),
+            } else if let Some(drift) = side_drift(state, i) {
+                // Its own drift against the baseline; how much of it still needs review.
+                match (drift.needs_review, drift.total) {
+                    (_, 0) => ("0".to_string(), Role::Equal),
+                    (0, total) => (format!("✓{total}"), Role::Justified),
+                    (open, total) if open == total => (total.to_string(), Role::Unreviewed),
+                    (open, total) => (format!("{open}/{total}"), Role::Unreviewed),
                 }
             } else {
                 match state.env_drift.get(i).copied().flatten() {
@@ -101,9 +110,9 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     frame.render_widget(Paragraph::new(lines), list);
 }
 
-/// The review counts of the drift environment `env` takes part in, when it is compared.
-fn side_review(state: &State, env: usize) -> Option<StateCounts> {
+/// The drift of environment `env` against the baseline, when it is compared.
+fn side_drift(state: &State, env: usize) -> Option<SideDrift> {
     let loaded = state.loaded.as_ref()?;
     let side = loaded.side_envs.iter().position(|&e| e == env)?;
-    state.review.reviews.as_ref()?.by_side.get(side).copied()
+    state.review.side_drift.get(side).copied()
 }

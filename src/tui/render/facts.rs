@@ -51,13 +51,17 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
     let block = pane_block(title, state.focus == Pane::Facts, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let filter_shown = state.mode == Mode::Filter || !state.filter.is_empty();
+    let filter_shown = state.mode() == Mode::Filter || !state.filter.is_empty();
     if filter_shown {
         let mut spans = vec![
             span("/", Role::Filter, theme),
-            span(clean(&state.filter).into_owned(), Role::Filter, theme),
+            span(
+                clean(state.filter.value()).into_owned(),
+                Role::Filter,
+                theme,
+            ),
         ];
-        if state.mode == Mode::Filter {
+        if state.mode() == Mode::Filter {
             spans.push(span("▏", Role::Filter, theme));
         }
         spans.push(span(format!("  {fact_count} match"), Role::Dim, theme));
@@ -70,12 +74,14 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         return;
     };
     let Some(loaded) = state.loaded.as_ref() else {
-        let message = match &state.status {
-            CompareStatus::Running => span("comparing…", Role::Filter, theme),
-            CompareStatus::Failed(m) => span(clean(m).into_owned(), Role::Error, theme),
-            _ => span("choose environments to compare", Role::Dim, theme),
+        let lines = match &state.status {
+            CompareStatus::Running => vec![Line::from(span("comparing…", Role::Filter, theme))],
+            CompareStatus::Failed(m) => {
+                vec![Line::from(span(clean(m).into_owned(), Role::Error, theme))]
+            }
+            _ => idle_lines(state, theme),
         };
-        placeholder(frame, list, vec![Line::from(message)]);
+        placeholder(frame, list, lines);
         return;
     };
     if visible.is_empty() {
@@ -87,7 +93,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             if state.filter.is_empty() {
                 format!("no {what} in {category}")
             } else {
-                format!("no fact matches '{}'", clean(&state.filter))
+                format!("no fact matches '{}'", clean(state.filter.value()))
             },
             Role::Dim,
             theme,
@@ -131,7 +137,7 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
-    let mut fuzzy = FuzzyFilter::new(&state.filter);
+    let mut fuzzy = FuzzyFilter::new(state.filter.value());
     let lines: Vec<Line> = on_screen()
         .enumerate()
         .filter_map(|(i, row)| {
@@ -152,6 +158,47 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// What to do when nothing is compared: collect the compared environments that have no
+/// snapshots yet, or pick a second environment.
+fn idle_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let never: Vec<&str> = state
+        .selection
+        .sides()
+        .into_iter()
+        .filter_map(|i| state.workspace.environments.get(i))
+        .filter(|e| !e.collected())
+        .map(|e| e.name.as_str())
+        .collect();
+    if never.is_empty() {
+        return vec![Line::from(span(
+            "choose environments to compare",
+            Role::Dim,
+            theme,
+        ))];
+    }
+    let mut lines = vec![Line::from(span(
+        format!("never collected: {}", clean(&never.join(", "))),
+        Role::Dim,
+        theme,
+    ))];
+    if state.workspace.is_demo {
+        return lines;
+    }
+    if let Some(key) = state.keymap.first_key(crate::tui::action::Action::Refresh) {
+        lines.push(Line::from(span(
+            format!("press {key} to collect them now"),
+            Role::Filter,
+            theme,
+        )));
+    }
+    lines.push(Line::from(span(
+        "(or run: driftscope snapshot --all)",
+        Role::Dim,
+        theme,
+    )));
+    lines
 }
 
 /// A group heading: `public.orders  table · 2 of 9 drift`, `database  1 drift`.

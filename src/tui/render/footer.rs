@@ -1,4 +1,4 @@
-//! The footer: the most useful keys for the focused pane, read from the active keymap.
+//! Draws the footer: the view layer's key pairs, the always-offered ones at the right.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,112 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::span;
-use crate::tui::action::Action;
-use crate::tui::state::{Mode, Pane, State};
+use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::view::footer;
 
-/// The actions the footer offers for a pane, most useful first (help and quit are
-/// always offered besides).
-pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
-    match pane {
-        Pane::Environments => vec![
-            Action::ToggleCompare,
-            Action::SetBaseline,
-            Action::OpenTimeline,
-            Action::Refresh,
-            Action::DrillIn,
-            Action::NextDrift,
-            Action::FocusNextPane,
-        ],
-        Pane::Categories => vec![
-            Action::DrillIn,
-            Action::Back,
-            Action::NextDrift,
-            Action::StartFilter,
-            Action::FocusNextPane,
-        ],
-        Pane::Facts => vec![
-            Action::DrillIn,
-            Action::Justify,
-            Action::Remediate,
-            Action::NextDrift,
-            Action::StartFilter,
-            Action::CycleReviewFilter,
-            Action::ClearAnnotation,
-            Action::UndoAnnotation,
-            Action::ToggleShowAll,
-            Action::PrevDrift,
-            Action::FactHistory,
-            Action::Back,
-        ],
-        Pane::Diff => {
-            let mut a = vec![
-                Action::SelectNext,
-                Action::NextDrift,
-                Action::Justify,
-                Action::Remediate,
-                Action::Back,
-                Action::PrevDrift,
-            ];
-            if sides > 2 {
-                a.push(Action::NextSide);
-            }
-            a.extend([Action::ScrollRight, Action::FactHistory]);
-            a
-        }
-    }
-}
-
-/// Always offered, at the footer's right end.
-const ALWAYS: [Action; 2] = [Action::ToggleHelp, Action::Quit];
-
+/// Draws the footer in `rect`.
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
-    let pairs: Vec<(String, &str)> = match state.mode {
-        Mode::Filter => vec![
-            ("type".into(), "filter"),
-            ("enter".into(), "keep"),
-            ("esc".into(), "clear"),
-            ("↑↓".into(), "move"),
-        ],
-        Mode::Prompt => vec![
-            ("type".into(), "edit"),
-            ("enter".into(), "save"),
-            ("tab".into(), "next field"),
-            ("esc".into(), "cancel"),
-            ("ctrl-u".into(), "clear field"),
-        ],
-        Mode::Help => {
-            let mut p: Vec<(String, &str)> = Vec::new();
-            for action in [Action::SelectNext, Action::ToggleHelp] {
-                if let Some(k) = state.keymap.first_key(action) {
-                    p.push((
-                        k,
-                        if action == Action::ToggleHelp {
-                            "close"
-                        } else {
-                            "scroll"
-                        },
-                    ));
-                }
-            }
-            p
-        }
-        Mode::Timeline => super::timeline::footer_pairs(state),
-        Mode::History => super::history::footer_pairs(state),
-        Mode::Browse => {
-            let sides = state.report().map_or(0, |r| r.sides.len());
-            footer_actions(state.focus, sides)
-                .into_iter()
-                .filter_map(|a| {
-                    let label = match (state.focus, a) {
-                        (Pane::Diff, Action::SelectNext) => "scroll",
-                        _ => a.short_label(),
-                    };
-                    state.keymap.first_key(a).map(|k| (k, label))
-                })
-                .collect()
-        }
-    };
+    let pairs = footer::pairs(state);
     let line = |pairs: Vec<(String, &str)>| {
         let mut spans = vec![Span::raw(" ")];
         for (key, label) in pairs {
@@ -120,16 +21,7 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         }
         Line::from(spans)
     };
-    let right = if matches!(state.mode, Mode::Browse | Mode::Timeline) {
-        line(
-            ALWAYS
-                .iter()
-                .filter_map(|a| state.keymap.first_key(*a).map(|k| (k, a.short_label())))
-                .collect(),
-        )
-    } else {
-        Line::default()
-    };
+    let right = line(footer::always(state));
     // The always-there keys keep their place; the pane's keys get what is left.
     let right_width = (right.width() as u16).min(rect.width / 2);
     let left_rect = Rect {

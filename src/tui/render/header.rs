@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{clean, span};
-use crate::tui::sides::short_label;
+use crate::tui::sides::short_name;
 use crate::tui::state::{CompareStatus, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
@@ -46,8 +46,8 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
     }
     spans.push(span("  │ ", Role::Border, theme));
     let sides = compared(state);
-    let any_time = sides.iter().any(|(_, t)| t.is_some());
-    for (i, (label, time)) in sides.into_iter().enumerate() {
+    let any_time = sides.iter().any(|side| side.time.is_some());
+    for (i, side) in sides.into_iter().enumerate() {
         if i > 0 {
             spans.push(span(" · ", Role::Dim, theme));
         }
@@ -56,12 +56,11 @@ fn title_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
         }
         let role = if i == 0 { Role::Baseline } else { Role::Text };
         // A side picked in a timeline reads `prod@11-21 22:00`: the time is part of it.
-        let (name, pinned) = label
-            .split_once('@')
-            .map_or((label.as_str(), false), |(name, _)| (name, true));
-        spans.push(span(clean(name).into_owned(), role, theme));
-        match time {
-            Some(t) if pinned => spans.push(span(format!("@{}", when(state.now, t)), role, theme)),
+        spans.push(span(clean(&side.name).into_owned(), role, theme));
+        match side.time {
+            Some(t) if side.pinned => {
+                spans.push(span(format!("@{}", when(state.now, t)), role, theme))
+            }
             Some(t) => spans.push(span(format!(" {}", when(state.now, t)), Role::Dim, theme)),
             None => {}
         }
@@ -81,13 +80,47 @@ fn when(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     }
 }
 
+/// A compared side as the header shows it.
+struct Compared {
+    /// `prod`, `prod/web-1`, or a label (`prod#2`).
+    name: String,
+    /// True when the side is a point picked in a timeline: its time is part of its name.
+    pinned: bool,
+    /// The time of its newest snapshot (of the point, when pinned).
+    time: Option<DateTime<Utc>>,
+}
+
+impl Compared {
+    /// The side's short name with its time when pinned: `prod@11-21 22:00`.
+    fn full_name(&self) -> String {
+        match self.time.filter(|_| self.pinned) {
+            Some(t) => format!("{}@{}", self.name, t.format("%m-%d %H:%M")),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// The compared sides with the time of their newest snapshot, baseline first.
-fn compared(state: &State) -> Vec<(String, Option<DateTime<Utc>>)> {
+fn compared(state: &State) -> Vec<Compared> {
     if let Some(report) = state.report() {
         return report
             .sides
             .iter()
-            .map(|s| (s.label.clone(), s.hosts.iter().map(|h| h.taken_at).max()))
+            .map(|s| {
+                let newest = s.hosts.iter().map(|h| h.taken_at).max();
+                match s.at {
+                    Some(_) if !s.environment.is_empty() => Compared {
+                        name: short_name(&s.environment, s.host.as_deref(), None),
+                        pinned: true,
+                        time: newest,
+                    },
+                    _ => Compared {
+                        name: s.label.clone(),
+                        pinned: false,
+                        time: newest,
+                    },
+                }
+            })
             .collect();
     }
     if let Some(pinned) = &state.pinned {
@@ -95,7 +128,11 @@ fn compared(state: &State) -> Vec<(String, Option<DateTime<Utc>>)> {
             .iter()
             .filter_map(|s| {
                 let env = state.workspace.environments.get(s.env)?;
-                Some((s.reference(&env.name), s.at.or(env.latest)))
+                Some(Compared {
+                    name: short_name(&env.name, s.host.as_deref(), None),
+                    pinned: s.at.is_some(),
+                    time: s.at.or(env.latest),
+                })
             })
             .collect();
     }
@@ -104,7 +141,11 @@ fn compared(state: &State) -> Vec<(String, Option<DateTime<Utc>>)> {
         .sides()
         .into_iter()
         .filter_map(|i| state.workspace.environments.get(i))
-        .map(|e| (e.name.clone(), e.latest))
+        .map(|e| Compared {
+            name: e.name.clone(),
+            pinned: false,
+            time: e.latest,
+        })
         .collect()
 }
 
@@ -122,7 +163,7 @@ fn breadcrumbs<'a>(state: &'a State, theme: &Theme, compact: bool) -> Line<'a> {
     ));
     let names: Vec<String> = compared(state)
         .into_iter()
-        .map(|(l, _)| short_label(&l).into_owned())
+        .map(|side| side.full_name())
         .collect();
     if let Some((base, rest)) = names.split_first() {
         spans.push(sep());

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{clean, fit, pane_block, placeholder, span};
-use crate::commands::log::shown_values;
+use crate::report::history_values::shown_values;
 use crate::tui::action::Action;
 use crate::tui::fact_history::{FactHistoryView, HEAD_ROWS, list_area};
 use crate::tui::state::State;
@@ -21,7 +21,7 @@ const TIME_WIDTH: usize = 16;
 const HOSTS_WIDTH: usize = 36;
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
-    let Some(view) = state.fact_history.as_ref() else {
+    let Some(view) = state.fact_history() else {
         return;
     };
     let env_name = view
@@ -160,21 +160,4 @@ fn env_hint(state: &State, view: &FactHistoryView) -> Option<String> {
         view.shown + 1,
         view.envs.len()
     ))
-}
-
-/// The footer's keys while the popup is open, read from the keymap.
-pub fn footer_pairs(state: &State) -> Vec<(String, &'static str)> {
-    let several = state
-        .fact_history
-        .as_ref()
-        .is_some_and(|v| v.envs.len() > 1);
-    let mut actions = vec![(Action::SelectNext, "scroll")];
-    if several {
-        actions.push((Action::NextSide, "next env"));
-    }
-    actions.push((Action::Back, "close"));
-    actions
-        .into_iter()
-        .filter_map(|(action, label)| state.keymap.first_key(action).map(|k| (k, label)))
-        .collect()
 }

@@ -16,22 +16,14 @@ mod timeline;
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::diff::{FactDiff, Severity, Status};
-use crate::model::sanitize;
-
-use super::diffview::severity_role;
 use super::layout::{AppLayout, MIN_HEIGHT, MIN_WIDTH, centered};
 use super::state::{Pane, State};
 use super::theme::{Role, Theme};
-
-pub use help::help_lines;
-pub use review::{compact_counts, detail, detail_height, review_marker, wrap};
 
 /// Draws the whole screen and returns the layout used (for mouse hit-testing).
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
@@ -84,10 +76,10 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
     layout
 }
 
-/// Untrusted text made safe for one terminal line.
-fn clean(text: &str) -> Cow<'_, str> {
-    sanitize(text, false)
-}
+pub use crate::tui::view::markers::{
+    age, compact_counts, review_marker, severity_label, status_marker, status_word,
+};
+pub use crate::tui::view::{clean, fit};
 
 /// The bordered block of a pane, highlighted when focused.
 fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
@@ -116,55 +108,6 @@ fn row_style(state: &State, pane: Pane, selected: bool, theme: &Theme) -> ratatu
     }
 }
 
-/// A fact's status marker and its role: `≋` divergent, `∅` missing, `≠` differs, `=` equal.
-pub fn status_marker(fact: &FactDiff) -> (&'static str, Role) {
-    if fact.divergent {
-        ("≋", Role::Divergent)
-    } else {
-        match fact.status {
-            Status::Missing => ("∅", Role::Missing),
-            Status::Differs => ("≠", Role::Changed),
-            Status::Equal => ("=", Role::Equal),
-        }
-    }
-}
-
-/// A four-letter severity label and its role.
-pub fn severity_label(severity: Severity) -> (&'static str, Role) {
-    let label = match severity {
-        Severity::Critical => "crit",
-        Severity::High => "high",
-        Severity::Medium => "med ",
-        Severity::Low => "low ",
-        Severity::None => "    ",
-    };
-    (label, severity_role(severity))
-}
-
-/// A status in words.
-pub fn status_word(fact: &FactDiff) -> &'static str {
-    if fact.divergent {
-        "divergent within an environment"
-    } else {
-        match fact.status {
-            Status::Missing => "missing",
-            Status::Differs => "differs",
-            Status::Equal => "equal",
-        }
-    }
-}
-
-/// How long ago `then` was, in one short word: `now`, `5m`, `3h`, `2d`.
-pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
-    let secs = (now - then).num_seconds();
-    match secs {
-        s if s < 60 => "now".to_string(),
-        s if s < 3600 => format!("{}m", s / 60),
-        s if s < 48 * 3600 => format!("{}h", s / 3600),
-        s => format!("{}d", s / 86_400),
-    }
-}
-
 /// A message centred in a rectangle (for empty panes).
 fn placeholder(frame: &mut Frame, rect: Rect, lines: Vec<Line<'_>>) {
     if rect.height == 0 {
@@ -184,20 +127,16 @@ fn placeholder(frame: &mut Frame, rect: Rect, lines: Vec<Line<'_>>) {
     );
 }
 
-/// Pads or cuts `text` to exactly `width` columns (by characters).
-fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        format!("{text:<width$}")
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
-}
-
 fn span<'a>(text: impl Into<Cow<'a, str>>, role: Role, theme: &Theme) -> Span<'a> {
     Span::styled(text, theme.style(role))
+}
+
+/// Pieces of `(text, role)` as one line in `theme`.
+fn pieces_line<'a>(pieces: Vec<(String, Role)>, theme: &Theme) -> Line<'a> {
+    Line::from(
+        pieces
+            .into_iter()
+            .map(|(text, role)| span(text, role, theme))
+            .collect::<Vec<_>>(),
+    )
 }

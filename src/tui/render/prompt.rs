@@ -16,7 +16,7 @@ use crate::tui::theme::{Role, Theme};
 const LABEL_WIDTH: usize = 8;
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
-    let Some(prompt) = state.prompt.as_ref() else {
+    let Some(prompt) = state.prompt() else {
         return;
     };
     frame.render_widget(Clear, rect);

@@ -8,10 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{clean, fit, pane_block, placeholder, span};
+use crate::store::SideRef;
 use crate::store::TimelinePoint;
-use crate::tui::action::Action;
-use crate::tui::keymap::Keymap;
-use crate::tui::sides::{SidePick, reference_time};
+use crate::tui::sides::SidePick;
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::timeline::{Loadable, TimelineAreas, TimelineView};
@@ -20,7 +19,7 @@ use crate::tui::timeline::{Loadable, TimelineAreas, TimelineView};
 const FIXED_COLUMNS: usize = 2 + 19 + 6 + 8 + 2;
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
-    let Some(view) = state.timeline.as_ref() else {
+    let Some(view) = state.timeline() else {
         return;
     };
     let env_name = state
@@ -85,11 +84,9 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     rows(frame, areas.list, state, view, points, theme);
     if let (Some(details_rect), Some(point)) = (areas.details, view.selected()) {
         let below = details_rect.x == areas.list.x;
-        // The command line selects whole environments at a time (not one host).
-        let reference = view
-            .host()
-            .is_none()
-            .then(|| format!("{env_name}@{}", reference_time(point.taken_at)));
+        // What to type on the command line for the same side.
+        let reference =
+            Some(SideRef::environment(env_name, view.host(), Some(point.taken_at)).to_string());
         details(
             frame,
             details_rect,
@@ -148,14 +145,7 @@ fn pick_label(state: &State, pick: &SidePick) -> String {
         .environments
         .get(pick.env)
         .map_or("?", |e| e.name.as_str());
-    let name = match &pick.host {
-        Some(host) => format!("{name}/{host}"),
-        None => name.to_string(),
-    };
-    match pick.at {
-        Some(at) => format!("{name}@{}", at.format("%m-%d %H:%M")),
-        None => name,
-    }
+    pick.short_name(name)
 }
 
 /// The visible rows, newest first.
@@ -317,86 +307,6 @@ fn details(
         )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The help screen's section on keys that do something else in the timeline and in a
-/// fact's history, read from the keymap.
-pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
-    let keys = |actions: &[Action]| {
-        let keys: Vec<String> = actions
-            .iter()
-            .flat_map(|a| keymap.keys_for(*a))
-            .map(|k| k.to_string())
-            .collect();
-        if keys.is_empty() {
-            "(unbound)".to_string()
-        } else {
-            keys.join(" ")
-        }
-    };
-    let section = |title: &'static str, rows: Vec<(String, &'static str)>| {
-        let mut lines = vec![
-            Line::default(),
-            Line::from(span(title, Role::Header, theme)),
-        ];
-        for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                span(format!("{keys:<16}"), Role::FooterKey, theme),
-                span(format!(" {what}"), Role::Text, theme),
-            ]));
-        }
-        lines
-    };
-    let mut lines = section(
-        "In the timeline",
-        vec![
-            (
-                keys(&[Action::DrillIn]),
-                "compare the point with the newest snapshots",
-            ),
-            (keys(&[Action::MarkPoint]), "mark the point as side A"),
-            (
-                keys(&[Action::ComparePoints]),
-                "compare A with this point (B), in any environment",
-            ),
-            (
-                keys(&[Action::NextSide, Action::PrevSide]),
-                "the next / previous environment's timeline",
-            ),
-            (
-                keys(&[Action::FocusNextPane, Action::FocusPrevPane]),
-                "all hosts / one host at a time",
-            ),
-            (keys(&[Action::Back, Action::OpenTimeline]), "close"),
-        ],
-    );
-    lines.extend(section(
-        "In a fact's history",
-        vec![
-            (
-                keys(&[Action::NextSide, Action::PrevSide]),
-                "the next / previous compared environment",
-            ),
-            (keys(&[Action::Back, Action::FactHistory]), "close"),
-        ],
-    ));
-    lines
-}
-
-/// The footer's keys while the timeline is open, read from the keymap.
-pub fn footer_pairs(state: &State) -> Vec<(String, &'static str)> {
-    [
-        (Action::DrillIn, "vs newest"),
-        (Action::MarkPoint, "mark A"),
-        (Action::ComparePoints, "compare A"),
-        (Action::Back, "close"),
-        (Action::NextSide, "next env"),
-        (Action::FocusNextPane, "hosts"),
-    ]
-    .into_iter()
-    .filter_map(|(action, label)| state.keymap.first_key(action).map(|k| (k, label)))
-    .collect()
 }
 
 #[cfg(test)]

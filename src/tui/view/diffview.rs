@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::diff::{Cell, ChangeKind, Comparison, FactDiff, RowTag, Severity, TextLine, TextRow};
 use crate::model::Value;
 
-use super::theme::Role;
+use crate::tui::theme::Role;
 
 /// A piece of text and the role that styles it. Text is raw: sanitise before drawing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,11 @@
-//! The collection settings a user writes in `driftscope.toml`: `[collect]`, `[ssh]`,
-//! `[[probes]]` and `[secrets]`.
+//! `[collect]`: concurrency, timeouts and what the built-in probes look at; and
+//! [`CollectSettings`], every collection setting of a workspace as one value.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::model::Category;
+use super::{Config, DatabaseConfig, ProbeConfig, SecretsConfig, SshConfig};
 
 /// `[collect]`: how hosts are collected and what the built-in probes look at.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,68 +53,6 @@ impl Default for CollectConfig {
     }
 }
 
-/// `[ssh]`: how SSH connections are made and host keys checked.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SshConfig {
-    /// The workspace's own known-hosts file, relative to the workspace root. It is
-    /// checked before `~/.ssh/known_hosts`, and accepted keys are written to it.
-    pub known_hosts: Option<PathBuf>,
-    /// Leave `~/.ssh/known_hosts` out of host key checks.
-    pub ignore_user_known_hosts: bool,
-    /// An SSH client configuration to read instead of `~/.ssh/config`.
-    pub config: Option<PathBuf>,
-    /// Identity files tried after the agent, before those named by the SSH config.
-    pub identity_files: Vec<PathBuf>,
-    /// The user to log in as when neither the target nor the SSH config names one.
-    pub user: Option<String>,
-}
-
-/// How a user probe's output becomes facts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ParserKind {
-    /// Non-empty lines, in order: one list fact.
-    Lines,
-    /// Non-empty lines, order ignored: one set fact.
-    Set,
-    /// `key=value` lines: one fact per key.
-    #[serde(alias = "key=value", alias = "keyvalue")]
-    Kv,
-    /// A JSON document: an object's fields become facts; anything else one fact.
-    Json,
-    /// The whole output: one text fact.
-    Text,
-    /// The first version number in the output: one version fact.
-    Version,
-}
-
-/// `[[probes]]`: a probe the user adds.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProbeConfig {
-    /// The probe's name; also the fact key (or key prefix) unless `key` is set.
-    pub name: String,
-    /// The category its facts go to.
-    pub category: Category,
-    /// A POSIX `sh` command run on the host.
-    pub command: String,
-    /// How its output is read.
-    pub parser: ParserKind,
-    /// The fact key (or key prefix for `kv` and `json`); defaults to `name`.
-    #[serde(default)]
-    pub key: Option<String>,
-}
-
-/// `[secrets]`: facts whose values are kept only as keyed fingerprints.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SecretsConfig {
-    /// Fact keys or names (globs, case-insensitive) always treated as secret,
-    /// e.g. `DATABASE_URL`, `env.STRIPE_*`, `sysctl.kernel.*`.
-    pub keys: Vec<String>,
-}
-
 /// All collection settings of a workspace, as one value.
 #[derive(Debug, Clone, Default)]
 pub struct CollectSettings {
@@ -128,12 +65,12 @@ pub struct CollectSettings {
     /// `[secrets]`.
     pub secrets: SecretsConfig,
     /// `[[databases]]`: databases whose schema is collected.
-    pub databases: Vec<super::schema::DatabaseConfig>,
+    pub databases: Vec<DatabaseConfig>,
 }
 
 impl CollectSettings {
     /// The collection settings of a workspace configuration.
-    pub fn from_config(config: &crate::store::Config) -> CollectSettings {
+    pub fn from_config(config: &Config) -> CollectSettings {
         CollectSettings {
             collect: config.collect.clone(),
             ssh: config.ssh.clone(),
@@ -147,6 +84,8 @@ impl CollectSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{ParserKind, ProbeConfig};
+    use crate::model::Category;
 
     #[derive(Deserialize)]
     struct Doc {

@@ -1,13 +1,35 @@
-//! `driftscope.toml`: environments, hosts and ignore rules.
+//! `driftscope.toml`, a workspace's configuration: its types, parsing and validation.
+//!
+//! One file per table: `[environments]`, `[ignore]`, `[collect]`, `[ssh]`,
+//! `[[probes]]`, `[secrets]` and `[[databases]]`. Collection reads its part as
+//! [`CollectSettings`]; the store reads environments and ignore rules.
+
+mod checked;
+mod collect;
+pub mod databases;
+mod environments;
+mod ignore;
+mod probes;
+mod secrets;
+mod ssh;
+pub mod timeouts;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use color_eyre::eyre::{Result, eyre};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::diff::IgnoreRules;
+use checked::de_environments;
+
+pub use collect::{CollectConfig, CollectSettings};
+pub use databases::{Connection, DatabaseConfig, MigrationsMode};
+pub use environments::{EnvironmentConfig, check_environment_name};
+pub use ignore::IgnoreConfig;
+pub use probes::{ParserKind, ProbeConfig};
+pub use secrets::SecretsConfig;
+pub use ssh::SshConfig;
 
 /// The configuration file's name at a workspace's root.
 pub const CONFIG_FILE: &str = "driftscope.toml";
@@ -27,40 +49,19 @@ pub struct Config {
     pub ignore: IgnoreConfig,
     /// `[collect]`: concurrency, timeouts and what the built-in probes look at.
     #[serde(default)]
-    pub collect: crate::collect::CollectConfig,
+    pub collect: CollectConfig,
     /// `[ssh]`: known hosts, SSH client configuration, identities.
     #[serde(default)]
-    pub ssh: crate::collect::SshConfig,
+    pub ssh: SshConfig,
     /// `[[probes]]`: the user's own probes.
     #[serde(default)]
-    pub probes: Vec<crate::collect::ProbeConfig>,
+    pub probes: Vec<ProbeConfig>,
     /// `[secrets]`: keys always redacted.
     #[serde(default)]
-    pub secrets: crate::collect::SecretsConfig,
+    pub secrets: SecretsConfig,
     /// `[[databases]]`: PostgreSQL databases whose schema is collected.
     #[serde(default)]
-    pub databases: Vec<crate::collect::DatabaseConfig>,
-}
-
-/// One environment: its hosts.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnvironmentConfig {
-    /// Hosts: `local`, `user@host:port`, or an alias from `~/.ssh/config`.
-    #[serde(default, deserialize_with = "de_hosts")]
-    pub hosts: Vec<String>,
-    /// A one-line description.
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// Ignore rules.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IgnoreConfig {
-    /// `category/key` glob patterns, e.g. `infra/uptime`, `*/boot_time*`.
-    #[serde(default, deserialize_with = "de_patterns")]
-    pub facts: Vec<String>,
+    pub databases: Vec<DatabaseConfig>,
 }
 
 impl Config {
@@ -79,7 +80,7 @@ impl Config {
         })?;
         config.check_duplicate_hosts(origin)?;
         let environments: Vec<&str> = config.environments.keys().map(String::as_str).collect();
-        crate::collect::schema::config::check_all(&config.databases, Some(&environments))
+        databases::check_all(&config.databases, Some(&environments))
             .map_err(|e| eyre!("{origin}: {e}"))?;
         Ok(config)
     }
@@ -110,39 +111,6 @@ impl Config {
     }
 }
 
-/// Checks an environment name: not empty, no `@`, `/`, `\` or whitespace, no control
-/// characters. Names are typed on the command line, where `@` starts a time.
-pub fn check_environment_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("an environment name may not be empty".to_string());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| matches!(c, '@' | '/' | '\\') || c.is_whitespace() || c.is_control())
-    {
-        let shown = if c.is_whitespace() || c.is_control() {
-            format!("{:?}", c)
-        } else {
-            format!("'{c}'")
-        };
-        return Err(format!(
-            "environment name {name:?} may not contain {shown} (no '@', '/', '\\' or whitespace)"
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a host entry: not empty, no whitespace or control characters.
-fn check_host(host: &str) -> Result<(), String> {
-    if host.is_empty() {
-        return Err("a host may not be empty".to_string());
-    }
-    if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("host {host:?} may not contain whitespace"));
-    }
-    Ok(())
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut end = offset.min(text.len());
@@ -154,64 +122,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
-}
-
-/// A string checked while parsing, so errors point at its line and column.
-struct Checked<const KIND: u8>(String);
-
-const ENV_NAME: u8 = 0;
-const HOST: u8 = 1;
-const PATTERN: u8 = 2;
-
-impl<'de, const KIND: u8> Deserialize<'de> for Checked<KIND> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        let checked = match KIND {
-            ENV_NAME => check_environment_name(&text),
-            HOST => check_host(&text),
-            _ => IgnoreRules::new(std::slice::from_ref(&text))
-                .map(drop)
-                .map_err(|e| format!("ignore pattern {text:?}: {e}")),
-        };
-        checked.map(|()| Checked(text)).map_err(D::Error::custom)
-    }
-}
-
-impl<const KIND: u8> PartialEq for Checked<KIND> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl<const KIND: u8> Eq for Checked<KIND> {}
-
-impl<const KIND: u8> PartialOrd for Checked<KIND> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<const KIND: u8> Ord for Checked<KIND> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.cmp(&other.0)
-    }
-}
-
-fn de_environments<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, EnvironmentConfig>, D::Error> {
-    let raw = BTreeMap::<Checked<ENV_NAME>, EnvironmentConfig>::deserialize(d)?;
-    Ok(raw.into_iter().map(|(k, v)| (k.0, v)).collect())
-}
-
-fn de_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let raw = Vec::<Checked<HOST>>::deserialize(d)?;
-    Ok(raw.into_iter().map(|h| h.0).collect())
-}
-
-fn de_patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let raw = Vec::<Checked<PATTERN>>::deserialize(d)?;
-    Ok(raw.into_iter().map(|p| p.0).collect())
 }
 
 #[cfg(test)]

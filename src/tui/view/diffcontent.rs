@@ -6,9 +6,9 @@
 use crate::diff::FactDiff;
 
 use super::diffview::{self, DiffBody};
-use super::index::{Group, ListRow};
-use super::state::State;
 use super::tableview::{self, TableView};
+use crate::tui::index::{Group, ListRow};
+use crate::tui::state::State;
 
 /// The diff pane's content.
 #[derive(Debug, Clone, PartialEq, Eq)]

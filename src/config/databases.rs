@@ -136,7 +136,7 @@ impl DatabaseConfig {
         let who = format!("[[databases]] '{}'", self.name);
         self.connection()?;
         for env in &self.environments {
-            crate::store::check_environment_name(env).map_err(|e| format!("{who}: {e}"))?;
+            crate::config::check_environment_name(env).map_err(|e| format!("{who}: {e}"))?;
         }
         if let Some(host) = self.hosts.iter().find(|h| h.is_empty() || has_control(h)) {
             return Err(format!("{who}: bad host {host:?}"));
@@ -322,7 +322,7 @@ mod tests {
     fn the_workspace_configuration_checks_its_databases() {
         let text = "[environments.staging]\nhosts = ['local']\n\n\
                     [[databases]]\nname = 'shop'\nservice = 'app'\nenvironments = ['stagign']\n";
-        let err = crate::store::Config::parse(text, "driftscope.toml")
+        let err = crate::config::Config::parse(text, "driftscope.toml")
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -330,7 +330,7 @@ mod tests {
             "driftscope.toml: [[databases]] 'shop': unknown environment 'stagign'"
         );
         let ok = text.replace("stagign", "staging");
-        let config = crate::store::Config::parse(&ok, "driftscope.toml").unwrap();
+        let config = crate::config::Config::parse(&ok, "driftscope.toml").unwrap();
         assert_eq!(config.databases[0].service.as_deref(), Some("app"));
     }
 

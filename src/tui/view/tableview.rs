@@ -9,9 +9,9 @@ use crate::diff::{Cell, DriftReport, FactDiff};
 use crate::model::{SchemaKind, Value, parse_schema_key};
 
 use super::diffview::Styled;
-use super::index::{Group, GroupKind};
-use super::render::status_marker;
-use super::theme::Role;
+use super::markers::status_marker;
+use crate::tui::index::{Group, GroupKind};
+use crate::tui::theme::Role;
 
 /// Fields shown in every cell that has them, in this order.
 const SHOWN: [&str; 6] = [
