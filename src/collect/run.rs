@@ -245,7 +245,7 @@ impl Collector {
         let frames = frames::parse(&raw.stdout, &script.token)
             .map_err(|e| format!("{label}: unreadable probe output: {e}"))?;
         if frames.frames.is_empty() && !frames.complete {
-            return Err(self.redactor.line(&script_failure(&label, &raw)));
+            return Err(script_failure(&label, &raw, &self.redactor));
         }
         let origin = Origin {
             environment: job.environment.clone(),
@@ -396,10 +396,20 @@ fn panic_as_error<T>(label: &str, work: impl FnOnce() -> Result<T, String>) -> R
     })
 }
 
-fn script_failure(label: &str, raw: &RawOutput) -> String {
+/// Why a script gave no frames, in one line: its stderr's first line is redacted whole,
+/// then shortened, so a cut never leaves part of a secret in the message.
+fn script_failure(label: &str, raw: &RawOutput, redactor: &Redactor) -> String {
     let stderr = String::from_utf8_lossy(&raw.stderr);
-    match (first_line(&stderr), raw.exit_status) {
-        (Some(line), _) => format!("{label}: the probe script failed: {line}"),
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| redactor.line(l));
+    match (line.as_deref().and_then(first_line), raw.exit_status) {
+        (Some(line), _) => format!(
+            "{label}: the probe script failed: {line}",
+            label = redactor.line(label)
+        ),
         (None, Some(status)) => {
             format!("{label}: the probe script produced no output (exit status {status})")
         }
