@@ -260,7 +260,9 @@ fn fuzz_osquery_importer() {
 
 #[test]
 fn fuzz_redactor() {
-    const SECRET: &str = "ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2";
+    // Not in any seed, so only the planted copy can hold it (a token glued to other
+    // word characters, as mutations make of the seeds' own, is not a token's shape).
+    const SECRET: &str = "ghp_FuzzPlantedToken0123456789abcdefABCD";
     let seeds = vec![
         fixture("planted/app.yaml"),
         fixture("planted/config.json"),
