@@ -800,3 +800,50 @@ fn environments_never_collected_are_left_out_of_comparisons_and_refreshed_by_r()
     };
     assert_eq!(refresh.environments, ["prod", "dev", "staging"]);
 }
+
+#[test]
+fn next_hunk_jumps_between_the_changes_of_a_text_diff_and_wraps() {
+    // Short enough that the diff pane scrolls (the whole text is five rows).
+    let mut state = loaded(120, 11);
+    act(&mut state, Action::NextDrift);
+    act(&mut state, Action::NextDrift);
+    assert_eq!(
+        selected_key(&state).unwrap(),
+        "config/file:/etc/nginx/nginx.conf"
+    );
+    act(&mut state, Action::DrillIn);
+    assert_eq!(state.focus, Pane::Diff);
+    let max = driftscope::tui::viewport::diff_max_scroll(&state);
+    assert!(max > 0, "the pane is shorter than the text");
+    // Rows: equal, changed, changed, equal, added: two hunks, at rows 1 and 4.
+    press(&mut state, '}');
+    assert_eq!(state.diff.scroll, 0, "row 1 with its context above");
+    assert_eq!(state.notice.as_deref(), Some("change 1 of 2"));
+    press(&mut state, '}');
+    assert_eq!(
+        state.diff.scroll,
+        2.min(max),
+        "row 4, two rows of context above"
+    );
+    assert_eq!(state.notice.as_deref(), Some("change 2 of 2"));
+    press(&mut state, '}');
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("change 1 of 2"),
+        "wrapped around"
+    );
+    press(&mut state, '{');
+    assert_eq!(state.notice.as_deref(), Some("change 2 of 2"));
+}
+
+#[test]
+fn next_hunk_outside_a_text_diff_says_so() {
+    let mut state = loaded(120, 40);
+    act(&mut state, Action::NextDrift);
+    assert_eq!(selected_key(&state).unwrap(), "versions/lib.openssl");
+    press(&mut state, '}');
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("changes are jumped to in text diffs")
+    );
+}

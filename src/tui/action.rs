@@ -114,6 +114,8 @@ actions! {
     PrevSide = "prev_side", Diff, "prev env", "text diff: baseline vs the previous environment";
     ScrollLeft = "scroll_left", Diff, "left", "scroll the diff left";
     ScrollRight = "scroll_right", Diff, "right", "scroll the diff right";
+    NextHunk = "next_hunk", Diff, "next change", "text diff: the next changed hunk";
+    PrevHunk = "prev_hunk", Diff, "prev change", "text diff: the previous changed hunk";
     OpenTimeline = "open_timeline", Timeline, "timeline", "timeline of the environment (or the baseline); again to close";
     MarkPoint = "mark_point", Timeline, "mark A", "timeline: mark the point as side A";
     ComparePoints = "compare_points", Timeline, "compare A", "timeline: compare the marked point A with this one";

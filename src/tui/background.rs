@@ -5,7 +5,7 @@
 //! and the tests drive the explorer through this same type.
 
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use crate::collect::CollectOptions;
 use crate::store::Workspace;
@@ -13,7 +13,7 @@ use crate::store::Workspace;
 use super::annotator::{AnnotateJob, AnnotatorRequest};
 use super::fact_history::FactHistoryRequest;
 use super::history_worker::{FactHistoryJob, TimelineJob};
-use super::jobs::{Policy, Queue, Sink};
+use super::jobs::{self, Policy, Queue};
 use super::message::{CompareRequest, Effect, Msg};
 use super::refresh::RefreshRequest;
 use super::refresh_job::RefreshJob;
@@ -48,9 +48,7 @@ impl Background {
     /// lets the annotation changes already asked for be saved first.
     pub fn new(workspace: Workspace, tx: Sender<Outcome>, collect: CollectOptions) -> Background {
         let workspace = Arc::new(RwLock::new(workspace));
-        let tx = Mutex::new(tx);
-        let send: Sink =
-            Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(Outcome::Msg(msg)).is_ok()));
+        let send = jobs::sink(tx, Outcome::Msg);
         let compare = CompareJob::new(workspace.clone());
         let annotate = Queue::start(
             "annotations",

@@ -167,8 +167,7 @@ mod tests {
 
     fn worker() -> (Worker, mpsc::Receiver<Msg>) {
         let (tx, rx) = mpsc::channel();
-        let tx = std::sync::Mutex::new(tx);
-        let send: Sink = Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(msg).is_ok()));
+        let send = crate::tui::jobs::sink(tx, |msg| msg);
         let workspace = Arc::new(crate::demo::workspace());
         let worker = Worker {
             timeline: Queue::start(

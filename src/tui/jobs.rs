@@ -41,6 +41,12 @@ impl Cancel {
 /// Where a job's messages go; false once the explorer is gone.
 pub type Sink = Arc<dyn Fn(Msg) -> bool + Send + Sync>;
 
+/// A sink sending each message, wrapped by `wrap`, on the channel `tx`.
+pub fn sink<T: Send + 'static>(tx: std::sync::mpsc::Sender<T>, wrap: fn(Msg) -> T) -> Sink {
+    let tx = Mutex::new(tx);
+    Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(wrap(msg)).is_ok()))
+}
+
 /// One kind of background work.
 pub trait Job: Send + 'static {
     /// What it is asked to do.
@@ -244,11 +250,7 @@ mod tests {
 
     fn sink() -> (Sink, mpsc::Receiver<Msg>) {
         let (tx, rx) = mpsc::channel();
-        let tx = Mutex::new(tx);
-        (
-            Arc::new(move |msg| tx.lock().is_ok_and(|tx| tx.send(msg).is_ok())),
-            rx,
-        )
+        (super::sink(tx, |msg| msg), rx)
     }
 
     fn answer(rx: &mpsc::Receiver<Msg>) -> (u64, Result<(), String>) {

@@ -202,7 +202,11 @@ fn refresh_panel(body: Rect, state: &State) -> Option<Rect> {
 pub fn list_header_rows(pane: Pane, state: &State) -> u16 {
     match pane {
         Pane::Environments | Pane::Categories => 1,
-        Pane::Facts => u16::from(state.mode() == Mode::Filter || !state.filter.is_empty()),
+        // The filter (while it is typed or kept), then the column header.
+        Pane::Facts => {
+            u16::from(state.mode() == Mode::Filter || !state.filter.is_empty())
+                + u16::from(state.loaded.is_some())
+        }
         Pane::Diff => 2,
     }
 }

@@ -204,7 +204,7 @@ pub struct Loaded {
 }
 
 /// Scrolling of the diff pane.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiffScroll {
     /// The first row shown.
     pub scroll: usize,
@@ -212,6 +212,9 @@ pub struct DiffScroll {
     pub hscroll: usize,
     /// The side compared with the baseline in text diffs of 3+ sides (1-based side index).
     pub other: usize,
+    /// The text fact and the number of its hunk last jumped to, so that the next jump
+    /// goes on from there even when the whole text fits on screen.
+    pub hunk: Option<(crate::model::FactKey, usize)>,
 }
 
 /// The explorer's state.
@@ -320,6 +323,15 @@ impl State {
         };
         super::viewport::normalize(&mut state);
         state
+    }
+
+    /// True when environment `env` (an index into the workspace's environments) has
+    /// snapshots to compare.
+    pub fn is_collected(&self, env: usize) -> bool {
+        self.workspace
+            .environments
+            .get(env)
+            .is_some_and(EnvSummary::collected)
     }
 
     /// A new request id, larger than every one before.

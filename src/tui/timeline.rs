@@ -453,13 +453,7 @@ pub fn side_references(state: &State) -> Vec<(usize, SideRef)> {
             .selection
             .sides()
             .into_iter()
-            .filter(|i| {
-                state
-                    .workspace
-                    .environments
-                    .get(*i)
-                    .is_some_and(|e| e.collected())
-            })
+            .filter(|i| state.is_collected(*i))
             .filter_map(|i| Some((i, SideRef::environment(name(i)?, None, None))))
             .collect(),
     }

@@ -23,6 +23,7 @@ use super::review;
 use super::state::{CompareStatus, Cursor, Loaded, Mode, Pane, State};
 use super::timeline;
 use super::view::diffcontent::{self, DiffContent};
+use super::view::diffview::{DiffBody, hunks};
 use super::viewport::{self, list_cursor, page};
 
 /// Rows moved by one turn of the mouse wheel.
@@ -336,6 +337,8 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.diff.hscroll = state.diff.hscroll.saturating_sub(HSCROLL_COLUMNS);
         }
         Action::ScrollRight => state.diff.hscroll += HSCROLL_COLUMNS,
+        Action::NextHunk => jump_hunk(state, true),
+        Action::PrevHunk => jump_hunk(state, false),
         Action::OpenTimeline => return timeline::open(state),
         Action::FactHistory => return fact_history::open(state),
         Action::MarkPoint | Action::ComparePoints => {
@@ -425,6 +428,61 @@ fn move_in(state: &mut State, pane: Pane, m: Move) {
             };
         }
     }
+}
+
+/// Rows of context kept above a hunk jumped to.
+const HUNK_CONTEXT: usize = 2;
+
+/// Scrolls a text diff to its next (or previous) changed hunk, wrapping around, and
+/// sideways so that the hunk's first change shows.
+fn jump_hunk(state: &mut State, forward: bool) {
+    let DiffContent::Fact {
+        body: DiffBody::Text { rows, .. },
+        ..
+    } = diffcontent::content(state)
+    else {
+        state.notice = Some("changes are jumped to in text diffs".into());
+        return;
+    };
+    let hunks = hunks(&rows);
+    if hunks.is_empty() {
+        state.notice = Some("no change in this text".into());
+        return;
+    }
+    let key = state.selected_fact().map(|f| f.key.clone());
+    let last = state
+        .diff
+        .hunk
+        .as_ref()
+        .filter(|(k, i)| Some(k) == key.as_ref() && *i < hunks.len())
+        .map(|(_, i)| *i);
+    let index = match (last, forward) {
+        (Some(i), true) => (i + 1) % hunks.len(),
+        (Some(i), false) => (i + hunks.len() - 1) % hunks.len(),
+        // From the rows shown: the first hunk below the top, or the last one above it.
+        (None, true) => hunks
+            .iter()
+            .position(|(row, _)| *row >= state.diff.scroll)
+            .unwrap_or(0),
+        (None, false) => hunks
+            .iter()
+            .rposition(|(row, _)| *row < state.diff.scroll)
+            .unwrap_or(hunks.len() - 1),
+    };
+    let Some(&(row, column)) = hunks.get(index) else {
+        return;
+    };
+    state.diff.hunk = key.map(|k| (k, index));
+    state.diff.scroll = row.saturating_sub(HUNK_CONTEXT);
+    // Keep the change in view: scroll sideways only when it starts past the first
+    // stretch of the line.
+    let keep = HSCROLL_COLUMNS * 2;
+    state.diff.hscroll = if column > keep {
+        (column - keep) / HSCROLL_COLUMNS * HSCROLL_COLUMNS
+    } else {
+        0
+    };
+    state.notice = Some(format!("change {} of {}", index + 1, hunks.len()));
 }
 
 fn drill_in(state: &mut State) {
@@ -632,13 +690,7 @@ pub(super) fn request_compare(state: &mut State) -> Vec<Effect> {
         sides,
         others: (0..state.workspace.environments.len())
             .filter(|i| !state.selection.contains(*i))
-            .filter(|i| {
-                state
-                    .workspace
-                    .environments
-                    .get(*i)
-                    .is_some_and(|e| e.collected())
-            })
+            .filter(|i| state.is_collected(*i))
             .filter_map(name)
             .collect(),
     };

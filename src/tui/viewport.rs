@@ -7,7 +7,7 @@
 use crate::model::Category;
 
 use super::layout::AppLayout;
-use super::state::{Cursor, Pane, State};
+use super::state::{Cursor, Mode, Pane, State};
 use super::view::diffcontent;
 use super::{fact_history, help, timeline};
 
@@ -37,9 +37,11 @@ pub fn normalize(state: &mut State) {
         }
     }
     state.diff.scroll = state.diff.scroll.min(diff_max_scroll(state));
-    let help_max = help::max_scroll(state);
-    if let Some(help) = state.overlays.help_mut() {
-        help.scroll = help.scroll.min(help_max);
+    if state.overlays.is_open(Mode::Help) {
+        let help_max = help::max_scroll(state);
+        if let Some(help) = state.overlays.help_mut() {
+            help.scroll = help.scroll.min(help_max);
+        }
     }
     timeline::normalize(state);
     fact_history::normalize(state);
@@ -57,17 +59,15 @@ pub fn list_cursor(state: &State, pane: Pane) -> (Cursor, usize) {
 
 /// The largest useful diff scroll: content rows minus the rows shown.
 pub fn diff_max_scroll(state: &State) -> usize {
-    let rows = diffcontent::content(state).height();
-    if rows == 0 {
-        return 0;
-    }
-    // The diff pane may be hidden (compact layouts); then assume the body height.
-    let shown = state
-        .viewport
-        .list(Pane::Diff, state)
-        .map_or(usize::from(state.area.height.saturating_sub(6)), |r| {
-            usize::from(r.height)
-        });
+    // The diff pane may be hidden (compact layouts); then assume the body's size.
+    let (width, shown) = state.viewport.list(Pane::Diff, state).map_or(
+        (
+            state.area.width.saturating_sub(2),
+            usize::from(state.area.height.saturating_sub(6)),
+        ),
+        |r| (r.width, usize::from(r.height)),
+    );
+    let rows = diffcontent::content(state).rows_in(width);
     rows.saturating_sub(shown.max(1))
 }
 

@@ -20,11 +20,8 @@ use crate::tui::sides::side_name;
 use crate::tui::state::{Pane, State};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::view::diffcontent::{self, DiffContent};
-use crate::tui::view::diffview::{DiffBody, GridRow, Styled};
-use crate::tui::view::tableview::{ColumnLine, TableView};
-
-/// Width of a grid's label column, at most.
-const LABEL_WIDTH: usize = 18;
+use crate::tui::view::diffview::{DiffBody, Styled};
+use crate::tui::view::grid::{self, GridLayout, GridRow};
 
 pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
     let content = diffcontent::content(state);
@@ -105,7 +102,7 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         ..rest
     };
     let max_scroll = content
-        .height()
+        .rows_in(body_rect.width)
         .saturating_sub(usize::from(body_rect.height));
     let scroll = state.diff.scroll.min(max_scroll);
     let height = usize::from(body_rect.height);
@@ -126,151 +123,85 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
             );
         }
         DiffContent::Fact {
-            body: DiffBody::Grid { rows },
-            table,
+            body: DiffBody::Grid { .. },
             ..
-        } => {
-            let mut label_width = rows
-                .iter()
-                .map(|r| r.label.chars().count())
-                .max()
-                .unwrap_or(5)
-                .clamp(5, LABEL_WIDTH);
-            let mut lines: Vec<Row<'_>> = rows.iter().map(Row::Grid).collect();
-            if let Some(table) = table {
-                label_width = label_width.max(table_label_width(table));
-                lines.push(Row::Blank);
-                lines.push(Row::Title(table.title()));
-                lines.extend(table_rows(table));
+        }
+        | DiffContent::Table(_) => {
+            if let Some(grid) = grid::layout(&content, body_rect.width) {
+                column_header(frame, head_rect, report, &grid.columns, theme);
+                draw_grid(frame, body_rect, &grid, scroll, theme);
             }
-            column_header(frame, head_rect, report, label_width + 1, theme);
-            draw_rows(frame, body_rect, &lines, label_width, scroll, theme);
         }
         DiffContent::Fact {
             body: DiffBody::Lists { columns },
             ..
         } => {
-            column_header(frame, head_rect, report, 0, theme);
+            let cols = grid::columns(0, head_rect.width, report.sides.len());
+            column_header(frame, head_rect, report, &cols, theme);
             lists(frame, body_rect, columns, scroll, theme);
-        }
-        DiffContent::Table(table) => {
-            let label_width = table_label_width(table);
-            column_header(frame, head_rect, report, label_width + 1, theme);
-            let lines: Vec<Row<'_>> = table_rows(table).collect();
-            draw_rows(frame, body_rect, &lines, label_width, scroll, theme);
         }
         DiffContent::Group(_) | DiffContent::Empty => {}
     }
 }
 
-/// One row of a grid-like body: a fact's grid, then its table's columns.
-enum Row<'a> {
-    /// A labelled row of the fact's grid.
-    Grid(&'a GridRow),
-    /// Nothing.
-    Blank,
-    /// A section title.
-    Title(Vec<Styled>),
-    /// A column of the table.
-    Column(&'a ColumnLine),
-    /// A dim note.
-    Note(&'static str),
-}
-
-/// The table's rows: its columns, and a note while equal columns are loading.
-fn table_rows(table: &TableView) -> impl Iterator<Item = Row<'_>> {
-    table.columns.iter().map(Row::Column).chain(
-        table
-            .partial
-            .then_some(Row::Note("equal columns are still loading…")),
-    )
-}
-
-/// The label column's width for a table: selection mark, status marker, space, name.
-fn table_label_width(table: &TableView) -> usize {
-    table
-        .columns
-        .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .min(LABEL_WIDTH)
-        + 3
-}
-
-fn draw_rows(
-    frame: &mut Frame,
-    rect: Rect,
-    rows: &[Row<'_>],
-    label_width: usize,
-    scroll: usize,
-    theme: &Theme,
-) {
-    let skip = (label_width as u16 + 1).min(rect.width);
-    let sides = rows
-        .iter()
-        .find_map(|r| match r {
-            Row::Grid(g) => Some(g.cells.len()),
-            Row::Column(c) => Some(c.cells.len()),
-            _ => None,
-        })
-        .unwrap_or(1);
-    let cols = columns(rect.x + skip, rect.width - skip, sides);
-    for (i, row) in rows
+/// Draws the rows of a grid layout from row `scroll` on.
+fn draw_grid(frame: &mut Frame, rect: Rect, grid: &GridLayout, scroll: usize, theme: &Theme) {
+    let skip = (grid.label_width as u16 + 1).min(rect.width);
+    for (i, row) in grid
+        .rows
         .iter()
         .skip(scroll)
         .take(usize::from(rect.height))
         .enumerate()
     {
         let y = rect.y + i as u16;
-        let label_rect = Rect::new(rect.x, y, skip, 1);
         match row {
-            Row::Grid(row) => {
+            GridRow::Values { label, cells } => {
                 frame.render_widget(
-                    Paragraph::new(span(fit(&clean(&row.label), label_width), Role::Dim, theme)),
-                    label_rect,
+                    Paragraph::new(joined(label, grid.label_width, theme)),
+                    Rect::new(rect.x, y, skip, 1),
                 );
-                for (cell, (x, w)) in row.cells.iter().zip(&cols) {
-                    styled_cell(frame, cell, Rect::new(*x, y, *w, 1), theme);
+                for (pieces, (x, w)) in cells.iter().zip(&grid.columns) {
+                    let line = joined(pieces, usize::from(*w), theme);
+                    frame.render_widget(Paragraph::new(line), Rect::new(rect.x + *x, y, *w, 1));
                 }
             }
-            Row::Blank => {}
-            Row::Title(pieces) => {
+            GridRow::Blank => {}
+            GridRow::Title(pieces) => {
                 frame.render_widget(
                     Paragraph::new(styled_line(pieces, theme)),
                     Rect::new(rect.x, y, rect.width, 1),
                 );
             }
-            Row::Note(text) => {
+            GridRow::Note(text) => {
                 frame.render_widget(
                     Paragraph::new(span(*text, Role::Dim, theme)),
                     Rect::new(rect.x, y, rect.width, 1),
                 );
             }
-            Row::Column(column) => {
-                let mark = if column.selected { "▸" } else { " " };
-                let name = fit(&clean(&column.name), label_width.saturating_sub(3));
-                let role = if column.selected {
-                    Role::Text
-                } else {
-                    Role::Dim
-                };
-                frame.render_widget(
-                    Paragraph::new(Line::from(vec![
-                        span(mark, Role::Focus, theme),
-                        span(column.marker.text.clone(), column.marker.role, theme),
-                        Span::raw(" "),
-                        span(name, role, theme),
-                    ])),
-                    label_rect,
-                );
-                for (pieces, (x, w)) in column.cells.iter().zip(&cols) {
-                    let line = fit_pieces(pieces, usize::from(*w), theme);
-                    frame.render_widget(Paragraph::new(line), Rect::new(*x, y, *w, 1));
-                }
-            }
         }
     }
+}
+
+/// Pieces of text one after the other, cut to `width` characters (with `…`).
+fn joined<'a>(pieces: &[Styled], width: usize, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(pieces.len());
+    let mut used = 0;
+    for piece in pieces {
+        let text = clean(&piece.text);
+        let len = text.chars().count();
+        if used + len <= width {
+            spans.push(span(text.into_owned(), piece.role, theme));
+            used += len;
+            continue;
+        }
+        let room = width.saturating_sub(used);
+        if room > 0 {
+            spans.push(span(fit(&text, room), piece.role, theme));
+        }
+        break;
+    }
+    Line::from(spans)
 }
 
 /// Pieces of text as one line.
@@ -281,34 +212,6 @@ fn styled_line<'a>(pieces: &[Styled], theme: &Theme) -> Line<'a> {
             .map(|p| span(clean(&p.text).into_owned(), p.role, theme))
             .collect::<Vec<_>>(),
     )
-}
-
-/// Pieces joined by spaces and cut to `width` characters (the last one with `…`).
-fn fit_pieces<'a>(pieces: &[Styled], width: usize, theme: &Theme) -> Line<'a> {
-    let mut spans = Vec::with_capacity(pieces.len() * 2);
-    let mut used = 0;
-    for (i, piece) in pieces.iter().enumerate() {
-        let sep = usize::from(i > 0);
-        let text = clean(&piece.text);
-        let len = text.chars().count();
-        if used + sep + len <= width {
-            if sep == 1 {
-                spans.push(Span::raw(" "));
-            }
-            spans.push(span(text.into_owned(), piece.role, theme));
-            used += sep + len;
-            continue;
-        }
-        let room = width.saturating_sub(used + sep);
-        if room > 0 {
-            if sep == 1 {
-                spans.push(Span::raw(" "));
-            }
-            spans.push(span(fit(&text, room), piece.role, theme));
-        }
-        break;
-    }
-    Line::from(spans)
 }
 
 fn headline<'a>(
@@ -374,19 +277,23 @@ fn columns(x: u16, width: u16, n: usize) -> Vec<(u16, u16)> {
     (0..n).map(|i| (x + i * (each + gap), each)).collect()
 }
 
-fn column_header(frame: &mut Frame, rect: Rect, report: &DriftReport, skip: usize, theme: &Theme) {
-    let skip = (skip as u16).min(rect.width);
-    let cols = columns(rect.x + skip, rect.width - skip, report.sides.len());
-    for (side, (x, w)) in cols.into_iter().enumerate() {
+fn column_header(
+    frame: &mut Frame,
+    rect: Rect,
+    report: &DriftReport,
+    columns: &[(u16, u16)],
+    theme: &Theme,
+) {
+    for (side, (x, w)) in columns.iter().enumerate() {
         let role = if side == 0 {
             Role::Baseline
         } else {
             Role::Header
         };
-        let text = fit(&side_label(report, side), usize::from(w));
+        let text = fit(&side_label(report, side), usize::from(*w));
         frame.render_widget(
             Paragraph::new(Line::from(span(text, role, theme))),
-            Rect::new(x, rect.y, w, 1),
+            Rect::new(rect.x + *x, rect.y, *w, 1),
         );
     }
 }

@@ -18,6 +18,7 @@ use crate::model::{Category, SchemaKind, Value, parse_schema_key};
 use crate::tui::filter::FuzzyFilter;
 use crate::tui::index::{FactIndex, ListRow};
 use crate::tui::layout::AppLayout;
+use crate::tui::sides::side_name;
 use crate::tui::state::{CompareStatus, Mode, Pane, State};
 use crate::tui::theme::{Role, Theme};
 
@@ -137,6 +138,30 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
         .max()
         .unwrap_or(0)
         .min(usize::from(list.width) * 6 / 10);
+    // The column header: what the markers are, the key, and whose values follow.
+    let marks = if grouped {
+        "    ≠ sev  "
+    } else {
+        "  ≠ sev  "
+    };
+    let sides: Vec<String> = loaded.report.sides.iter().map(side_name).collect();
+    let header = format!(
+        "{marks}{}  {}",
+        fit("key", key_width),
+        clean(&sides.join(" · "))
+    );
+    frame.render_widget(
+        Paragraph::new(span(
+            fit(&header, usize::from(list.width)),
+            Role::Dim,
+            theme,
+        )),
+        Rect {
+            y: list.y.saturating_sub(1),
+            height: 1,
+            ..list
+        },
+    );
     let mut fuzzy = FuzzyFilter::new(state.filter.value());
     let lines: Vec<Line> = on_screen()
         .enumerate()

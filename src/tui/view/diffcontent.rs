@@ -31,7 +31,16 @@ pub enum DiffContent<'a> {
 }
 
 impl DiffContent<'_> {
-    /// Rows of content below the headline and the column header.
+    /// Rows of content below the headline and the column header in a pane `width`
+    /// columns wide (long grid values wrap).
+    pub fn rows_in(&self, width: u16) -> usize {
+        match super::grid::layout(self, width) {
+            Some(grid) => grid.rows.len(),
+            None => self.height(),
+        }
+    }
+
+    /// Rows of content below the headline and the column header, one per value.
     pub fn height(&self) -> usize {
         match self {
             DiffContent::Empty | DiffContent::Group(_) => 0,

@@ -468,3 +468,69 @@ fn host_groups(fact: &FactDiff) -> DiffBody<'_> {
         .collect();
     DiffBody::Lists { columns }
 }
+
+/// Where each changed hunk of text rows starts: `(row, column)`, the row of its first
+/// changed line and the character column of its first change (for scrolling sideways).
+pub fn hunks(rows: &[TextRow]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut in_hunk = false;
+    for (i, row) in rows.iter().enumerate() {
+        let changed = row.tag != RowTag::Equal;
+        if changed && !in_hunk {
+            let column = [row.left.as_ref(), row.right.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|line| {
+                    let (start, _) = line.changed.first()?;
+                    Some(
+                        line.text
+                            .get(..*start)
+                            .map_or(*start, |s| s.chars().count()),
+                    )
+                })
+                .min()
+                .unwrap_or(0);
+            out.push((i, column));
+        }
+        in_hunk = changed;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hunks_start_at_runs_of_changed_rows_with_their_first_change() {
+        let line = |number: usize, text: &str, changed: &[(usize, usize)]| TextLine {
+            number,
+            text: text.into(),
+            changed: changed.to_vec(),
+        };
+        let long = format!("{}é = 8;", "x".repeat(40));
+        let row =
+            |tag, left: Option<TextLine>, right: Option<TextLine>| TextRow { tag, left, right };
+        let rows = vec![
+            row(
+                RowTag::Equal,
+                Some(line(1, "a", &[])),
+                Some(line(1, "a", &[])),
+            ),
+            row(
+                RowTag::Changed,
+                Some(line(2, &long, &[(46, 47)])),
+                Some(line(2, &long, &[(46, 47)])),
+            ),
+            row(RowTag::Removed, Some(line(3, "b", &[])), None),
+            row(
+                RowTag::Equal,
+                Some(line(4, "c", &[])),
+                Some(line(3, "c", &[])),
+            ),
+            row(RowTag::Added, None, Some(line(4, "d", &[]))),
+        ];
+        // Byte 46 is after the two-byte `é`: character 45.
+        assert_eq!(hunks(&rows), [(1, 45), (4, 0)]);
+    }
+}

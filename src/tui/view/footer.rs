@@ -9,8 +9,8 @@ use crate::tui::state::{Mode, Pane, State};
 pub const ALWAYS: [Action; 2] = [Action::ToggleHelp, Action::Quit];
 
 /// The actions the footer offers for a pane, most useful first (help and quit are
-/// always offered besides).
-pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
+/// always offered besides); `text` when the diff pane shows a text diff.
+pub fn footer_actions(pane: Pane, sides: usize, text: bool) -> Vec<Action> {
     match pane {
         Pane::Environments => vec![
             Action::ToggleCompare,
@@ -53,6 +53,9 @@ pub fn footer_actions(pane: Pane, sides: usize) -> Vec<Action> {
             ];
             if sides > 2 {
                 a.push(Action::NextSide);
+            }
+            if text {
+                a.push(Action::NextHunk);
             }
             a.extend([Action::ScrollRight, Action::FactHistory]);
             a
@@ -113,7 +116,15 @@ pub fn pairs(state: &State) -> Vec<(String, &'static str)> {
         Mode::History => history_pairs(state),
         Mode::Browse => {
             let sides = state.report().map_or(0, |r| r.sides.len());
-            footer_actions(state.focus, sides)
+            let text = state.focus == Pane::Diff
+                && matches!(
+                    super::diffcontent::content(state),
+                    super::diffcontent::DiffContent::Fact {
+                        body: super::diffview::DiffBody::Text { .. },
+                        ..
+                    }
+                );
+            footer_actions(state.focus, sides, text)
                 .into_iter()
                 .filter_map(|a| {
                     let label = match (state.focus, a) {

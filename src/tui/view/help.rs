@@ -5,7 +5,7 @@
 
 use crate::diff::review::ReviewState;
 use crate::tui::action::{Action, ActionGroup};
-use crate::tui::keymap::{Keymap, Scope};
+use crate::tui::keymap::{Key, Keymap, Scope};
 use crate::tui::theme::Role;
 
 use super::markers::review_marker;
@@ -195,25 +195,17 @@ pub fn lines(keymap: &Keymap) -> Vec<HelpLine> {
 
 /// The keys bound to any of `actions`, or `(unbound)`.
 fn keys(keymap: &Keymap, actions: &[Action]) -> String {
-    let keys: Vec<String> = actions
-        .iter()
-        .flat_map(|a| keymap.keys_for(*a))
-        .map(|k| k.to_string())
-        .collect();
-    if keys.is_empty() {
-        "(unbound)".to_string()
-    } else {
-        keys.join(" ")
-    }
+    shown(actions.iter().flat_map(|a| keymap.keys_for(*a)))
 }
 
 /// The keys bound to any of `actions` in `scope`, or `(unbound)`.
 fn scoped(keymap: &Keymap, scope: Scope, actions: &[Action]) -> String {
-    let keys: Vec<String> = actions
-        .iter()
-        .flat_map(|a| keymap.keys_in(scope, *a))
-        .map(|k| k.to_string())
-        .collect();
+    shown(actions.iter().flat_map(|a| keymap.keys_in(scope, *a)))
+}
+
+/// Keys separated by spaces, or `(unbound)` when there are none.
+fn shown(keys: impl Iterator<Item = Key>) -> String {
+    let keys: Vec<String> = keys.map(|k| k.to_string()).collect();
     if keys.is_empty() {
         "(unbound)".to_string()
     } else {

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod diffcontent;
 pub mod diffview;
 pub mod footer;
+pub mod grid;
 pub mod help;
 pub mod markers;
 pub mod refresh;
