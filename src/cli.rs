@@ -110,6 +110,12 @@ pub enum Command {
     /// Remove the annotation of a drift from the annotations file.
     #[command(override_usage = "driftscope unannotate <SIDE>... <CATEGORY/KEY> [OPTIONS]")]
     Unannotate(driftscope::commands::annotate::UnannotateArgs),
+    /// Accept today's drift as the baseline: justify every drift that needs review, in
+    /// one batch with one reason; `--list` the batches, `--undo BATCH` one of them.
+    #[command(
+        override_usage = "driftscope accept <SIDE> <SIDE> [SIDE]... --reason <TEXT> [--yes]\n       driftscope accept --list\n       driftscope accept --undo <BATCH> [--yes]"
+    )]
+    Accept(driftscope::commands::accept::AcceptArgs),
     /// Write the audit report of a comparison: justified differences, a remediation
     /// checklist and what still needs review (Markdown, HTML or JSON).
     Report(driftscope::commands::report::ReportArgs),
@@ -132,8 +138,12 @@ pub struct DiffArgs {
     #[arg(long, value_name = "CAT")]
     pub category: Option<Category>,
     /// Show equal facts too.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unreviewed")]
     pub all: bool,
+    /// Show only the drifts that still need review: no current annotation and no
+    /// expectation rule that allows them.
+    #[arg(long)]
+    pub unreviewed: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

@@ -63,13 +63,17 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Some(Command::Diff(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
-            let request = compare::request(
-                &args.references,
-                args.category,
-                args.all,
-                chrono::Utc::now(),
-            )?;
-            diff::run(&workspace, &request, args.format.into(), palette, &mut out)
+            let now = chrono::Utc::now();
+            let request = compare::request(&args.references, args.category, args.all, now)?;
+            let unreviewed = args.unreviewed.then_some(now);
+            diff::run(
+                &workspace,
+                &request,
+                unreviewed,
+                args.format.into(),
+                palette,
+                &mut out,
+            )
         }
         Some(Command::Snapshot(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
@@ -101,6 +105,10 @@ fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::Unannotate(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             annotate::run_unannotate(&workspace, &args, &mut out)
+        }
+        Some(Command::Accept(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            commands::accept::run(&workspace, &args, chrono::Utc::now(), &mut out)
         }
         Some(Command::Report(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;

@@ -38,6 +38,8 @@ fn record(category: Category, key: &str, envs: &[&str], kind: AnnotationKind) ->
         author: "Dana".into(),
         time: t0(),
         fingerprint: fingerprint(1),
+        values: Default::default(),
+        batch: None,
     }
 }
 

@@ -67,6 +67,7 @@ fn a_full_snapshot_over_ssh_records_facts_and_failing_probes() {
         command: "echo 'it broke' >&2; exit 3".into(),
         parser: ParserKind::Text,
         key: None,
+        needs_root: false,
     }];
     let c = collector(&s, &options(home.path(), false));
     let collected = c
@@ -279,7 +280,7 @@ fn a_closed_port_fails_fast_with_the_host_named() {
 }
 
 #[test]
-fn an_ssh_config_alias_is_honoured_and_proxy_jump_refused() {
+fn an_ssh_config_alias_is_honoured_and_proxy_jump_followed() {
     let Some(sshd) = Sshd::start() else { return };
     let home = tempfile::tempdir().unwrap();
     let config = sshd.dir.path().join("ssh_config");
@@ -287,11 +288,13 @@ fn an_ssh_config_alias_is_honoured_and_proxy_jump_refused() {
         &config,
         format!(
             "Host testbox\n  HostName 127.0.0.1\n  Port {}\n  User {}\n  IdentityFile {}\n\n\
-             Host jumped\n  HostName 127.0.0.1\n  Port {}\n  ProxyJump testbox\n",
+             Host jumped\n  HostName 127.0.0.1\n  Port {}\n  User {}\n  IdentityFile {}\n  ProxyJump testbox\n",
             sshd.port,
             sshd.user,
             sshd.client_key.display(),
-            sshd.port
+            sshd.port,
+            sshd.user,
+            sshd.client_key.display(),
         ),
     )
     .unwrap();
@@ -309,6 +312,91 @@ fn an_ssh_config_alias_is_honoured_and_proxy_jump_refused() {
         .unwrap()
         .snapshot;
     assert!(snap.get(Category::Versions, "kernel").is_some());
-    let err = c.collect(&job("prod", "jumped", "jumped")).unwrap_err();
-    assert!(err.to_lowercase().contains("proxyjump"), "{err}");
+    // ProxyJump through the same server to itself: one more login, same host.
+    let snap = c
+        .collect(&job("prod", "jumped", "jumped"))
+        .unwrap_or_else(|e| panic!("{e}\n{}", sshd.log()))
+        .snapshot;
+    assert!(snap.get(Category::Versions, "kernel").is_some());
+}
+
+/// Pids of processes whose command line holds `marker`.
+fn processes_with(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) || pid == std::process::id().to_string() {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains(marker) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+fn a_timed_out_host_leaves_no_probe_running_on_it() {
+    let Some(sshd) = Sshd::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let mut s = settings(&sshd, &trusted_known_hosts(&sshd), &sshd.client_key);
+    s.collect.skip = driftscope::collect::catalogue::builtin_names();
+    s.collect.host_timeout = Duration::from_secs(3);
+    // Longer than the host's time, so only the guard can stop it.
+    s.collect.probe_timeout = Duration::from_secs(600);
+    let marker = format!("ds-guard-{}-{}", std::process::id(), sshd.port);
+    s.probes = vec![ProbeConfig {
+        name: "slow".into(),
+        category: Category::Config,
+        command: format!("sleep 300; echo {marker}"),
+        parser: ParserKind::Text,
+        key: None,
+        needs_root: false,
+    }];
+    let c = collector(&s, &options(home.path(), false));
+    let started = Instant::now();
+    let err = c.collect(&job("prod", "slow", &sshd.entry())).unwrap_err();
+    assert!(err.contains("timed out"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(6));
+    let mut left = processes_with(&marker);
+    let until = Instant::now() + Duration::from_secs(10);
+    while !left.is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+        left = processes_with(&marker);
+    }
+    assert!(left.is_empty(), "still running on the host: {left:?}");
+}
+
+#[test]
+fn output_over_the_cap_fails_the_host_over_ssh_and_locally() {
+    let Some(sshd) = Sshd::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let mut s = settings(&sshd, &trusted_known_hosts(&sshd), &sshd.client_key);
+    s.collect.skip = driftscope::collect::catalogue::builtin_names();
+    s.collect.max_output = driftscope::config::ByteSize::parse("1 MiB").unwrap();
+    s.probes = vec![ProbeConfig {
+        name: "flood".into(),
+        category: Category::Config,
+        command: "head -c 3000000 /dev/zero".into(),
+        parser: ParserKind::Text,
+        key: None,
+        needs_root: false,
+    }];
+    let c = collector(&s, &options(home.path(), false));
+    let err = c.collect(&job("prod", "big", &sshd.entry())).unwrap_err();
+    assert!(err.starts_with("prod/big: "), "{err}");
+    assert!(err.contains("exceeds the limit of 1 MiB"), "{err}");
+    let err = c
+        .collect(&HostJob {
+            environment: "dev".into(),
+            host: "local".into(),
+            target: Target::Local,
+        })
+        .unwrap_err();
+    assert!(err.contains("exceeds the limit of 1 MiB"), "{err}");
+    // Under the cap, the same probe is fine.
+    s.collect.max_output = driftscope::config::ByteSize::parse("4 MiB").unwrap();
+    let c = collector(&s, &options(home.path(), false));
+    c.collect(&job("prod", "big", &sshd.entry())).unwrap();
 }

@@ -625,3 +625,64 @@ fn imports_refuse_the_demo_and_bad_environment_names() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error: --env: "), "{}", run.stderr);
 }
+
+#[test]
+fn ansible_facts_of_two_hosts_drift_in_exactly_their_real_differences() {
+    // Captured from ansible-core 2.19 on one machine run twice with another time zone,
+    // environment and Python interpreter (machine-specific fields replaced); the
+    // uptime, free memory and gathering time differ too, and must not drift.
+    let dir = workspace();
+    for (file, env) in [("web-a.txt", "staging"), ("web-b.txt", "prod")] {
+        let path = fixture(&format!("ansible/parity/{file}"));
+        let run = import(dir.path(), "ansible", &path, &["--env", env]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let out = driftscope(dir.path(), &["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut drifting: Vec<String> = doc["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/{}",
+                f["category"].as_str().unwrap(),
+                f["key"].as_str().unwrap()
+            )
+        })
+        .collect();
+    drifting.sort();
+    assert_eq!(
+        drifting,
+        [
+            "config/env.APP_MODE",
+            "config/env.DATABASE_PASSWORD",
+            "config/env.LOG_LEVEL",
+            "config/env.TZ",
+            "config/timezone.abbreviation",
+            "versions/runtime.python",
+            "versions/runtime.python.executable",
+        ]
+    );
+    // The secret went through redaction: no clear value is stored.
+    let staging = &stored(dir.path(), "staging")[0];
+    assert!(matches!(
+        staging.get(Category::Config, "env.DATABASE_PASSWORD"),
+        Some(Value::Redacted(_))
+    ));
+    let snapshot_text = serde_json::to_string(staging).unwrap();
+    assert!(!snapshot_text.contains("s3cret"));
+    // The default routes, FIPS mode, kernel command line and package manager are
+    // there, on the native probes' keys, and equal.
+    assert!(staging.get(Category::Network, "route:default").is_some());
+    assert_eq!(
+        staging.get(Category::Config, "fips"),
+        Some(&Value::string("false"))
+    );
+    assert_eq!(
+        staging.get(Category::Versions, "packages.manager"),
+        Some(&Value::string("dpkg"))
+    );
+    assert!(staging.get(Category::Versions, "kernel.cmdline").is_some());
+}

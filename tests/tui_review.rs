@@ -168,6 +168,7 @@ fn load(state: &mut State, records: Vec<Annotation>, read_only: bool) {
     update(
         state,
         Msg::AnnotationsLoaded(Ok(LoadedAnnotations {
+            policy: Default::default(),
             records: Arc::new(records),
             read_only,
         })),
@@ -1118,8 +1119,8 @@ fn next_drift_in_the_schema_skips_headings_and_decided_drift() {
             "index:public.orders.orders_customer_id_idx",
             "column:public.orders.total_cents",
             "rows:public.orders",
-            "enum:public.order_status",
             "migrations:rails",
+            "enum:public.order_status",
             "column:public.users.locale",
         ]
     );
@@ -1146,4 +1147,81 @@ fn justify_on_a_schema_heading_asks_for_a_drift() {
         state.notice.as_deref(),
         Some("no drift selected to justify")
     );
+}
+
+#[test]
+fn a_drift_a_rule_allows_is_justified_by_that_rule_in_the_explorer() {
+    use driftscope::diff::policy::{Expectation, ExpectationRule, Policy};
+    let rule = ExpectationRule {
+        pattern: "config/env.LOG_LEVEL".into(),
+        environments: Default::default(),
+        expect: Expectation::MayDiffer,
+        reason: "staging logs at debug for the testers".into(),
+    };
+    let policy = Policy::new(&[], &[rule]).unwrap();
+    let mut state = loaded(120, 40);
+    update(
+        &mut state,
+        Msg::AnnotationsLoaded(Ok(LoadedAnnotations {
+            policy: Arc::new(policy),
+            records: Arc::new(Vec::new()),
+            read_only: false,
+        })),
+    );
+    select(&mut state, Category::Config, "env.LOG_LEVEL");
+    let row = state.selected_row().and_then(|r| r.fact()).unwrap() as usize;
+    assert_eq!(state.review.state(row), Some(ReviewState::Justified));
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("✓ justified by rule config/env.LOG_LEVEL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("staging logs at debug for the testers"),
+        "{text}"
+    );
+}
+
+#[test]
+fn one_key_justifies_every_drift_the_list_shows_after_naming_the_count() {
+    let mut state = ready(120, 40);
+    state.category_cursor.selected = 1; // config
+    state.focus = Pane::Facts;
+    let shown: Vec<String> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|r| r.fact())
+        .map(|r| state.report().unwrap().facts[r as usize].key.to_string())
+        .collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    press(&mut state, 'A');
+    assert_eq!(state.mode(), Mode::Prompt);
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("Justify 3 drifts shown in config on prod, staging"),
+        "{text}"
+    );
+    assert!(text.contains("justify all 3"), "{text}");
+    for c in "known differences".chars() {
+        press(&mut state, c);
+    }
+    let effects = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let [Effect::Annotate { change, .. }] = effects.as_slice() else {
+        panic!("expected one annotation change, got {effects:?}");
+    };
+    let driftscope::tui::review::AnnotationChange::PutMany {
+        facts,
+        environments,
+        draft,
+    } = change
+    else {
+        panic!("expected a bulk change, got {change:?}");
+    };
+    let keys: Vec<String> = facts.iter().map(|f| f.key.to_string()).collect();
+    assert_eq!(keys, shown);
+    assert_eq!(environments, &["prod".to_string(), "staging".to_string()]);
+    assert_eq!(draft.reason, "known differences");
 }

@@ -59,11 +59,13 @@ fn drifting_schema_facts_are_grouped_under_their_table_worst_first() {
             "column:public.orders.status",
             "column:public.orders.total_cents",
             "rows:public.orders",
+            // A migration applied on one side only is critical, so the database's
+            // group (worst: critical) comes before the enum's (worst: high).
+            "# database",
+            "migrations:rails",
+            "extension:hstore",
             "# public.order_status",
             "enum:public.order_status",
-            "# database",
-            "extension:hstore",
-            "migrations:rails",
             "# public.users",
             "column:public.users.locale",
         ]
@@ -119,7 +121,7 @@ fn j_and_k_walk_through_headings_and_facts() {
     for _ in 0..5 {
         act(&mut state, Action::SelectNext);
     }
-    assert_eq!(selected(&state), "# public.order_status");
+    assert_eq!(selected(&state), "# database");
     act(&mut state, Action::SelectPrev);
     assert_eq!(selected(&state), "rows:public.orders");
     act(&mut state, Action::SelectLast);
@@ -142,9 +144,9 @@ fn next_and_prev_drift_skip_the_headings() {
             "column:public.orders.status",
             "column:public.orders.total_cents",
             "rows:public.orders",
-            "enum:public.order_status",
-            "extension:hstore",
             "migrations:rails",
+            "extension:hstore",
+            "enum:public.order_status",
             "column:public.users.locale",
         ]
     );
@@ -152,7 +154,11 @@ fn next_and_prev_drift_skip_the_headings() {
     act(&mut state, Action::PrevDrift);
     assert_eq!(selected(&state), "column:public.users.locale");
     act(&mut state, Action::PrevDrift);
-    assert_eq!(selected(&state), "migrations:rails", "across a heading");
+    assert_eq!(
+        selected(&state),
+        "enum:public.order_status",
+        "across a heading"
+    );
 }
 
 #[test]
@@ -161,7 +167,7 @@ fn next_drift_skips_equal_facts_and_headings_when_all_are_shown() {
     act(&mut state, Action::ToggleShowAll);
     select(&mut state, "rows:public.orders");
     act(&mut state, Action::NextDrift);
-    assert_eq!(selected(&state), "enum:public.order_status");
+    assert_eq!(selected(&state), "migrations:rails");
 }
 
 #[test]

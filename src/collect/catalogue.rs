@@ -64,11 +64,11 @@ cat \"$DS_DIR\"/sv* 2>/dev/null; true
 
 const PACKAGES: &str = "\
 if command -v dpkg-query >/dev/null 2>&1; then
-  echo '#dpkg'
-  dpkg-query -W -f='${Status}\\t${Package}\\t${Version}\\n' | awk -F '\\t' '$1 ~ / installed$/ { print $2 \"\\t\" $3 }'
+  echo \"#dpkg $(dpkg --print-architecture 2>/dev/null)\"
+  dpkg-query -W -f='${Status}\\t${binary:Package}\\t${Version}\\n' | awk -F '\\t' '$1 ~ / installed$/ { print $2 \"\\t\" $3 }'
 elif command -v rpm >/dev/null 2>&1; then
-  echo '#rpm'
-  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'
+  echo \"#rpm $(uname -m)\"
+  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'
 elif command -v apk >/dev/null 2>&1; then
   echo '#apk'
   apk info -v 2>/dev/null
@@ -197,7 +197,8 @@ pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
              elif command -v iptables-save >/dev/null 2>&1; then iptables-save; \
              else echo 'neither nft nor iptables-save is installed' >&2; exit 127; fi",
             network::firewall,
-        ),
+        )
+        .needing_root(true),
         Probe::plain(
             "cpu",
             Infra,
@@ -324,14 +325,17 @@ pub fn plan_probes(settings: &CollectSettings) -> Result<Vec<Probe>, String> {
                 user.name
             ));
         }
-        probes.push(Probe::keyed(
-            user.name.clone(),
-            user.category,
-            &[],
-            user.command.clone(),
-            generic::for_kind(user.parser),
-            user.key.clone().unwrap_or_else(|| user.name.clone()),
-        ));
+        probes.push(
+            Probe::keyed(
+                user.name.clone(),
+                user.category,
+                &[],
+                user.command.clone(),
+                generic::for_kind(user.parser),
+                user.key.clone().unwrap_or_else(|| user.name.clone()),
+            )
+            .needing_root(user.needs_root),
+        );
     }
     Ok(probes)
 }
@@ -374,6 +378,7 @@ mod tests {
             command: "cat /opt/app/VERSION".into(),
             parser: ParserKind::Version,
             key: None,
+            needs_root: false,
         }];
         let probes = plan_probes(&s).unwrap();
         let names: Vec<&str> = probes.iter().map(|p| p.name.as_str()).collect();

@@ -1,34 +1,16 @@
 //! The inventory: which hosts to collect, and how to reach each one.
 //!
 //! A host is written `local`, `user@host:port` (user and port optional, IPv6 in
-//! brackets), or an alias from the SSH client configuration, whose `HostName`, `User`,
-//! `Port` and `IdentityFile` are honoured. Directives that would change where or how
-//! the connection goes and that this collector cannot honour (`ProxyJump`,
-//! `ProxyCommand`, `HostKeyAlias`, `Match`, …) give an error instead of a silently
-//! different connection.
+//! brackets), or an alias from the SSH client configuration (resolved as `ssh` does;
+//! see [`super::ssh_config`]). An entry may hold numeric ranges, `web-[01:50].prod`,
+//! expanded into one host each ([`expand_ranges`]).
 
 use std::collections::BTreeMap;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
-
-use ssh2_config::{ParseRule, SshConfig as SshClientConfig};
 
 use crate::config::EnvironmentConfig;
 
 /// The host entry that means "this machine".
 pub const LOCAL: &str = "local";
-
-/// Directives of the SSH client configuration that this collector refuses to ignore.
-const REFUSED_DIRECTIVES: &[&str] = &[
-    "proxyjump",
-    "proxycommand",
-    "hostkeyalias",
-    "remotecommand",
-    "match",
-    "knownhostscommand",
-    "pkcs11provider",
-    "securitykeyprovider",
-];
 
 /// How to reach a host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +19,36 @@ pub enum Target {
     Local,
     /// Over SSH; the entry as written (resolved when the host is collected).
     Ssh(String),
+    /// Over SSH with settings given outside the SSH config (`jump` in
+    /// `driftscope.toml`, an Ansible inventory's variables).
+    SshWith {
+        /// The entry as written.
+        entry: String,
+        /// What applies on top of the SSH configuration.
+        options: EntryOptions,
+    },
+}
+
+/// Connection settings a host entry carries besides the SSH configuration's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryOptions {
+    /// Jump hosts, first to last, as OpenSSH's `ProxyJump` (`ops@bastion,inner`);
+    /// replaces any proxy of the SSH configuration.
+    pub jump: Option<String>,
+    /// A proxy command (OpenSSH's `ProxyCommand`, `%h %p %r` expanded).
+    pub proxy_command: Option<String>,
+    /// An identity file tried before the configured ones.
+    pub identity_file: Option<std::path::PathBuf>,
+}
+
+impl Target {
+    /// The SSH entry, unless the host is this machine.
+    pub fn ssh_entry(&self) -> Option<&str> {
+        match self {
+            Target::Local => None,
+            Target::Ssh(entry) | Target::SshWith { entry, .. } => Some(entry),
+        }
+    }
 }
 
 /// One host to collect.
@@ -68,10 +80,23 @@ pub struct Selection {
     pub local: bool,
 }
 
-/// The hosts to collect for `selection`, in a stable order.
+/// The hosts to collect for `selection`, in a stable order; inventory paths are
+/// taken relative to the current folder (see [`plan_at`]).
 ///
 /// Fails with one line naming an unknown or empty environment.
 pub fn plan(
+    environments: &BTreeMap<String, EnvironmentConfig>,
+    selection: &Selection,
+) -> Result<Vec<HostJob>, String> {
+    plan_at(None, environments, selection)
+}
+
+/// The hosts to collect for `selection` in the workspace at `root` (inventory paths
+/// are relative to it), in a stable order.
+///
+/// Fails with one line naming an unknown or empty environment, or a bad inventory.
+pub fn plan_at(
+    root: Option<&std::path::Path>,
     environments: &BTreeMap<String, EnvironmentConfig>,
     selection: &Selection,
 ) -> Result<Vec<HostJob>, String> {
@@ -118,30 +143,131 @@ pub fn plan(
                 }
             ));
         };
-        if env.hosts.is_empty() {
+        if env.hosts.is_empty() && env.inventory.is_none() {
             return Err(format!(
                 "environment '{name}' has no hosts in driftscope.toml"
             ));
         }
-        for entry in &env.hosts {
-            let entry = entry.trim();
+        // (inventory name, entry, options)
+        let mut entries: Vec<(Option<String>, String, EntryOptions)> = Vec::new();
+        let env_options = EntryOptions {
+            jump: env.jump.clone(),
+            ..EntryOptions::default()
+        };
+        for written in &env.hosts {
+            let expanded =
+                expand_ranges(written.trim()).map_err(|e| format!("environment '{name}': {e}"))?;
+            entries.extend(expanded.into_iter().map(|e| (None, e, env_options.clone())));
+        }
+        if let Some(file) = &env.inventory {
+            let path = match root {
+                Some(root) if file.is_relative() => root.join(file),
+                _ => file.clone(),
+            };
+            let hosts = super::ansible_inventory::load(&path, file, env.inventory_group.as_deref())
+                .map_err(|e| format!("environment '{name}': {e}"))?;
+            for host in hosts {
+                let mut options = host.options;
+                if options.jump.is_none() && options.proxy_command.is_none() {
+                    options.jump = env.jump.clone();
+                }
+                entries.push((Some(host.name), host.entry, options));
+            }
+        }
+        for (named, entry, options) in &entries {
             if entry == LOCAL {
-                jobs.push(local_job(name));
+                let mut job = local_job(name);
+                if let Some(host) = named {
+                    job.host = host.clone();
+                }
+                jobs.push(job);
             } else {
                 let host = parse_entry(entry).map_err(|e| format!("environment '{name}': {e}"))?;
-                let host_name = match host.port {
-                    Some(port) => format!("{}:{port}", bracket(&host.host)),
-                    None => host.host.clone(),
+                let host_name = match (named, host.port) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(port)) => format!("{}:{port}", bracket(&host.host)),
+                    (None, None) => host.host.clone(),
+                };
+                let target = if *options == EntryOptions::default() {
+                    Target::Ssh(entry.clone())
+                } else {
+                    Target::SshWith {
+                        entry: entry.clone(),
+                        options: options.clone(),
+                    }
                 };
                 jobs.push(HostJob {
                     environment: name.clone(),
                     host: host_name,
-                    target: Target::Ssh(entry.to_string()),
+                    target,
                 });
             }
         }
     }
     Ok(dedup(jobs))
+}
+
+/// The most hosts one entry may expand to.
+pub const MAX_RANGE_HOSTS: usize = 10_000;
+
+/// Expands numeric ranges in an entry: `web-[01:03].prod` gives `web-01.prod`,
+/// `web-02.prod`, `web-03.prod`. The start's width sets the zero padding; several
+/// ranges multiply. Brackets holding anything but `digits:digits` (an IPv6 address)
+/// are kept as written.
+pub fn expand_ranges(entry: &str) -> Result<Vec<String>, String> {
+    let mut out = vec![String::new()];
+    let mut rest = entry;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|i| open + i) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        let range = inside.split_once(':').filter(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        });
+        let Some((from, to)) = range else {
+            for text in &mut out {
+                text.push_str(&rest[..=close]);
+            }
+            rest = &rest[close + 1..];
+            continue;
+        };
+        let bad = || format!("'{entry}' has a bad range [{inside}]");
+        let start: u64 = from.parse().map_err(|_| bad())?;
+        let end: u64 = to.parse().map_err(|_| bad())?;
+        if end < start {
+            return Err(format!(
+                "'{entry}': the range [{inside}] ends before it starts"
+            ));
+        }
+        let count = usize::try_from(end - start + 1).unwrap_or(usize::MAX);
+        if count.saturating_mul(out.len()) > MAX_RANGE_HOSTS {
+            return Err(format!(
+                "'{entry}' expands to more than {MAX_RANGE_HOSTS} hosts"
+            ));
+        }
+        let width = if from.len() > 1 && from.starts_with('0') {
+            from.len()
+        } else {
+            0
+        };
+        let prefix = &rest[..open];
+        let mut next = Vec::with_capacity(out.len() * count);
+        for text in &out {
+            for n in start..=end {
+                next.push(format!("{text}{prefix}{n:0width$}"));
+            }
+        }
+        out = next;
+        rest = &rest[close + 1..];
+    }
+    for text in &mut out {
+        text.push_str(rest);
+    }
+    Ok(out)
 }
 
 fn dedup(jobs: Vec<HostJob>) -> Vec<HostJob> {
@@ -232,123 +358,7 @@ pub fn parse_entry(entry: &str) -> Result<Entry, String> {
     Ok(Entry { user, host, port })
 }
 
-/// Everything needed to open an SSH connection to one host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SshTarget {
-    /// The entry as written in `driftscope.toml`.
-    pub entry: String,
-    /// The host name or address to connect to (after `HostName`).
-    pub host: String,
-    /// The port.
-    pub port: u16,
-    /// The user to log in as.
-    pub user: String,
-    /// Identity files named by the SSH configuration, in order.
-    pub identity_files: Vec<PathBuf>,
-}
-
-impl SshTarget {
-    /// `user@host:port`, for messages.
-    pub fn display(&self) -> String {
-        format!("{}@{}:{}", self.user, bracket(&self.host), self.port)
-    }
-}
-
-/// A parsed SSH client configuration, or why it could not be read.
-#[derive(Debug, Clone, Default)]
-pub struct ClientConfig {
-    parsed: Option<SshClientConfig>,
-    path: Option<PathBuf>,
-    error: Option<String>,
-}
-
-impl ClientConfig {
-    /// Reads the SSH client configuration at `path`; a missing file is an empty config.
-    pub fn load(path: Option<&Path>) -> ClientConfig {
-        let Some(path) = path else {
-            return ClientConfig::default();
-        };
-        let file = match crate::input::open(path, crate::input::SETTINGS_LIMIT) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return ClientConfig::default();
-            }
-            Err(e) => {
-                return ClientConfig {
-                    error: Some(format!("{}: {e}", path.display())),
-                    ..ClientConfig::default()
-                };
-            }
-        };
-        let rules = ParseRule::ALLOW_UNKNOWN_FIELDS | ParseRule::ALLOW_UNSUPPORTED_FIELDS;
-        match SshClientConfig::default().parse(&mut BufReader::new(file), rules) {
-            Ok(parsed) => ClientConfig {
-                parsed: Some(parsed),
-                path: Some(path.to_path_buf()),
-                error: None,
-            },
-            Err(e) => ClientConfig {
-                error: Some(format!("{}: {e}", path.display())),
-                ..ClientConfig::default()
-            },
-        }
-    }
-
-    /// Resolves an entry: the configuration's `HostName`, `User`, `Port` and
-    /// `IdentityFile` apply unless the entry itself names a user or port.
-    pub fn resolve(&self, entry: &str, default_user: &str) -> Result<SshTarget, String> {
-        if let Some(err) = &self.error {
-            return Err(format!("cannot read the SSH configuration {err}"));
-        }
-        let parts = parse_entry(entry)?;
-        let mut target = SshTarget {
-            entry: entry.to_string(),
-            host: parts.host.clone(),
-            port: parts.port.unwrap_or(22),
-            user: parts
-                .user
-                .clone()
-                .unwrap_or_else(|| default_user.to_string()),
-            identity_files: Vec::new(),
-        };
-        let Some(parsed) = &self.parsed else {
-            return Ok(target);
-        };
-        let params = parsed.query(&parts.host);
-        let path = self.path.as_deref().map(Path::display);
-        let path = path.map(|p| p.to_string()).unwrap_or_default();
-        for (field, args) in params
-            .unsupported_fields
-            .iter()
-            .chain(params.ignored_fields.iter())
-        {
-            let lower = field.to_ascii_lowercase();
-            let is_none = args.len() == 1 && args[0].eq_ignore_ascii_case("none");
-            if REFUSED_DIRECTIVES.contains(&lower.as_str()) && !is_none {
-                return Err(format!(
-                    "{path}: '{field}' applies to '{}' but is not supported; \
-                     connect directly or give the real address in driftscope.toml",
-                    parts.host
-                ));
-            }
-        }
-        if let Some(name) = params.host_name {
-            target.host = name;
-        }
-        if parts.port.is_none() {
-            if let Some(port) = params.port {
-                target.port = port;
-            }
-        }
-        if parts.user.is_none() {
-            if let Some(user) = params.user {
-                target.user = user;
-            }
-        }
-        target.identity_files = params.identity_file.unwrap_or_default();
-        Ok(target)
-    }
-}
+pub use super::ssh_config::{ClientConfig, SshTarget};
 
 #[cfg(test)]
 mod tests {
@@ -362,6 +372,10 @@ mod tests {
                     EnvironmentConfig {
                         hosts: hosts.iter().map(|h| h.to_string()).collect(),
                         description: None,
+                        jump: None,
+                        sudo: None,
+                        inventory: None,
+                        inventory_group: None,
                     },
                 )
             })
@@ -419,6 +433,37 @@ mod tests {
         .unwrap();
         assert_eq!(all[0].label(), "dev/local");
         assert_eq!(all[0].target, Target::Local);
+    }
+
+    #[test]
+    fn ranges_expand_with_zero_padding_and_multiply() {
+        assert_eq!(
+            expand_ranges("web-[01:03].prod").unwrap(),
+            ["web-01.prod", "web-02.prod", "web-03.prod"]
+        );
+        assert_eq!(
+            expand_ranges("r[1:2]-n[8:10]").unwrap(),
+            ["r1-n8", "r1-n9", "r1-n10", "r2-n8", "r2-n9", "r2-n10"]
+        );
+        assert_eq!(expand_ranges("root@[::1]:22").unwrap(), ["root@[::1]:22"]);
+        assert_eq!(expand_ranges("plain").unwrap(), ["plain"]);
+        assert!(expand_ranges("w[5:1]").unwrap_err().contains("ends before"));
+        assert!(
+            expand_ranges("w[0:99999]")
+                .unwrap_err()
+                .contains("more than")
+        );
+        let e = envs(&[("prod", &["web-[1:2]"])]);
+        let jobs = plan(
+            &e,
+            &Selection {
+                environments: vec!["prod".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let labels: Vec<String> = jobs.iter().map(HostJob::label).collect();
+        assert_eq!(labels, ["prod/web-1", "prod/web-2"]);
     }
 
     #[test]
@@ -492,46 +537,5 @@ mod tests {
                 .unwrap_err()
                 .contains("--all")
         );
-    }
-
-    fn client_config(text: &str) -> (tempfile::TempDir, ClientConfig) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config");
-        std::fs::write(&path, text).unwrap();
-        let cfg = ClientConfig::load(Some(&path));
-        (dir, cfg)
-    }
-
-    #[test]
-    fn aliases_resolve_host_name_user_port_and_identity() {
-        let (_d, cfg) = client_config(
-            "Host prod-web\n  HostName 10.0.0.5\n  User deploy\n  Port 2200\n  IdentityFile /keys/prod\n\nHost *\n  User nobody\n",
-        );
-        let t = cfg.resolve("prod-web", "me").unwrap();
-        assert_eq!(
-            (t.host.as_str(), t.port, t.user.as_str()),
-            ("10.0.0.5", 2200, "deploy")
-        );
-        assert_eq!(t.identity_files, vec![PathBuf::from("/keys/prod")]);
-        assert_eq!(t.display(), "deploy@10.0.0.5:2200");
-        let t = cfg.resolve("admin@prod-web:22", "me").unwrap();
-        assert_eq!((t.port, t.user.as_str()), (22, "admin"));
-        let t = cfg.resolve("other", "me").unwrap();
-        assert_eq!((t.host.as_str(), t.user.as_str()), ("other", "nobody"));
-    }
-
-    #[test]
-    fn proxy_jump_is_a_clear_error() {
-        let (_d, cfg) = client_config("Host inner\n  HostName 10.1.1.1\n  ProxyJump bastion\n");
-        let err = cfg.resolve("inner", "me").unwrap_err();
-        assert!(err.to_lowercase().contains("proxyjump"), "{err}");
-        assert!(err.contains("not supported"), "{err}");
-        assert!(cfg.resolve("elsewhere", "me").is_ok());
-    }
-
-    #[test]
-    fn a_missing_config_file_is_empty() {
-        let cfg = ClientConfig::load(Some(Path::new("/nonexistent/ssh/config")));
-        assert_eq!(cfg.resolve("h", "me").unwrap().host, "h");
     }
 }

@@ -6,20 +6,24 @@
 //! are replaced by keyed fingerprints ([`redact`]) before a snapshot exists. Hosts are
 //! collected concurrently with progress messages ([`run`]).
 
+pub mod ansible_inventory;
 pub mod catalogue;
 pub mod frames;
 pub mod import;
 pub mod interpret;
 pub mod inventory;
 pub mod key;
+pub mod package_name;
 pub mod parsers;
 pub mod probe;
 pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod script;
+pub mod ssh_config;
+pub mod sudo;
 pub mod transport;
 
-pub use inventory::{HostJob, Selection, Target, plan};
+pub use inventory::{EntryOptions, HostJob, Selection, Target, plan, plan_at};
 pub use key::{WorkspaceKey, load_or_create};
 pub use run::{CollectOptions, Collected, Collector, Progress, start};

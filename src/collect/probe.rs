@@ -43,6 +43,9 @@ pub struct Probe {
     pub command: String,
     /// Its parser.
     pub parser: Parser,
+    /// Whether it needs root: on hosts configured with `sudo` it runs through
+    /// `sudo -n` (see [`super::sudo`]).
+    pub needs_root: bool,
 }
 
 impl Probe {
@@ -60,6 +63,7 @@ impl Probe {
             requires: requires.iter().map(|r| r.to_string()).collect(),
             command: command.into(),
             parser: Parser::Plain(parse),
+            needs_root: false,
         }
     }
 
@@ -78,7 +82,14 @@ impl Probe {
             requires: requires.iter().map(|r| r.to_string()).collect(),
             command: command.into(),
             parser: Parser::Keyed(parse, key.into()),
+            needs_root: false,
         }
+    }
+
+    /// The same probe, marked as needing root.
+    pub fn needing_root(mut self, needs_root: bool) -> Probe {
+        self.needs_root = needs_root;
+        self
     }
 
     /// Parses the probe's standard output.

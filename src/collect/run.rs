@@ -14,12 +14,13 @@ use chrono::{SubsecRound, Utc};
 use super::catalogue;
 use super::frames;
 use super::interpret::{self, Origin, first_line};
-use super::inventory::{ClientConfig, HostJob, Target};
+use super::inventory::{ClientConfig, EntryOptions, HostJob, Target};
 use super::key::WorkspaceKey;
 use super::probe::Probe;
 use super::redact::Redactor;
 use super::schema::{self, DatabaseProbe};
 use super::script::{self, Script};
+use super::sudo::{self, SudoRules};
 use super::transport::ssh::SshContext;
 use super::transport::{RawOutput, local, ssh};
 use crate::config::{CollectConfig, CollectSettings, Config};
@@ -97,6 +98,7 @@ pub struct Collector {
     ssh: SshContext,
     config: CollectConfig,
     cancel: Option<Arc<AtomicBool>>,
+    sudo: SudoRules,
 }
 
 impl Collector {
@@ -116,6 +118,7 @@ impl Collector {
         options: &CollectOptions,
     ) -> Result<Collector, String> {
         let probes = catalogue::plan_probes(settings)?;
+        settings.sudo.check()?;
         let databases = schema::plan(&settings.databases)?;
         let redactor = Redactor::new(key, &settings.secrets)?;
         let home = options
@@ -144,6 +147,7 @@ impl Collector {
             known_hosts.push(root.join(super::key::LOCAL_DIR).join("known_hosts"));
         }
         let accept_into = known_hosts[0].clone();
+        let workspace_known_hosts = settings.ssh.known_hosts.as_ref().map(|f| resolve(f));
         let config_path = match &settings.ssh.config {
             Some(p) => Some(resolve(p)),
             None => ssh_dir.as_ref().map(|d| d.join("config")),
@@ -173,22 +177,30 @@ impl Collector {
         if config.concurrency == 0 {
             return Err("[collect] concurrency must be at least 1".into());
         }
+        if config.max_output.0 == 0 {
+            return Err("[collect] max_output must be more than 0 bytes".into());
+        }
         Ok(Collector {
             probes,
             databases,
             redactor,
             ssh: SshContext {
-                client_config: ClientConfig::load(config_path.as_deref()),
+                client_config: ClientConfig::load(config_path.as_deref(), home.as_deref()),
                 default_user,
                 known_hosts,
+                workspace_known_hosts,
+                follow_config_known_hosts: !settings.ssh.ignore_user_known_hosts,
                 accept_into,
                 accept_new: options.accept_new_host_keys,
                 identity_files,
                 use_agent: options.use_agent,
                 connect_timeout: config.connect_timeout,
+                max_output: config.max_output.0,
+                jumps: Arc::default(),
             },
             config,
             cancel: options.cancel.clone(),
+            sudo: settings.sudo.clone(),
         })
     }
 
@@ -230,12 +242,32 @@ impl Collector {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
         let deadline = deadline_after(self.config.host_timeout);
-        let probes = self.probes_for(job);
+        let mut probes = self.probes_for(job);
+        if self.sudo.applies(&job.environment, &job.host) {
+            for probe in probes.iter_mut().filter(|p| p.needs_root) {
+                probe.command = sudo::as_root(&probe.command);
+            }
+        }
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
-            Target::Local => (local::run(&script.text, deadline), Source::Local),
+            Target::Local => (
+                local::run(&script.text, deadline, self.config.max_output.0),
+                Source::Local,
+            ),
             Target::Ssh(entry) => (
-                ssh::run(&self.ssh, entry, &script.text, deadline),
+                ssh::run(
+                    &self.ssh,
+                    entry,
+                    &EntryOptions::default(),
+                    &script.text,
+                    deadline,
+                ),
+                Source::Ssh {
+                    target: entry.clone(),
+                },
+            ),
+            Target::SshWith { entry, options } => (
+                ssh::run(&self.ssh, entry, options, &script.text, deadline),
                 Source::Ssh {
                     target: entry.clone(),
                 },
@@ -353,7 +385,7 @@ pub fn start(
     selection: &super::Selection,
     options: &CollectOptions,
 ) -> Result<(Vec<HostJob>, Receiver<Progress>), String> {
-    let jobs = super::plan(&config.environments, selection)?;
+    let jobs = super::plan_at(Some(root), &config.environments, selection)?;
     let key = super::load_or_create(root).map_err(|e| format!("{e:#}"))?;
     let settings = CollectSettings::from_config(config);
     let collector = Arc::new(Collector::new(Some(root), &settings, key, options)?);

@@ -9,6 +9,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::{Outcome, emit};
 use crate::config::CONFIG_FILE;
+use crate::diff::bulk;
 use crate::diff::review::{AnnotationDraft, annotate};
 use crate::model::{
     AnnotationId, AnnotationKind, Category, FactKey, join_environments, parse_expiry, sanitize,
@@ -21,7 +22,8 @@ use crate::store::{AnnotationStore, SaveReport, Workspace};
 #[derive(Debug, Clone, Args)]
 pub struct AnnotateArgs {
     /// The compared sides (two or more: ENV, ENV@TIME or a snapshot file), then the
-    /// drifting fact as CATEGORY/KEY, e.g. `staging prod config/env.LOG_LEVEL`.
+    /// drifting fact as CATEGORY/KEY, e.g. `staging prod config/env.LOG_LEVEL`, or a glob
+    /// such as `versions/package:lib*` to annotate every matching drift that needs review.
     #[arg(required = true, num_args = 3.., value_names = ["SIDE", "SIDE", "CATEGORY/KEY"])]
     pub targets: Vec<String>,
     /// Why (required): the documentation of this difference.
@@ -34,15 +36,21 @@ pub struct AnnotateArgs {
     /// unreviewed again.
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
+    /// With a glob instead of one fact: annotate every matching drift without asking.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Arguments of `unannotate`.
 #[derive(Debug, Clone, Args)]
 pub struct UnannotateArgs {
     /// The sides the annotation was made for (ENV, ENV@TIME or a snapshot file; only
-    /// their environment names matter), then the fact as CATEGORY/KEY.
+    /// their environment names matter), then the fact as CATEGORY/KEY or a glob.
     #[arg(required = true, num_args = 2.., value_names = ["SIDE", "CATEGORY/KEY"])]
     pub targets: Vec<String>,
+    /// With a glob: remove every matching annotation without asking.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Parses `CATEGORY/KEY`; the key may itself contain `/`.
@@ -79,6 +87,12 @@ pub fn run(
 ) -> Result<Outcome> {
     let mut store = workspace.annotations()?;
     store.check_writable()?;
+    if let Some((pattern, sides)) = args.targets.split_last()
+        && !sides.is_empty()
+        && bulk::is_pattern(pattern)
+    {
+        return run_matching(workspace, &mut store, kind, args, sides, pattern, now, out);
+    }
     let (sides, key) = split_targets(&args.targets)?;
     let expires = args
         .expires
@@ -152,6 +166,68 @@ pub fn run(
     Ok(Outcome::Success)
 }
 
+/// `justify`/`remediate` with a glob: every matching drift that needs review, in one
+/// batch, after saying how many and asking (or `--yes`).
+#[allow(clippy::too_many_arguments)]
+fn run_matching(
+    workspace: &Workspace,
+    store: &mut AnnotationStore,
+    kind: AnnotationKind,
+    args: &AnnotateArgs,
+    sides: &[String],
+    pattern: &str,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let expires = args
+        .expires
+        .as_deref()
+        .map(|text| parse_expiry(text, now.date_naive()))
+        .transpose()
+        .map_err(|e| eyre!("--expires: {e}"))?;
+    let compared = super::bulk::compare_for(workspace, sides, Some(pattern), now)?;
+    let draft = AnnotationDraft {
+        kind,
+        reason: args.reason.clone(),
+        ticket: args.ticket.clone(),
+        expires,
+    };
+    let batch = super::bulk::batch_name(kind.as_str(), now, store);
+    let (plan, matched) = super::bulk::plan_for(
+        &compared,
+        store,
+        Some(pattern),
+        &draft,
+        &workspace.author(),
+        now,
+        &batch,
+    )?;
+    if matched == 0 {
+        let labels: Vec<&str> = compared
+            .report
+            .sides
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect();
+        return Err(eyre!(
+            "no drift between {} matches '{}'",
+            labels.join(" and "),
+            sanitize(pattern, false)
+        ));
+    }
+    super::bulk::run_plan(
+        store,
+        kind,
+        plan,
+        matched,
+        &format!("matching '{}'", sanitize(pattern, false)),
+        &batch,
+        args.yes,
+        out,
+    )?;
+    Ok(Outcome::Success)
+}
+
 /// Removes the annotation of a fact for the sides' environments and saves the file.
 pub fn run_unannotate(
     workspace: &Workspace,
@@ -160,6 +236,17 @@ pub fn run_unannotate(
 ) -> Result<Outcome> {
     let mut store = workspace.annotations()?;
     store.check_writable()?;
+    if let Some((pattern, sides)) = args.targets.split_last()
+        && !sides.is_empty()
+        && bulk::is_pattern(pattern)
+    {
+        let environments = sides
+            .iter()
+            .map(|side| environment_of(workspace, side))
+            .collect::<Result<_>>()?;
+        super::bulk::unannotate_matching(&mut store, &environments, pattern, args.yes, out)?;
+        return Ok(Outcome::Success);
+    }
     let (sides, key) = split_targets(&args.targets)?;
     let environments = sides
         .iter()

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::Result;
 
 use super::{Outcome, emit};
-use crate::diff::review::review;
 use crate::report::{Palette, review_summary};
 use crate::store::Workspace;
 use crate::store::compare::{CompareRequest, compare};
@@ -28,12 +27,7 @@ pub fn run(
 ) -> Result<Outcome> {
     let compared = compare(workspace, request)?;
     let store = workspace.annotations()?;
-    let reviews = review(
-        &compared.report,
-        &compared.environments,
-        store.records(),
-        now,
-    );
+    let reviews = compared.review(store.records(), now);
     emit(
         out,
         &review_summary::render(

@@ -3,7 +3,9 @@
 //! Commands write their normal output to `out` and warnings to `err`, and return an
 //! [`Outcome`]; turning that into an exit code is left to the binary.
 
+pub mod accept;
 pub mod annotate;
+pub mod bulk;
 pub mod check;
 pub mod compare;
 pub mod completions;

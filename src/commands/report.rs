@@ -9,7 +9,6 @@ use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::{Outcome, emit};
-use crate::diff::review::review;
 use crate::model::Category;
 use crate::report::audit::{self, Audit};
 use crate::store::Workspace;
@@ -52,12 +51,7 @@ pub fn run(
     let request = super::compare::request(&args.references, args.category, false, now)?;
     let compared = compare(workspace, &request)?;
     let store = workspace.annotations()?;
-    let reviews = review(
-        &compared.report,
-        &compared.environments,
-        store.records(),
-        now,
-    );
+    let reviews = compared.review(store.records(), now);
     let name = workspace.name();
     let audit = Audit {
         workspace: &name,
@@ -65,6 +59,7 @@ pub fn run(
         report: &compared.report,
         reviews: &reviews,
         annotations: store.records(),
+        policy: &compared.policy,
     };
     let text = match args.format {
         AuditFormat::Markdown => audit::markdown::render(&audit),

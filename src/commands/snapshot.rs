@@ -56,7 +56,12 @@ pub fn run(
         all: args.all,
         local: args.local,
     };
-    let jobs = collect::plan(&workspace.config.environments, &selection).map_err(|e| eyre!(e))?;
+    let jobs = collect::plan_at(
+        workspace.root.as_deref(),
+        &workspace.config.environments,
+        &selection,
+    )
+    .map_err(|e| eyre!(e))?;
     let key = collect::load_or_create(&root)?;
     let options = CollectOptions {
         accept_new_host_keys: args.accept_new_host_keys,

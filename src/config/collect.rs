@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Config, DatabaseConfig, ProbeConfig, SecretsConfig, SshConfig};
+use super::{ByteSize, Config, DatabaseConfig, ProbeConfig, SecretsConfig, SshConfig, SudoRules};
 
 /// `[collect]`: how hosts are collected and what the built-in probes look at.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +34,9 @@ pub struct CollectConfig {
     pub cert_files: Vec<String>,
     /// `host:port` TLS endpoints whose certificates are described (`cert:<host:port>`).
     pub cert_endpoints: Vec<String>,
+    /// The most probe output taken from one host (`"64 MiB"`); beyond it the host
+    /// fails instead of memory growing.
+    pub max_output: ByteSize,
 }
 
 impl Default for CollectConfig {
@@ -49,6 +52,7 @@ impl Default for CollectConfig {
             sysctl: Vec::new(),
             cert_files: Vec::new(),
             cert_endpoints: Vec::new(),
+            max_output: ByteSize(64 * 1024 * 1024),
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct CollectSettings {
     pub secrets: SecretsConfig,
     /// `[[databases]]`: databases whose schema is collected.
     pub databases: Vec<DatabaseConfig>,
+    /// Which hosts of which environments run root probes through `sudo -n`.
+    pub sudo: SudoRules,
 }
 
 impl CollectSettings {
@@ -77,6 +83,7 @@ impl CollectSettings {
             probes: config.probes.clone(),
             secrets: config.secrets.clone(),
             databases: config.databases.clone(),
+            sudo: SudoRules::from_environments(&config.environments),
         }
     }
 }

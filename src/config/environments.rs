@@ -14,6 +14,21 @@ pub struct EnvironmentConfig {
     /// A one-line description.
     #[serde(default)]
     pub description: Option<String>,
+    /// Jump hosts for every host of the environment, first to last, as OpenSSH's
+    /// `ProxyJump` (`ops@bastion:22,inner`); replaces any proxy of the SSH config.
+    #[serde(default)]
+    pub jump: Option<String>,
+    /// Run the probes that need root through `sudo -n`: `true` for every host, or a
+    /// list of host globs.
+    #[serde(default)]
+    pub sudo: Option<super::SudoSetting>,
+    /// An Ansible inventory (INI or YAML, relative to the workspace) whose hosts join
+    /// the environment's.
+    #[serde(default)]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The inventory group to take (default `all`).
+    #[serde(default)]
+    pub inventory_group: Option<String>,
 }
 
 /// Checks an environment name: not empty, no `@`, `/`, `\` or whitespace, no control

@@ -1,17 +1,20 @@
 //! `driftscope.toml`, a workspace's configuration: its types, parsing and validation.
 //!
 //! One file per table: `[environments]`, `[ignore]`, `[collect]`, `[ssh]`,
-//! `[[probes]]`, `[secrets]` and `[[databases]]`. Collection reads its part as
+//! `[[probes]]`, `[secrets]`, `[[databases]]`, and `[[severity]]` with `[[rules]]`. Collection reads its part as
 //! [`CollectSettings`]; the store reads environments and ignore rules.
 
+mod byte_size;
 mod checked;
 mod collect;
 pub mod databases;
 mod environments;
 mod ignore;
+mod policy;
 mod probes;
 mod secrets;
 mod ssh;
+mod sudo;
 pub mod timeouts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,13 +26,16 @@ use serde::Deserialize;
 use crate::diff::IgnoreRules;
 use checked::de_environments;
 
+pub use byte_size::ByteSize;
 pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
 pub use environments::{EnvironmentConfig, check_environment_name};
 pub use ignore::IgnoreConfig;
+pub use policy::{RuleConfig, SeverityConfig};
 pub use probes::{ParserKind, ProbeConfig};
 pub use secrets::SecretsConfig;
 pub use ssh::SshConfig;
+pub use sudo::{SudoRules, SudoSetting};
 
 /// The configuration file's name at a workspace's root.
 pub const CONFIG_FILE: &str = "driftscope.toml";
@@ -62,6 +68,12 @@ pub struct Config {
     /// `[[databases]]`: PostgreSQL databases whose schema is collected.
     #[serde(default)]
     pub databases: Vec<DatabaseConfig>,
+    /// `[[severity]]`: severity overrides by fact pattern.
+    #[serde(default)]
+    pub severity: Vec<SeverityConfig>,
+    /// `[[rules]]`: what may differ or must be equal between environments.
+    #[serde(default)]
+    pub rules: Vec<RuleConfig>,
 }
 
 impl Config {
@@ -82,6 +94,7 @@ impl Config {
         let environments: Vec<&str> = config.environments.keys().map(String::as_str).collect();
         databases::check_all(&config.databases, Some(&environments))
             .map_err(|e| eyre!("{origin}: {e}"))?;
+        config.policy()?;
         Ok(config)
     }
 

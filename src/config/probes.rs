@@ -38,4 +38,8 @@ pub struct ProbeConfig {
     /// The fact key (or key prefix for `kv` and `json`); defaults to `name`.
     #[serde(default)]
     pub key: Option<String>,
+    /// Whether it needs root: on hosts configured with `sudo`, it runs through
+    /// `sudo -n`.
+    #[serde(default)]
+    pub needs_root: bool,
 }

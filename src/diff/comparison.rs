@@ -3,17 +3,18 @@
 use std::collections::BTreeSet;
 
 use super::text::side_by_side;
-use super::version::{classify, compare_versions};
+use super::version::Scheme;
 use super::{Comparison, FieldChange};
 use crate::model::Value;
 
 /// How `other` differs from `base`, for the kinds where detail helps: versions, texts,
-/// sets and lists, records. `None` for scalars, secrets and mismatched kinds.
-pub(crate) fn against_baseline(base: &Value, other: &Value) -> Option<Comparison> {
+/// sets and lists, records. `None` for scalars, secrets and mismatched kinds. Versions
+/// are compared by `scheme`.
+pub(crate) fn against_baseline(base: &Value, other: &Value, scheme: Scheme) -> Option<Comparison> {
     match (base, other) {
         (Value::Version(b), Value::Version(o)) => Some(Comparison::Version {
-            ordering: compare_versions(o, b),
-            level: classify(b, o),
+            ordering: scheme.compare(o, b),
+            level: scheme.classify(b, o),
         }),
         (Value::Text(b), Value::Text(o)) => Some(Comparison::Text {
             rows: side_by_side(b, o),
@@ -58,7 +59,11 @@ mod tests {
 
     #[test]
     fn versions_report_direction_and_level() {
-        let c = against_baseline(&Value::version("3.12.1"), &Value::version("3.11.4"));
+        let c = against_baseline(
+            &Value::version("3.12.1"),
+            &Value::version("3.11.4"),
+            Scheme::Plain,
+        );
         assert_eq!(
             c,
             Some(Comparison::Version {
@@ -70,9 +75,11 @@ mod tests {
 
     #[test]
     fn texts_give_rows() {
-        let Some(Comparison::Text { rows }) =
-            against_baseline(&Value::Text("a\nb\n".into()), &Value::Text("a\nc\n".into()))
-        else {
+        let Some(Comparison::Text { rows }) = against_baseline(
+            &Value::Text("a\nb\n".into()),
+            &Value::Text("a\nc\n".into()),
+            Scheme::Plain,
+        ) else {
             panic!("expected a text comparison");
         };
         assert_eq!(rows[1].tag, RowTag::Changed);
@@ -80,7 +87,11 @@ mod tests {
 
     #[test]
     fn sets_and_lists_give_added_and_removed_members() {
-        let c = against_baseline(&Value::set(["a", "b"]), &Value::set(["b", "c", "d"]));
+        let c = against_baseline(
+            &Value::set(["a", "b"]),
+            &Value::set(["b", "c", "d"]),
+            Scheme::Plain,
+        );
         assert_eq!(
             c,
             Some(Comparison::Members {
@@ -91,6 +102,7 @@ mod tests {
         let reordered = against_baseline(
             &Value::List(vec!["x".into(), "y".into()]),
             &Value::List(vec!["y".into(), "x".into()]),
+            Scheme::Plain,
         );
         assert_eq!(
             reordered,
@@ -105,7 +117,8 @@ mod tests {
     fn records_give_changed_added_and_removed_fields_sorted() {
         let base = Value::record([("type", "int"), ("null", "no"), ("default", "0")]);
         let other = Value::record([("type", "bigint"), ("null", "no"), ("comment", "id")]);
-        let Some(Comparison::Fields { changes }) = against_baseline(&base, &other) else {
+        let Some(Comparison::Fields { changes }) = against_baseline(&base, &other, Scheme::Plain)
+        else {
             panic!("expected a fields comparison");
         };
         let names: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
@@ -120,10 +133,13 @@ mod tests {
     fn scalars_secrets_and_mixed_kinds_have_no_detail() {
         let a = Value::Scalar(Scalar::from(1i64));
         let b = Value::Scalar(Scalar::from(2i64));
-        assert_eq!(against_baseline(&a, &b), None);
+        assert_eq!(against_baseline(&a, &b, Scheme::Plain), None);
         let r1 = Value::Redacted("hmac-sha256:1".into());
         let r2 = Value::Redacted("hmac-sha256:2".into());
-        assert_eq!(against_baseline(&r1, &r2), None);
-        assert_eq!(against_baseline(&Value::set(["a"]), &a), None);
+        assert_eq!(against_baseline(&r1, &r2, Scheme::Plain), None);
+        assert_eq!(
+            against_baseline(&Value::set(["a"]), &a, Scheme::Plain),
+            None
+        );
     }
 }

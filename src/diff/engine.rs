@@ -11,7 +11,8 @@ use std::collections::btree_map;
 use std::ops::Range;
 
 use super::comparison::against_baseline;
-use super::severity::{Rating, rate_fact};
+use super::severity::{Rating, priority, rate_fact};
+use super::version::Scheme;
 use super::{
     CategoryCounts, Cell, DiffOptions, DriftReport, FactDiff, HostGroup, HostInfo, Side,
     SideComparison, SideInfo, Status,
@@ -23,8 +24,8 @@ mod tests;
 
 /// Compares two or more sides; side 0 is the baseline.
 ///
-/// Facts come out worst first: severity, then missing before differing, then category
-/// and key. See [`DriftReport`] for what each part holds.
+/// Facts come out worst first: severity, then the severity ladder's rung, the kind of
+/// change, missing before differing, then category and key (see `severity::priority`). See [`DriftReport`] for what each part holds.
 pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
     let layout = Layout::new(sides);
     let mut categories: BTreeMap<Category, CategoryCounts> = Category::ALL
@@ -63,16 +64,23 @@ pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
         categories.insert(category, counts);
     }
 
-    facts.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(b.status.cmp(&a.status))
-            .then_with(|| a.key.cmp(&b.key))
-    });
+    facts.sort_by(priority);
     DriftReport {
         sides: layout.side_infos(sides),
         facts,
         categories,
+    }
+}
+
+/// A host's package manager, as its `versions/packages.manager` fact names it.
+fn package_manager(host: &Snapshot) -> Option<&str> {
+    match host
+        .facts
+        .get(&Category::Versions)?
+        .get("packages.manager")?
+    {
+        Value::Scalar(crate::model::Scalar::String(name)) => Some(name.as_str()),
+        _ => None,
     }
 }
 
@@ -135,6 +143,8 @@ fn merge_category<'a>(
 struct Layout<'a> {
     hosts: Vec<&'a Snapshot>,
     sides: Vec<Range<usize>>,
+    /// Each host's package manager (its `versions/packages.manager` fact), if known.
+    managers: Vec<Option<&'a str>>,
 }
 
 impl<'a> Layout<'a> {
@@ -146,10 +156,32 @@ impl<'a> Layout<'a> {
             hosts.extend(side.snapshots.iter().copied());
             ranges.push(start..hosts.len());
         }
+        let managers = hosts.iter().map(|h| package_manager(h)).collect();
         Layout {
             hosts,
             sides: ranges,
+            managers,
         }
+    }
+
+    /// The version scheme of a fact: by its key and the package manager of the hosts
+    /// holding it (plain when they disagree).
+    fn scheme(&self, key: &FactKey, values: &[Option<&Value>]) -> Scheme {
+        if key.category != Category::Versions {
+            return Scheme::Plain;
+        }
+        let mut holders = values
+            .iter()
+            .zip(&self.managers)
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, m)| *m);
+        let first = holders.next().flatten();
+        let manager = if holders.all(|m| m == first) {
+            first
+        } else {
+            None
+        };
+        Scheme::for_fact(&key.key, manager)
     }
 
     fn side_infos(&self, sides: &[Side<'_>]) -> Vec<SideInfo> {
@@ -206,10 +238,11 @@ impl<'a> Layout<'a> {
                 distinct.push(*v);
             }
         }
+        let scheme = self.scheme(&key, values);
         let mut rating = Rating::NONE;
         for (i, a) in distinct.iter().enumerate() {
             for b in &distinct[i + 1..] {
-                rating = rating.worse(rate_fact(&key, *a, *b));
+                rating = rating.worse(rate_fact(&key, scheme, *a, *b));
             }
         }
 
@@ -228,7 +261,7 @@ impl<'a> Layout<'a> {
                 .skip(1)
                 .filter_map(|(side, cell)| {
                     let other = cell.value().filter(|o| *o != base)?;
-                    let comparison = against_baseline(base, other)?;
+                    let comparison = against_baseline(base, other, scheme)?;
                     Some(SideComparison { side, comparison })
                 })
                 .collect(),

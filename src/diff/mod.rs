@@ -5,11 +5,13 @@
 //! against the baseline (side 0): version ordering, side-by-side text rows, set members
 //! or record fields. `review` adds each drift's annotation state.
 
+pub mod bulk;
 mod comparison;
 mod engine;
 mod ignore;
+pub mod policy;
 pub mod review;
-mod severity;
+pub mod severity;
 pub mod text;
 mod types;
 pub mod version;

@@ -19,6 +19,13 @@
 //! When several apply, a current one (neither stale nor expired) wins over others; then
 //! an exact match over a subset, a larger subset over a smaller, a newer over an older.
 //!
+//! # Justified by rule
+//!
+//! With [`review_with_rules`], a drift that needs review (no current annotation) but is
+//! matched by a *may differ* expectation rule of the workspace's policy is justified by
+//! that rule: [`Reviews::rules`] names it. An explicit annotation always wins over a
+//! rule, and a *must equal* rule never justifies.
+//!
 //! # Stale and expired
 //!
 //! An annotation is *stale* when the [`fingerprint`] of the values its environments now
@@ -30,6 +37,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 
+use super::policy::{Expectation, Policy};
 use super::{Cell, DriftReport, FactDiff, Side};
 use crate::model::{Annotation, AnnotationKind, Category, FINGERPRINT_PREFIX, FactKey, Value};
 
@@ -144,6 +152,18 @@ impl StateCounts {
         *slot += 1;
     }
 
+    /// Counts one drift fewer in `state` (never below zero).
+    pub fn remove(&mut self, state: ReviewState) {
+        let slot = match state {
+            ReviewState::Unreviewed => &mut self.unreviewed,
+            ReviewState::Justified => &mut self.justified,
+            ReviewState::Remediate => &mut self.remediate,
+            ReviewState::Stale => &mut self.stale,
+            ReviewState::Expired => &mut self.expired,
+        };
+        *slot = slot.saturating_sub(1);
+    }
+
     /// Adds another set of counts to these.
     pub fn absorb(&mut self, other: &StateCounts) {
         self.unreviewed += other.unreviewed;
@@ -180,6 +200,9 @@ pub struct Reviews {
     /// Annotations made for exactly these environments, in compared categories, whose
     /// fact no longer drifts (it is equal now, ignored or gone): indices, in order.
     pub resolved: Vec<usize>,
+    /// One entry per fact of the report, in report order: the index (in the policy's
+    /// rules) of the expectation rule that justifies the drift, if one does.
+    pub rules: Vec<Option<usize>>,
 }
 
 impl Reviews {
@@ -196,6 +219,12 @@ impl Reviews {
     /// out of range.
     pub fn state(&self, index: usize) -> Option<ReviewState> {
         self.facts.get(index).copied().flatten().map(|r| r.state)
+    }
+
+    /// The expectation rule (its index in the policy) that justifies the report's fact
+    /// at `index`, if one does.
+    pub fn rule(&self, index: usize) -> Option<usize> {
+        self.rules.get(index).copied().flatten()
     }
 
     /// The annotation behind the review of the report's fact at `index`, looked up in
@@ -349,10 +378,60 @@ pub fn review(
 
     Reviews {
         environments: environments.to_vec(),
+        rules: vec![None; facts.len()],
         facts,
         by_category,
         by_side,
         resolved,
+    }
+}
+
+/// [`review`], then every drift still needing review that a *may differ* rule of
+/// `policy` matches is justified by that rule (see the module comment).
+pub fn review_with_rules(
+    report: &DriftReport,
+    environments: &[String],
+    annotations: &[Annotation],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Reviews {
+    let mut reviews = review(report, environments, annotations, now);
+    for (index, fact) in report.facts.iter().enumerate() {
+        let Some(Some(current)) = reviews.facts.get(index).copied() else {
+            continue;
+        };
+        if !current.state.needs_review() {
+            continue;
+        }
+        let Some(rule) = policy.rule_for(&fact.key, environments) else {
+            continue;
+        };
+        if policy.rule(rule).map(|r| r.expect) != Some(Expectation::MayDiffer) {
+            continue;
+        }
+        reviews.facts[index] = Some(Review {
+            state: ReviewState::Justified,
+            annotation: None,
+        });
+        reviews.rules[index] = Some(rule);
+        recount(&mut reviews, fact, current.state, ReviewState::Justified);
+    }
+    reviews
+}
+
+/// Moves one drift of `fact` from state `from` to `to` in every count.
+fn recount(reviews: &mut Reviews, fact: &FactDiff, from: ReviewState, to: ReviewState) {
+    let moves = |counts: &mut StateCounts| {
+        counts.remove(from);
+        counts.add(to);
+    };
+    if let Some(counts) = reviews.by_category.get_mut(&fact.key.category) {
+        moves(counts);
+    }
+    for (side, counts) in reviews.by_side.iter_mut().enumerate() {
+        if takes_part(fact, side) {
+            moves(counts);
+        }
     }
 }
 
@@ -418,7 +497,54 @@ pub fn annotate(
         expires: draft.expires,
         author: if author.is_empty() { "unknown" } else { author }.to_string(),
         time: time.trunc_subsecs(0),
+        values: values_in_words(fact, environments),
+        batch: None,
     })
+}
+
+/// The longest value description kept in an annotation, in characters.
+const VALUE_WORDS: usize = 200;
+
+/// What each environment of the comparison holds for `fact`, in words: a value's
+/// summary (secrets as `(redacted)`, texts as their line count), `(absent)`, or each
+/// host group's value when the hosts disagree. Sides of one environment with different
+/// values are joined with ` | `.
+pub fn values_in_words(fact: &FactDiff, environments: &[String]) -> BTreeMap<String, String> {
+    let mut words: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (cell, env) in fact.cells.iter().zip(environments) {
+        let text = match cell {
+            Cell::Absent => "(absent)".to_string(),
+            Cell::Present { value } => value.summary(),
+            Cell::Divergent { groups } => groups
+                .iter()
+                .map(|g| {
+                    let value = g
+                        .value
+                        .as_ref()
+                        .map_or("(absent)".to_string(), Value::summary);
+                    format!("{value} on {}", g.hosts.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        let entry = words.entry(env.clone()).or_default();
+        if !entry.contains(&text) {
+            entry.push(text);
+        }
+    }
+    words
+        .into_iter()
+        .map(|(env, texts)| {
+            let joined = texts.join(" | ");
+            let clipped = if joined.chars().count() > VALUE_WORDS {
+                let cut: String = joined.chars().take(VALUE_WORDS - 1).collect();
+                format!("{cut}…")
+            } else {
+                joined
+            };
+            (env, clipped)
+        })
+        .collect()
 }
 
 /// The fingerprint of the values the sides of environments `of` hold for `fact`:

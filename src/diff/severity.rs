@@ -4,10 +4,13 @@
 //! rank of change kinds, so the worst rating over a set of values does not depend on
 //! the order in which the values are seen.
 
-use super::version::classify;
-use super::{ChangeKind, Severity};
+use std::cmp::Ordering;
+
+use super::version::Scheme;
+use super::{ChangeKind, FactDiff, Severity};
 use crate::model::{Category, FactKey, Value};
 
+pub mod ladder;
 mod schema;
 
 /// A severity with the kind of change that drove it.
@@ -34,6 +37,17 @@ impl Rating {
     }
 }
 
+/// The report's order, worst first: severity, then the ladder's rung (see [`ladder`]),
+/// then the kind of change, then missing before differing, then category and key.
+pub fn priority(a: &FactDiff, b: &FactDiff) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| ladder::rung(&a.key).cmp(&ladder::rung(&b.key)))
+        .then_with(|| rank(b.change).cmp(&rank(a.change)))
+        .then(b.status.cmp(&a.status))
+        .then_with(|| a.key.cmp(&b.key))
+}
+
 /// Tie-break order among change kinds of equal severity; higher is more telling.
 fn rank(change: ChangeKind) -> u8 {
     match change {
@@ -54,18 +68,33 @@ fn rank(change: ChangeKind) -> u8 {
     }
 }
 
-/// Rates the difference between two values of the fact `key`: the generic rules of
-/// [`rate`], refined for categories that have their own ([`schema`]).
-pub(crate) fn rate_fact(key: &FactKey, a: Option<&Value>, b: Option<&Value>) -> Rating {
-    let generic = rate(a, b);
-    match key.category {
+/// Rates the difference between two values of the fact `key`, versions compared by
+/// `scheme`: the generic rules of [`rate`], refined for categories that have their own
+/// ([`schema`]), then placed on the severity [`ladder`].
+pub(crate) fn rate_fact(
+    key: &FactKey,
+    scheme: Scheme,
+    a: Option<&Value>,
+    b: Option<&Value>,
+) -> Rating {
+    let generic = rate_with(scheme, a, b);
+    let refined = match key.category {
         Category::Schema => schema::refine(&key.key, a, b, generic),
         _ => generic,
-    }
+    };
+    ladder::place(key, refined)
 }
 
-/// Rates the difference between two values of one fact; `None` is absence.
+/// Rates the difference between two values of one fact with the plain version scheme;
+/// `None` is absence.
+#[cfg(test)]
 pub(crate) fn rate(a: Option<&Value>, b: Option<&Value>) -> Rating {
+    rate_with(Scheme::Plain, a, b)
+}
+
+/// Rates the difference between two values of one fact, whatever the fact; `None` is
+/// absence.
+fn rate_with(scheme: Scheme, a: Option<&Value>, b: Option<&Value>) -> Rating {
     use ChangeKind as C;
     use Severity as S;
     let (a, b) = match (a, b) {
@@ -75,7 +104,7 @@ pub(crate) fn rate(a: Option<&Value>, b: Option<&Value>) -> Rating {
         (Some(a), Some(b)) => (a, b),
     };
     match (a, b) {
-        (Value::Version(x), Value::Version(y)) => match classify(x, y) {
+        (Value::Version(x), Value::Version(y)) => match scheme.classify(x, y) {
             C::Major => Rating::new(S::Critical, C::Major),
             C::Minor => Rating::new(S::High, C::Minor),
             C::Patch => Rating::new(S::Medium, C::Patch),

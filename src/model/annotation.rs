@@ -6,7 +6,7 @@
 //! annotation applies to which drift is `diff::review`'s work; keeping them in the
 //! workspace is `store`'s.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -137,6 +137,14 @@ pub struct Annotation {
     /// `sha256:<hex>` over the values the annotated environments held (see
     /// `diff::review::fingerprint`); redacted values enter only as their fingerprints.
     pub fingerprint: String,
+    /// What each environment held when the decision was made, in words, for reviewers
+    /// of the file (secrets as `(redacted)`). Informational: staleness follows the
+    /// fingerprint. Empty for records written before it was kept.
+    pub values: BTreeMap<String, String>,
+    /// The batch the annotation was made in (a baseline acceptance or a bulk
+    /// decision), so the batch can be listed and undone together; `None` for one-off
+    /// decisions.
+    pub batch: Option<String>,
 }
 
 impl Annotation {
@@ -173,6 +181,9 @@ impl Annotation {
         }
         if self.ticket.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err("the ticket may not be empty (leave it out instead)".to_string());
+        }
+        if self.batch.as_deref().is_some_and(|b| b.trim().is_empty()) {
+            return Err("the batch may not be empty (leave it out instead)".to_string());
         }
         if !is_fingerprint(&self.fingerprint) {
             return Err(format!(
@@ -219,6 +230,8 @@ mod tests {
             author: "Dana".into(),
             time: Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap(),
             fingerprint: format!("{FINGERPRINT_PREFIX}{}", "a".repeat(64)),
+            values: BTreeMap::new(),
+            batch: None,
         }
     }
 

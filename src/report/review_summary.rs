@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::diff::review::{ReviewState, Reviews, StateCounts};
-use crate::diff::{CategoryCounts, DriftReport, Severity};
+use crate::diff::{CategoryCounts, DriftReport, FactDiff, Severity};
 use crate::model::{Category, sanitize};
 
 use super::Palette;
@@ -122,8 +122,64 @@ pub fn render(
     if total.drift > 0 {
         let _ = writeln!(out, "{indent}{}", states_phrase(&states, palette));
     }
+    let in_scope = |fact: &FactDiff| only.is_none_or(|o| o == fact.key.category);
+    let by_rule = report
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| in_scope(f) && reviews.rule(*i).is_some())
+        .count();
+    if by_rule > 0 {
+        let _ = writeln!(
+            out,
+            "{indent}{by_rule} of them justified by a rule in driftscope.toml"
+        );
+    }
+    write_open_facts(&mut out, report, reviews, &in_scope, palette);
     out.push_str(&verdict(total.drift, &states, strict, palette));
     out
+}
+
+/// How many facts needing review `check` lists by name before counting the rest.
+pub const LISTED: usize = 50;
+
+/// The facts that need review, worst first, one line each: severity, state and
+/// `category/key`; past [`LISTED`], how many more.
+fn write_open_facts(
+    out: &mut String,
+    report: &DriftReport,
+    reviews: &Reviews,
+    in_scope: &dyn Fn(&FactDiff) -> bool,
+    palette: Palette,
+) {
+    let open: Vec<(&FactDiff, ReviewState)> = report
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| in_scope(f))
+        .filter_map(|(i, f)| reviews.state(i).map(|s| (f, s)))
+        .filter(|(_, s)| s.needs_review())
+        .collect();
+    if open.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", palette.heading("needs review:"));
+    for (fact, state) in open.iter().take(LISTED) {
+        let _ = writeln!(
+            out,
+            "  {}  {:<10}  {}",
+            palette.severity(fact.severity, &format!("{:<8}", fact.severity.as_str())),
+            state.label(),
+            sanitize(&fact.key.to_string(), false)
+        );
+    }
+    if open.len() > LISTED {
+        let _ = writeln!(
+            out,
+            "  … and {} more (driftscope diff --unreviewed lists every one)",
+            open.len() - LISTED
+        );
+    }
 }
 
 fn verdict(drift: usize, states: &StateCounts, strict: bool, palette: Palette) -> String {

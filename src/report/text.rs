@@ -1,5 +1,6 @@
-//! The human rendering of a drift report: a header naming the sides, then the drifting
-//! facts grouped by category, worst first, with the detail that explains each one.
+//! The human rendering of a drift report: a header naming the sides, the worst drifts
+//! across every category (when there are many), then the drifting facts grouped by
+//! category, worst first, with the detail that explains each one.
 
 use std::fmt::Write as _;
 
@@ -54,6 +55,7 @@ pub fn render(report: &DriftReport, options: &TextOptions) -> String {
         .map(|s| sanitize(&s.label, false).into_owned())
         .collect();
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    write_start_here(&mut out, report, options);
     for category in Category::ALL {
         let mut facts: Vec<&FactDiff> = report
             .facts
@@ -128,6 +130,71 @@ fn write_header(out: &mut String, report: &DriftReport, options: &TextOptions) {
             "  {label:<width$}  {hosts}  {}",
             p.dim(&format!("taken {}", side_times(side)))
         );
+    }
+}
+
+/// How many drifts the "start here" list shows; it appears only when there are more.
+pub const START_HERE: usize = 10;
+
+/// The worst drifts across every category, one line each, in the report's order
+/// (severity, then the severity ladder): where an engineer in an incident starts.
+/// Written only when there are more than [`START_HERE`] drifts.
+fn write_start_here(out: &mut String, report: &DriftReport, options: &TextOptions) {
+    let p = options.palette;
+    let drifts: Vec<&FactDiff> = report.facts.iter().filter(|f| f.is_drift()).collect();
+    if drifts.len() <= START_HERE {
+        return;
+    }
+    out.push('\n');
+    let heading = format!(
+        "start here — the {START_HERE} worst of {} drifts",
+        drifts.len()
+    );
+    let _ = writeln!(out, "{}", p.heading(&heading));
+    let names: Vec<String> = drifts
+        .iter()
+        .take(START_HERE)
+        .map(|f| sanitize(&f.key.to_string(), false).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (fact, name) in drifts.iter().zip(&names) {
+        let classes = RedactionClasses::of(fact);
+        let baseline = fact.cells.first();
+        let values: Vec<String> = fact
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| brief_cell(cell, if i == 0 { None } else { baseline }, &classes))
+            .collect();
+        let line = clip(&values.join(" → "), options.max_width).into_owned();
+        let _ = writeln!(
+            out,
+            "  {} {}  {}  {}",
+            p.severity(fact.severity, status_marker(fact)),
+            p.severity(fact.severity, &format!("{:<8}", fact.severity.as_str())),
+            p.key(&format!("{name:<width$}")),
+            p.dim(&sanitize(&line, false)),
+        );
+    }
+}
+
+/// A cell in a few words: collections and records as their size on the baseline and
+/// as what changed against it elsewhere.
+fn brief_cell(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) -> String {
+    let collection = |v: &crate::model::Value| match v {
+        crate::model::Value::Set(items) | crate::model::Value::List(items) => {
+            Some(format!("{} members", items.len()))
+        }
+        crate::model::Value::Record(fields) => Some(format!("{} fields", fields.len())),
+        _ => None,
+    };
+    match (cell.value(), baseline.and_then(Cell::value)) {
+        (Some(value), Some(base)) if collection(base).is_some() => delta_from_baseline(value, base)
+            .unwrap_or_else(|| cell_summary(cell, baseline, classes)),
+        (Some(value), None) if baseline.is_none() => {
+            collection(value).unwrap_or_else(|| cell_summary(cell, baseline, classes))
+        }
+        _ => cell_summary(cell, baseline, classes),
     }
 }
 

@@ -44,8 +44,9 @@ pub struct AnnotationStore {
     file: Option<FileState>,
     /// The records, sorted by identity, one per identity.
     records: Vec<Annotation>,
-    /// Changes made through this store, newest last: the identity and its record before.
-    undo: Vec<(AnnotationId, Option<Annotation>)>,
+    /// Changes made through this store, newest last, each one save's worth (one record,
+    /// or a whole batch): every identity with its record before.
+    undo: Vec<Vec<(AnnotationId, Option<Annotation>)>>,
 }
 
 /// What is known of the file on disk.
@@ -168,6 +169,32 @@ impl AnnotationStore {
         self.change(annotation.id(), Some(annotation), true)
     }
 
+    /// Adds every annotation (replacing any with the same identity) in one atomic save,
+    /// undone together by one [`AnnotationStore::undo`]. Fails, changing nothing, when
+    /// any is invalid or the file cannot be written.
+    pub fn put_many(&mut self, annotations: Vec<Annotation>) -> Result<SaveReport> {
+        for annotation in &annotations {
+            annotation
+                .validate()
+                .map_err(|e| eyre!("annotation for {}: {e}", annotation.id()))?;
+            for env in &annotation.environments {
+                check_environment_name(env).map_err(|e| eyre!("annotation: {e}"))?;
+            }
+        }
+        let changes = annotations.into_iter().map(|a| (a.id(), Some(a))).collect();
+        self.change_batch(changes, true)
+    }
+
+    /// Removes every annotation with one of `ids` in one atomic save, undone together.
+    /// Fails, changing nothing, when one of them does not exist.
+    pub fn remove_many(&mut self, ids: &[AnnotationId]) -> Result<SaveReport> {
+        if let Some(missing) = ids.iter().find(|id| self.find(id).is_none()) {
+            return Err(eyre!("there is no annotation for {missing}"));
+        }
+        let changes = ids.iter().map(|id| (id.clone(), None)).collect();
+        self.change_batch(changes, true)
+    }
+
     /// Removes the annotation with identity `id` and saves. Undoable. Fails when there
     /// is none.
     pub fn remove(&mut self, id: &AnnotationId) -> Result<SaveReport> {
@@ -182,22 +209,26 @@ impl AnnotationStore {
         !self.undo.is_empty()
     }
 
-    /// The identity the next undo restores, for hints such as `u undo config/x on prod`.
+    /// The identity the next undo restores (the first of a batch), for hints such as
+    /// `u undo config/x on prod`.
     pub fn next_undo(&self) -> Option<&AnnotationId> {
-        self.undo.last().map(|(id, _)| id)
+        self.undo
+            .last()
+            .and_then(|batch| batch.first())
+            .map(|(id, _)| id)
     }
 
     /// Takes back the newest change of this session (restoring the record it replaced or
     /// removed, or removing the one it added) and saves. `Ok(None)` when there is nothing
     /// to undo; on failure the change stays undoable.
     pub fn undo(&mut self) -> Result<Option<SaveReport>> {
-        let Some((id, before)) = self.undo.pop() else {
+        let Some(batch) = self.undo.pop() else {
             return Ok(None);
         };
-        match self.change(id.clone(), before.clone(), false) {
+        match self.change_batch(batch.clone(), false) {
             Ok(report) => Ok(Some(report)),
             Err(err) => {
-                self.undo.push((id, before));
+                self.undo.push(batch);
                 Err(err)
             }
         }
@@ -230,22 +261,39 @@ impl AnnotationStore {
         after: Option<Annotation>,
         undoable: bool,
     ) -> Result<SaveReport> {
+        self.change_batch(vec![(id, after)], undoable)
+    }
+
+    /// Sets the record of every identity to its `after` (removing it for `None`) and
+    /// saves once; on success remembers the whole batch as one undo step when
+    /// `undoable`. Undo entries are kept in reverse, so restoring them in order undoes a
+    /// batch that touched one identity twice correctly.
+    fn change_batch(
+        &mut self,
+        changes: Vec<(AnnotationId, Option<Annotation>)>,
+        undoable: bool,
+    ) -> Result<SaveReport> {
         let Some(file) = &self.file else {
             return Err(eyre!("{READ_ONLY}"));
         };
         let mut ours = self.records.clone();
-        let before = match self.position(&id) {
-            Ok(i) => match &after {
-                Some(record) => Some(std::mem::replace(&mut ours[i], record.clone())),
-                None => Some(ours.remove(i)),
-            },
-            Err(i) => {
-                if let Some(record) = &after {
-                    ours.insert(i, record.clone());
+        let mut befores = Vec::with_capacity(changes.len());
+        for (id, after) in changes {
+            let before = match ours.binary_search_by(|a| a.id().cmp(&id)) {
+                Ok(i) => match &after {
+                    Some(record) => Some(std::mem::replace(&mut ours[i], record.clone())),
+                    None => Some(ours.remove(i)),
+                },
+                Err(i) => {
+                    if let Some(record) = &after {
+                        ours.insert(i, record.clone());
+                    }
+                    None
                 }
-                None
-            }
-        };
+            };
+            befores.push((id, before));
+        }
+        befores.reverse();
         let (saved, digest, report) = save(file, &ours)?;
         if let Some(file) = &mut self.file {
             file.base = saved.clone();
@@ -253,7 +301,7 @@ impl AnnotationStore {
         }
         self.records = saved;
         if undoable {
-            self.undo.push((id, before));
+            self.undo.push(befores);
         }
         Ok(report)
     }
@@ -444,6 +492,10 @@ struct RawRecord {
     author: Spanned<String>,
     time: Spanned<String>,
     fingerprint: Spanned<String>,
+    #[serde(default)]
+    batch: Option<Spanned<String>>,
+    #[serde(default)]
+    values: BTreeMap<String, String>,
 }
 
 /// Parses the text of an annotations file. Records come out sorted by identity.
@@ -544,6 +596,8 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
         author: raw.author.get_ref().clone(),
         time,
         fingerprint: raw.fingerprint.get_ref().clone(),
+        values: raw.values.clone(),
+        batch: raw.batch.as_ref().map(|b| b.get_ref().clone()),
     };
     annotation.validate().map_err(|message| {
         let offset = if message.contains("reason") {
@@ -554,6 +608,8 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
             raw.ticket.as_ref().map_or(0, place)
         } else if message.contains("fingerprint") {
             place(&raw.fingerprint)
+        } else if message.contains("batch") {
+            raw.batch.as_ref().map_or(0, place)
         } else {
             env_place
         };
@@ -596,6 +652,17 @@ pub fn render_annotations(records: &[Annotation]) -> String {
         field(&mut out, "author", &toml_string(&a.author));
         field(&mut out, "time", &toml_string(&format_time(a.time)));
         field(&mut out, "fingerprint", &toml_string(&a.fingerprint));
+        if let Some(batch) = &a.batch {
+            field(&mut out, "batch", &toml_string(batch));
+        }
+        if !a.values.is_empty() {
+            let pairs: Vec<String> = a
+                .values
+                .iter()
+                .map(|(env, words)| format!("{} = {}", toml_string(env), toml_string(words)))
+                .collect();
+            field(&mut out, "values", &format!("{{ {} }}", pairs.join(", ")));
+        }
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The one comparison pipeline, for the command line and the explorer alike: resolve
 //! each side (in parallel), give every side a distinct label, apply the workspace's
-//! ignore rules, compare. Loaded sides may be kept in a [`SideCache`].
+//! ignore rules, compare, and apply its severity policy (`[[severity]]` overrides and
+//! `[[rules]]` expectations). Loaded sides may be kept in a [`SideCache`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -8,8 +9,12 @@ use std::sync::Arc;
 use color_eyre::eyre::{Result, eyre};
 
 use super::{ResolvedSide, SideRef, SnapshotMeta, Workspace};
+use chrono::{DateTime, Utc};
+
+use crate::diff::policy::Policy;
+use crate::diff::review::{Reviews, review_with_rules};
 use crate::diff::{self, DiffOptions, DriftReport, Side};
-use crate::model::Category;
+use crate::model::{Annotation, Category};
 
 /// What to compare and how.
 #[derive(Debug, Clone, Default)]
@@ -26,10 +31,26 @@ pub struct CompareRequest {
 /// (the report's sides carry it too, with the host and time each side names).
 #[derive(Debug, Clone)]
 pub struct Compared {
-    /// The comparison.
+    /// The comparison, with the workspace's severity policy applied.
     pub report: DriftReport,
     /// Each side's environment name, in side order.
     pub environments: Vec<String>,
+    /// The workspace's severity overrides and expectation rules.
+    pub policy: Policy,
+}
+
+impl Compared {
+    /// Reviews the drift against `annotations` and the expectation rules (a drift a
+    /// *may differ* rule allows is justified by it), as of `now`.
+    pub fn review(&self, annotations: &[Annotation], now: DateTime<Utc>) -> Reviews {
+        review_with_rules(
+            &self.report,
+            &self.environments,
+            annotations,
+            &self.policy,
+            now,
+        )
+    }
 }
 
 /// Sides already loaded, by reference; an entry is used while the history entries its
@@ -78,10 +99,13 @@ pub fn compare_cached(
         info.host = side.host.clone();
         info.at = side.at;
     }
-    let environments = resolved.iter().map(|r| r.environment.clone()).collect();
+    let environments: Vec<String> = resolved.iter().map(|r| r.environment.clone()).collect();
+    let policy = workspace.config.policy()?;
+    policy.apply(&mut report, &environments);
     Ok(Compared {
         report,
         environments,
+        policy,
     })
 }
 

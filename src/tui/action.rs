@@ -122,6 +122,7 @@ actions! {
     FactHistory = "fact_history", Timeline, "history", "history of the selected fact: each value and when";
     Justify = "justify", Review, "justify", "justify the drift, with a reason";
     Remediate = "remediate", Review, "remediate", "mark the drift to remediate, with a reason";
+    JustifyShown = "justify_shown", Review, "justify shown", "justify every drift the list shows that needs review, with one reason (the prompt names the count)";
     ClearAnnotation = "clear_annotation", Review, "clear", "clear the drift's annotation";
     UndoAnnotation = "undo_annotation", Review, "undo", "undo the last annotation change";
     CycleReviewFilter = "cycle_review_filter", Review, "review filter", "cycle the review filter";

@@ -44,19 +44,25 @@ impl AnnotateJob {
     /// Reads the annotations and the author, under the read lock: later changes go
     /// through the store, not the workspace.
     fn load(&mut self) -> Result<LoadedAnnotations, String> {
-        let (opened, author) = match self.workspace.read() {
+        let (opened, author, policy) = match self.workspace.read() {
             Ok(workspace) => (
                 guarded(|| workspace.annotations().map_err(|e| format!("{e}"))),
                 guarded(|| Ok(workspace.author())).unwrap_or_else(|_| "unknown".to_string()),
+                guarded(|| workspace.config.policy().map_err(|e| format!("{e}"))),
             ),
-            Err(_) => (Err(UNAVAILABLE.to_string()), "unknown".to_string()),
+            Err(_) => (
+                Err(UNAVAILABLE.to_string()),
+                "unknown".to_string(),
+                Err(UNAVAILABLE.to_string()),
+            ),
         };
-        let loaded = match &opened {
-            Ok(store) => Ok(LoadedAnnotations {
+        let loaded = match (&opened, &policy) {
+            (Ok(store), Ok(policy)) => Ok(LoadedAnnotations {
+                policy: Arc::new(policy.clone()),
                 records: Arc::new(store.records().to_vec()),
                 read_only: store.is_read_only(),
             }),
-            Err(message) => Err(message.clone()),
+            (Err(message), _) | (_, Err(message)) => Err(message.clone()),
         };
         self.store = opened;
         self.author = author;
@@ -122,6 +128,25 @@ fn apply(
             let annotation = annotate(&fact, &environments, draft, author, Utc::now())?;
             let what = format!("{} {}", annotation.kind.describe(), annotation.id());
             let report = store.put(annotation).map_err(|e| format!("{e}"))?;
+            (what, report)
+        }
+        AnnotationChange::PutMany {
+            facts,
+            environments,
+            draft,
+        } => {
+            let now = Utc::now();
+            let annotations = facts
+                .iter()
+                .map(|fact| annotate(fact, &environments, draft.clone(), author, now))
+                .collect::<Result<Vec<_>, String>>()?;
+            let what = format!(
+                "{} {} drifts on {}",
+                draft.kind.describe(),
+                annotations.len(),
+                environments.join(", ")
+            );
+            let report = store.put_many(annotations).map_err(|e| format!("{e}"))?;
             (what, report)
         }
         AnnotationChange::Remove(id) => {
@@ -235,6 +260,35 @@ mod tests {
         let nothing = apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
         assert_eq!(nothing.message, "nothing to undo");
         assert!(!nothing.can_undo);
+    }
+
+    #[test]
+    fn a_bulk_change_saves_every_drift_and_undoes_as_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("annotations.toml");
+        let mut store = AnnotationStore::open(&path, "annotations.toml").unwrap();
+        let mut other = drift();
+        other.key = FactKey::new(Category::Config, "env.MODE");
+        let change = AnnotationChange::PutMany {
+            facts: vec![drift(), other],
+            environments: vec!["prod".into(), "staging".into()],
+            draft: AnnotationDraft {
+                kind: AnnotationKind::Justify,
+                reason: "known differences".into(),
+                ticket: None,
+                expires: None,
+            },
+        };
+        let saved = apply(&mut store, change, "Test Author").unwrap();
+        assert_eq!(saved.message, "justified 2 drifts on prod, staging");
+        assert_eq!(saved.records.len(), 2);
+        let file = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(file.matches("reason = \"known differences\"").count(), 2);
+        let undone = apply(&mut store, AnnotationChange::Undo, "Test Author").unwrap();
+        assert!(
+            undone.records.is_empty(),
+            "one undo takes back the whole batch"
+        );
     }
 
     #[test]

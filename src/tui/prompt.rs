@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::diff::FactDiff;
 use crate::diff::review::AnnotationDraft;
-use crate::model::{Annotation, AnnotationKind, join_environments, parse_expiry};
+use crate::model::{Annotation, AnnotationKind, Category, join_environments, parse_expiry};
 
 use super::action::Action;
 use super::input::TextInput;
@@ -97,6 +97,11 @@ pub struct Prompt {
     pub saving: Option<u64>,
     /// The annotation that applies to the drift now, in words, if any.
     pub current: Option<String>,
+    /// Every drift a bulk decision annotates (empty for one drift, `fact`).
+    pub bulk: Vec<FactDiff>,
+    /// For a bulk decision: the category shown and how many shown drifts were already
+    /// decided (left as they are).
+    pub bulk_scope: Option<(Category, usize)>,
 }
 
 impl Prompt {
@@ -147,7 +152,34 @@ impl Prompt {
             read_only,
             saving: None,
             current,
+            bulk: Vec::new(),
+            bulk_scope: None,
         }
+    }
+
+    /// A prompt deciding every one of `facts` (drifts shown in `category` that need
+    /// review; `decided` others shown are left alone) with one reason.
+    pub fn bulk(
+        kind: AnnotationKind,
+        facts: Vec<FactDiff>,
+        category: Category,
+        decided: usize,
+        environments: Vec<String>,
+        read_only: bool,
+    ) -> Prompt {
+        let first = facts.first().cloned().unwrap_or_else(|| FactDiff {
+            key: crate::model::FactKey::new(category, ""),
+            status: crate::diff::Status::Equal,
+            divergent: false,
+            severity: crate::diff::Severity::None,
+            change: crate::diff::ChangeKind::None,
+            cells: Vec::new(),
+            comparisons: Vec::new(),
+        });
+        let mut prompt = Prompt::open(kind, first, environments, None, NaiveDate::MIN, read_only);
+        prompt.bulk = facts;
+        prompt.bulk_scope = Some((category, decided));
+        prompt
     }
 
     /// The text of a field.

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review};
+use crate::diff::policy::Policy;
+use crate::diff::review::{AnnotationDraft, ReviewFilter, ReviewState, Reviews, review_with_rules};
 use crate::diff::{Cell, DriftReport, FactDiff};
 use crate::model::{Annotation, AnnotationId, AnnotationKind};
 
@@ -49,6 +50,8 @@ pub struct ReviewView {
     pub filter: ReviewFilter,
     /// The day (UTC) `reviews` were made on; expiry depends on it.
     pub reviewed_on: Option<NaiveDate>,
+    /// The workspace's expectation rules, read with the annotations.
+    pub policy: Arc<Policy>,
     /// Per side of the loaded report, its drift against the baseline.
     pub side_drift: Vec<SideDrift>,
 }
@@ -99,6 +102,7 @@ impl Default for ReviewView {
             filter: ReviewFilter::All,
             reviewed_on: None,
             side_drift: Vec::new(),
+            policy: Arc::new(Policy::default()),
         }
     }
 }
@@ -120,6 +124,9 @@ impl ReviewView {
 /// The annotations as read from the workspace.
 #[derive(Debug, Clone)]
 pub struct LoadedAnnotations {
+    /// The workspace's expectation rules (and severity overrides): a drift a *may differ*
+    /// rule allows is justified by it.
+    pub policy: Arc<Policy>,
     /// Every annotation.
     pub records: Arc<Vec<Annotation>>,
     /// True for the embedded demo's, which cannot be changed.
@@ -150,6 +157,15 @@ pub enum AnnotationChange {
         draft: AnnotationDraft,
     },
     /// Remove the annotation with this identity.
+    /// Annotate many drifts with one decision, saved at once (one undo step).
+    PutMany {
+        /// The drifts, each needing review.
+        facts: Vec<FactDiff>,
+        /// The compared environments.
+        environments: Vec<String>,
+        /// The decision.
+        draft: AnnotationDraft,
+    },
     Remove(AnnotationId),
     /// Take back the newest change of this session.
     Undo,
@@ -177,10 +193,11 @@ pub fn side_environments(state: &State, loaded: &Loaded) -> Vec<String> {
 pub fn recompute(state: &mut State) {
     let reviews = state.loaded.as_ref().map(|loaded| {
         let environments = side_environments(state, loaded);
-        review(
+        review_with_rules(
             &loaded.report,
             &environments,
             &state.review.records,
+            &state.review.policy,
             state.now,
         )
     });
@@ -219,6 +236,7 @@ pub fn on_loaded(state: &mut State, result: Result<LoadedAnnotations, String>) {
             state.review.status = AnnotationsStatus::Ready;
             state.review.records = loaded.records;
             state.review.read_only = loaded.read_only;
+            state.review.policy = loaded.policy;
         }
         Err(message) => {
             state.review.status = AnnotationsStatus::Failed(message.clone());
@@ -349,6 +367,56 @@ pub fn start_prompt(state: &mut State, kind: AnnotationKind) -> Vec<Effect> {
 }
 
 /// Enter in the prompt: validates, then asks for the save (or, on the demo, explains).
+/// Opens the reason prompt for every drift the facts list shows that needs review: one
+/// justification for all of them, the prompt naming how many.
+pub fn start_bulk_prompt(state: &mut State) -> Vec<Effect> {
+    if let AnnotationsStatus::Failed(message) = &state.review.status {
+        state.notice = Some(format!("annotations cannot be changed: {message}"));
+        return Vec::new();
+    }
+    let Some(loaded) = state.loaded.as_ref() else {
+        state.notice = Some("nothing is compared yet".into());
+        return Vec::new();
+    };
+    let rows: Vec<usize> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|row| row.fact())
+        .map(|r| r as usize)
+        .collect();
+    let (open, decided): (Vec<usize>, Vec<usize>) = rows
+        .into_iter()
+        .filter(|r| loaded.report.facts.get(*r).is_some_and(FactDiff::is_drift))
+        .partition(|r| state.review.state(*r).is_none_or(ReviewState::needs_review));
+    if open.is_empty() {
+        state.notice = Some(format!(
+            "no drift shown in {} needs review{}",
+            state.category(),
+            if decided.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} already decided)", decided.len())
+            }
+        ));
+        return Vec::new();
+    }
+    let facts: Vec<FactDiff> = open
+        .iter()
+        .filter_map(|r| loaded.report.facts.get(*r).cloned())
+        .collect();
+    let environments = side_environments(state, loaded);
+    let prompt = Prompt::bulk(
+        AnnotationKind::Justify,
+        facts,
+        state.category(),
+        decided.len(),
+        environments,
+        is_read_only(state),
+    );
+    state.overlays.push(Overlay::Prompt(Box::new(prompt)));
+    Vec::new()
+}
+
 pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
     let today = state.now.date_naive();
     let job = state.next_request();
@@ -373,10 +441,18 @@ pub fn submit_prompt(state: &mut State) -> Vec<Effect> {
     }
     prompt.saving = Some(job);
     prompt.error = None;
-    let change = AnnotationChange::Put {
-        fact: prompt.fact.clone(),
-        environments: prompt.environments.clone(),
-        draft,
+    let change = if prompt.bulk.is_empty() {
+        AnnotationChange::Put {
+            fact: prompt.fact.clone(),
+            environments: prompt.environments.clone(),
+            draft,
+        }
+    } else {
+        AnnotationChange::PutMany {
+            facts: prompt.bulk.clone(),
+            environments: prompt.environments.clone(),
+            draft,
+        }
     };
     vec![Effect::Annotate { job, change }]
 }

@@ -350,6 +350,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Justify => return review::start_prompt(state, AnnotationKind::Justify),
         Action::Remediate => return review::start_prompt(state, AnnotationKind::Remediate),
+        Action::JustifyShown => return review::start_bulk_prompt(state),
         Action::ClearAnnotation => return review::clear(state),
         Action::UndoAnnotation => return review::undo(state),
         Action::CycleReviewFilter => review::cycle_filter(state),

@@ -1,4 +1,5 @@
 //! Shared test helpers.
 
+pub mod netlab;
 pub mod postgres;
 pub mod sshd;

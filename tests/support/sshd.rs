@@ -34,7 +34,42 @@ pub struct Sshd {
     pub host_public_key: String,
     /// Another host key's public line, to fake a changed key.
     pub other_host_public_key: String,
+    /// The network namespace it runs in, if any.
+    pub netns: Option<String>,
+    /// The address it listens on.
+    pub address: String,
     child: Child,
+}
+
+/// Where and how a server is started; [`SshdSetup::default`] is 127.0.0.1 on a free
+/// port, quiet logs.
+#[derive(Debug, Clone)]
+pub struct SshdSetup {
+    /// Run inside this network namespace (`ip netns exec`).
+    pub netns: Option<String>,
+    /// The address to listen on.
+    pub address: String,
+    /// The port; `None` picks a free one on 127.0.0.1.
+    pub port: Option<u16>,
+    /// `LogLevel`; `INFO` logs each accepted login.
+    pub log_level: &'static str,
+    /// A public key accepted besides the server's own client key.
+    pub extra_authorized_key: Option<PathBuf>,
+    /// Users allowed to log in besides the one running the tests.
+    pub extra_users: Vec<String>,
+}
+
+impl Default for SshdSetup {
+    fn default() -> Self {
+        SshdSetup {
+            netns: None,
+            address: "127.0.0.1".into(),
+            port: None,
+            log_level: "ERROR",
+            extra_authorized_key: None,
+            extra_users: Vec::new(),
+        }
+    }
 }
 
 /// The server binary: `DRIFTSCOPE_SSHD`, or the usual place.
@@ -91,6 +126,11 @@ fn current_user() -> String {
 impl Sshd {
     /// Starts a server, or returns `None` (after printing why) when `sshd` is absent.
     pub fn start() -> Option<Sshd> {
+        Sshd::start_with(&SshdSetup::default())
+    }
+
+    /// Starts a server as `setup` says, or returns `None` when `sshd` is absent.
+    pub fn start_with(setup: &SshdSetup) -> Option<Sshd> {
         let binary = sshd_binary();
         if !binary.exists() {
             return unavailable(&format!("{} is not installed", binary.display()));
@@ -106,23 +146,41 @@ impl Sshd {
         keygen(&p("other_host_key"));
         keygen(&p("client_key"));
         keygen(&p("wrong_key"));
-        fs::copy(p("client_key.pub"), p("authorized_keys")).expect("authorized_keys");
+        let mut authorized = fs::read_to_string(p("client_key.pub")).expect("client key");
+        if let Some(extra) = &setup.extra_authorized_key {
+            authorized.push_str(&fs::read_to_string(extra).expect("extra authorized key"));
+        }
+        fs::write(p("authorized_keys"), authorized).expect("authorized_keys");
         let user = current_user();
+        let allowed = std::iter::once(user.clone())
+            .chain(setup.extra_users.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
         for attempt in 0..5 {
-            let port = free_port();
+            let port = setup.port.unwrap_or_else(free_port);
             let config = format!(
-                "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {pid}\n\
+                "Port {port}\nListenAddress {address}\nHostKey {host}\nPidFile {pid}\n\
                  AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\nPermitRootLogin yes\n\
                  PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
                  PubkeyAuthentication yes\nMaxStartups 200\nMaxSessions 100\nMaxAuthTries 10\n\
-                 PrintMotd no\nLogLevel ERROR\nAllowUsers {user}\n",
+                 PrintMotd no\nLogLevel {level}\nAllowUsers {allowed}\n",
+                address = setup.address,
+                level = setup.log_level,
                 host = p("host_key").display(),
                 pid = p("sshd.pid").display(),
                 auth = p("authorized_keys").display(),
             );
             fs::write(p("sshd_config"), config).expect("write sshd_config");
             let log = fs::File::create(p("sshd.log")).expect("sshd.log");
-            let mut child = Command::new(&binary)
+            let mut command = match &setup.netns {
+                Some(ns) => {
+                    let mut c = Command::new("ip");
+                    c.args(["netns", "exec", ns]).arg(&binary);
+                    c
+                }
+                None => Command::new(&binary),
+            };
+            let mut child = command
                 .args(["-D", "-e", "-f"])
                 .arg(p("sshd_config"))
                 .stdin(Stdio::null())
@@ -136,7 +194,11 @@ impl Sshd {
                 if let Ok(Some(_)) = child.try_wait() {
                     break;
                 }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                let listening = match &setup.netns {
+                    Some(ns) => listening_in(ns, port),
+                    None => TcpStream::connect((setup.address.as_str(), port)).is_ok(),
+                };
+                if listening {
                     up = true;
                     break;
                 }
@@ -156,6 +218,8 @@ impl Sshd {
                     wrong_key: p("wrong_key"),
                     host_public_key: read("host_key.pub"),
                     other_host_public_key: read("other_host_key.pub"),
+                    netns: setup.netns.clone(),
+                    address: setup.address.clone(),
                     child,
                     dir,
                 });
@@ -170,16 +234,25 @@ impl Sshd {
         None
     }
 
-    /// `user@127.0.0.1:port`.
+    /// `user@address:port`.
     pub fn entry(&self) -> String {
-        format!("{}@127.0.0.1:{}", self.user, self.port)
+        format!("{}@{}:{}", self.user, self.address, self.port)
+    }
+
+    /// The name OpenSSH gives this server in known-hosts files.
+    pub fn known_hosts_name(&self) -> String {
+        if self.port == 22 {
+            self.address.clone()
+        } else {
+            format!("[{}]:{}", self.address, self.port)
+        }
     }
 
     /// The known-hosts line for this server's real key.
     pub fn known_hosts_line(&self) -> String {
         format!(
-            "[127.0.0.1]:{} {}\n",
-            self.port,
+            "{} {}\n",
+            self.known_hosts_name(),
             key_part(&self.host_public_key)
         )
     }
@@ -187,10 +260,25 @@ impl Sshd {
     /// A known-hosts line that records a different key for this server.
     pub fn wrong_known_hosts_line(&self) -> String {
         format!(
-            "[127.0.0.1]:{} {}\n",
-            self.port,
+            "{} {}\n",
+            self.known_hosts_name(),
             key_part(&self.other_host_public_key)
         )
+    }
+
+    /// The server's real public key, `type base64`.
+    pub fn host_key_part(&self) -> String {
+        key_part(&self.host_public_key)
+    }
+
+    /// Another key's public part, `type base64`.
+    pub fn other_key_part(&self) -> String {
+        key_part(&self.other_host_public_key)
+    }
+
+    /// How many logins the server accepted so far (needs `LogLevel INFO`).
+    pub fn logins(&self) -> usize {
+        self.log().matches("Accepted publickey").count()
     }
 
     /// The server's key fingerprint as `ssh-keygen -l` prints it (`SHA256:…`).
@@ -211,6 +299,15 @@ impl Sshd {
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.path().join("sshd.log")).unwrap_or_default()
     }
+}
+
+/// Whether something listens on TCP `port` inside network namespace `ns`.
+fn listening_in(ns: &str, port: u16) -> bool {
+    Command::new("ip")
+        .args(["netns", "exec", ns, "ss", "-Hltn"])
+        .arg(format!("sport = :{port}"))
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty())
 }
 
 /// `type base64` of a public key line, without its comment.

@@ -25,8 +25,9 @@ use super::{
     ImportContext, ImportResult, SnapshotBuilder, Tool, choose_time, json_kind, json_text,
     source_file_name, squeeze,
 };
+use crate::collect::package_name::package_key;
 use crate::collect::parsers::infra::{PSEUDO_FS, gib};
-use crate::diff::version::compare_versions;
+use crate::diff::version::Scheme;
 use crate::model::{Category, Value, sanitize};
 
 /// One host's facts as found in the input.
@@ -361,8 +362,14 @@ fn to_snapshot<'a>(
     if let Some(note) = time_note {
         b.note(note);
     }
-    let groups: [(Option<Category>, MapFn); 11] = [
+    let groups: [(Option<Category>, MapFn); 18] = [
         (Some(Category::Versions), versions),
+        (Some(Category::Versions), python_executable),
+        (Some(Category::Versions), kernel_cmdline),
+        (Some(Category::Config), time_zone),
+        (Some(Category::Config), environment),
+        (Some(Category::Config), fips),
+        (Some(Category::Network), default_routes),
         (Some(Category::Config), security_modules),
         (Some(Category::Network), dns),
         (Some(Category::Network), interfaces),
@@ -371,6 +378,7 @@ fn to_snapshot<'a>(
         (Some(Category::Infra), mounts),
         (Some(Category::Infra), hardware),
         (Some(Category::Versions), packages),
+        (Some(Category::Versions), package_manager),
         (Some(Category::Services), services),
         (Some(Category::Services), service_manager),
     ];
@@ -708,17 +716,21 @@ fn hardware(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
     )
 }
 
-/// `package_facts`: one `package:<name>` version per package (the newest, when several
-/// are installed), and the package manager named as the native probe names it.
+/// `package_facts`: one `package:<name>` version per package and architecture (the
+/// newest, when several are installed), keyed as the native probe keys them (the
+/// architecture kept only when it is not the host's own), and the package manager
+/// named as the native probe names it.
 fn packages(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
     let Some((field, value)) = facts.get("packages") else {
         return Ok(());
     };
     let packages = object_of(value, &field)?;
+    let native = facts.get("architecture").and_then(|(_, v)| json_text(v));
     let mut manager: Option<String> = None;
     for (name, installs) in packages {
         let at = format!("{field}.{name}");
-        let mut newest: Option<String> = None;
+        let mut newest: std::collections::BTreeMap<String, String> =
+            std::collections::BTreeMap::new();
         for (i, install) in list_of(installs, &at)?.iter().enumerate() {
             let at = format!("{at}[{i}]");
             let install = object_of(install, &at)?;
@@ -737,30 +749,195 @@ fn packages(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
             if manager.is_none() {
                 manager = install.get("source").and_then(json_text);
             }
-            if newest
-                .as_deref()
-                .is_none_or(|n| compare_versions(&version, n) == Ordering::Greater)
-            {
-                newest = Some(version);
+            let arch = install.get("arch").and_then(json_text);
+            let key = package_key(name, arch.as_deref(), native.as_deref());
+            let scheme = Scheme::for_fact(&key, manager.as_deref().map(native_manager));
+            let slot = newest.entry(key).or_default();
+            if slot.is_empty() || scheme.compare(&version, slot) == Ordering::Greater {
+                *slot = version;
             }
         }
-        if let Some(version) = newest {
-            b.fact(
-                Category::Versions,
-                format!("package:{name}"),
-                Value::Version(version),
-            );
+        for (key, version) in newest {
+            b.fact(Category::Versions, key, Value::Version(version));
         }
     }
     if let Some(manager) = manager {
-        let native = match manager.as_str() {
-            "apt" => "dpkg",
-            other => other,
-        };
         b.fact(
             Category::Versions,
             "packages.manager",
-            Value::string(native),
+            Value::string(native_manager(&manager)),
+        );
+    }
+    Ok(())
+}
+
+/// The native probe's name of a package manager Ansible names (`apt` → `dpkg`,
+/// `dnf`/`yum`/`zypper` → `rpm`).
+fn native_manager(name: &str) -> &str {
+    match name {
+        "apt" => "dpkg",
+        "dnf" | "dnf5" | "yum" | "zypper" => "rpm",
+        other => other,
+    }
+}
+
+/// `ansible_pkg_mgr`, as `packages.manager`, when `package_facts` did not give it.
+fn package_manager(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    if facts.get("packages").is_some() {
+        return Ok(());
+    }
+    if let Some((field, value)) = facts.get("pkg_mgr") {
+        let name = text_of(value, &field)?;
+        if !name.is_empty() && name != "unknown" {
+            b.fact(
+                Category::Versions,
+                "packages.manager",
+                Value::string(native_manager(&name)),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The interpreter Ansible ran (`ansible_python.executable`) as
+/// `runtime.python.executable`: a different interpreter is a different runtime even
+/// at the same version.
+fn python_executable(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    let Some((field, value)) = facts.get("python") else {
+        return Ok(());
+    };
+    if let Some(v) = object_of(value, &field)?.get("executable") {
+        let path = text_of(v, &format!("{field}.executable"))?;
+        b.fact(
+            Category::Versions,
+            "runtime.python.executable",
+            Value::string(path),
+        );
+    }
+    Ok(())
+}
+
+/// The kernel command line (`ansible_proc_cmdline`, else `ansible_cmdline`) as
+/// `kernel.cmdline`, as the osquery importer keys it: `name=value` (or `name`) tokens,
+/// sorted.
+fn kernel_cmdline(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    let Some((field, value)) = facts.get("proc_cmdline").or_else(|| facts.get("cmdline")) else {
+        return Ok(());
+    };
+    let mut tokens = Vec::new();
+    for (name, v) in object_of(value, &field)? {
+        match v {
+            Json::Bool(true) => tokens.push(name.clone()),
+            Json::Array(items) => {
+                for item in items {
+                    let text = text_of(item, &format!("{field}.{name}"))?;
+                    tokens.push(format!("{name}={text}"));
+                }
+            }
+            other => tokens.push(format!(
+                "{name}={}",
+                text_of(other, &format!("{field}.{name}"))?
+            )),
+        }
+    }
+    tokens.sort();
+    b.fact(
+        Category::Versions,
+        "kernel.cmdline",
+        Value::string(tokens.join(" ")),
+    );
+    Ok(())
+}
+
+/// The time zone: `ansible_date_time.tz_dst` as `timezone.abbreviation`. Ansible
+/// reports abbreviations, not the zone name the native `timezone` fact holds, and the
+/// daylight-saving one (`UTC`, `CEST`) is the one that does not change with the season.
+fn time_zone(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    let Some((field, value)) = facts.get("date_time") else {
+        return Ok(());
+    };
+    let date_time = object_of(value, &field)?;
+    if let Some(v) = date_time.get("tz_dst").or_else(|| date_time.get("tz")) {
+        let zone = text_of(v, &format!("{field}.tz_dst"))?;
+        if !zone.is_empty() {
+            b.fact(
+                Category::Config,
+                "timezone.abbreviation",
+                Value::string(zone),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Environment variables of a login session that differ from one connection to the
+/// next, left out of `env.*`.
+const SESSION_VARIABLES: &[&str] = &[
+    "_",
+    "OLDPWD",
+    "PWD",
+    "SHLVL",
+    "SSH_AUTH_SOCK",
+    "SSH_CLIENT",
+    "SSH_CONNECTION",
+    "SSH_TTY",
+    "TERM",
+    "XDG_RUNTIME_DIR",
+    "XDG_SESSION_CLASS",
+    "XDG_SESSION_ID",
+    "XDG_SESSION_TYPE",
+];
+
+/// `ansible_env` as `env.<NAME>` (through the same redaction as collected environment
+/// files), without the variables of the login session itself.
+fn environment(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    let Some((field, value)) = facts.get("env") else {
+        return Ok(());
+    };
+    for (name, v) in object_of(value, &field)? {
+        if SESSION_VARIABLES.contains(&name.as_str()) || name.starts_with("ANSIBLE_") {
+            continue;
+        }
+        let text = text_of(v, &format!("{field}.{name}"))?;
+        b.fact(Category::Config, format!("env.{name}"), Value::string(text));
+    }
+    Ok(())
+}
+
+/// FIPS mode (`ansible_fips`) as `fips`: `true` or `false`.
+fn fips(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    if let Some((field, value)) = facts.get("fips") {
+        let on = text_of(value, &field)?;
+        b.fact(Category::Config, "fips", Value::string(on));
+    }
+    Ok(())
+}
+
+/// The default IPv4 and IPv6 routes as the native `route:default` fact gives them:
+/// `via GATEWAY dev INTERFACE`, IPv4 first, joined by `; `.
+fn default_routes(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    let mut routes = Vec::new();
+    for name in ["default_ipv4", "default_ipv6"] {
+        let Some((field, value)) = facts.get(name) else {
+            continue;
+        };
+        let route = object_of(value, &field)?;
+        let mut parts = Vec::new();
+        if let Some(gateway) = route.get("gateway").and_then(json_text) {
+            parts.push(format!("via {gateway}"));
+        }
+        if let Some(interface) = route.get("interface").and_then(json_text) {
+            parts.push(format!("dev {interface}"));
+        }
+        if !parts.is_empty() {
+            routes.push(parts.join(" "));
+        }
+    }
+    if !routes.is_empty() {
+        b.fact(
+            Category::Network,
+            "route:default",
+            Value::string(routes.join("; ")),
         );
     }
     Ok(())

@@ -24,6 +24,7 @@ use super::{
     ImportContext, ImportResult, SnapshotBuilder, Tool, choose_time, json_kind, json_text,
     source_file_name, squeeze,
 };
+use crate::collect::package_name::package_key;
 use crate::collect::parsers::infra::{PSEUDO_FS, gib};
 use crate::model::{Category, Value, sanitize};
 
@@ -54,6 +55,7 @@ pub const TABLES: &[&str] = &[
     "system_info",
     "os_version",
     "etc_hosts",
+    "routes",
     "mounts",
     "time",
 ];
@@ -351,16 +353,34 @@ fn to_snapshot<'a>(
     if let Some(note) = time_note {
         b.note(note);
     }
+    // The host's own architecture, so packages are keyed as the native probe keys them.
+    let native = first_value(host, "os_version", "arch");
     for (table, rows) in &host.tables {
+        if matches!(table.as_str(), "deb_packages" | "rpm_packages") {
+            let mut facts = Vec::new();
+            let mapped = if table == "deb_packages" {
+                deb_packages(rows, table, native.as_deref(), &mut facts)
+            } else {
+                rpm_packages(rows, table, native.as_deref(), &mut facts)
+            };
+            match mapped {
+                Ok(()) => {
+                    for (key, value) in facts {
+                        b.fact(Category::Versions, key, value);
+                    }
+                }
+                Err(why) => b.problem(&format!("table {table}"), Some(Category::Versions), &why),
+            }
+            continue;
+        }
         let mapped: Option<(Category, MapFn)> = match table.as_str() {
             "os_version" => Some((Category::Versions, os_version)),
             "kernel_info" => Some((Category::Versions, kernel_info)),
-            "deb_packages" => Some((Category::Versions, deb_packages)),
-            "rpm_packages" => Some((Category::Versions, rpm_packages)),
             "system_controls" => Some((Category::Config, system_controls)),
             "listening_ports" => Some((Category::Network, listening_ports)),
             "etc_hosts" => Some((Category::Network, etc_hosts)),
             "dns_resolvers" => Some((Category::Network, dns_resolvers)),
+            "routes" => Some((Category::Network, default_routes)),
             "system_info" => Some((Category::Infra, system_info)),
             "mounts" => Some((Category::Infra, mounts)),
             "systemd_units" => Some((Category::Services, systemd_units)),
@@ -438,7 +458,14 @@ fn kernel_info(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> R
     Ok(())
 }
 
-fn deb_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
+/// `deb_packages`: installed packages, keyed as the native probe keys them (see
+/// `package_name`: the architecture kept only when it is not the host's own, `native`).
+fn deb_packages(
+    rows: &[Row],
+    table: &str,
+    native: Option<&str>,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
     facts.push(("packages.manager".into(), Value::string("dpkg")));
     for (i, row) in rows.iter().enumerate() {
         if row.contains_key("status") {
@@ -449,12 +476,22 @@ fn deb_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> 
         }
         let name = column(row, "name", table, i)?;
         let version = column(row, "version", table, i)?;
-        facts.push((format!("package:{name}"), Value::Version(version)));
+        let arch = row.get("arch").and_then(json_text);
+        facts.push((
+            package_key(&name, arch.as_deref(), native),
+            Value::Version(version),
+        ));
     }
     Ok(())
 }
 
-fn rpm_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
+/// `rpm_packages`: installed packages (`version-release`), keyed like `deb_packages`.
+fn rpm_packages(
+    rows: &[Row],
+    table: &str,
+    native: Option<&str>,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
     facts.push(("packages.manager".into(), Value::string("rpm")));
     for (i, row) in rows.iter().enumerate() {
         let name = column(row, "name", table, i)?;
@@ -468,7 +505,11 @@ fn rpm_packages(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> 
                 version = format!("{version}-{release}");
             }
         }
-        facts.push((format!("package:{name}"), Value::Version(version)));
+        let arch = row.get("arch").and_then(json_text);
+        facts.push((
+            package_key(&name, arch.as_deref(), native),
+            Value::Version(version),
+        ));
     }
     Ok(())
 }
@@ -565,6 +606,51 @@ fn dns_resolvers(
     Ok(())
 }
 
+/// `routes`: the default IPv4 and IPv6 routes (destination `0.0.0.0` or `::` with a zero
+/// netmask) as the native `route:default` fact gives them: `via GATEWAY dev IFACE`,
+/// IPv4 first, joined by `; `.
+fn default_routes(
+    rows: &[Row],
+    table: &str,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
+    let mut routes: Vec<(bool, String)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let destination = column(row, "destination", table, i)?;
+        let netmask = row
+            .get("netmask")
+            .and_then(json_text)
+            .unwrap_or_else(|| "0".to_string());
+        let ipv6 = destination.contains(':');
+        if !matches!(destination.as_str(), "0.0.0.0" | "::") || netmask != "0" {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if let Some(gateway) = row.get("gateway").and_then(json_text)
+            && !gateway.is_empty()
+            && gateway != "0.0.0.0"
+            && gateway != "::"
+        {
+            parts.push(format!("via {gateway}"));
+        }
+        if let Some(interface) = row.get("interface").and_then(json_text)
+            && !interface.is_empty()
+        {
+            parts.push(format!("dev {interface}"));
+        }
+        let route = parts.join(" ");
+        if !route.is_empty() && !routes.iter().any(|(_, r)| *r == route) {
+            routes.push((ipv6, route));
+        }
+    }
+    routes.sort_by_key(|(ipv6, _)| *ipv6);
+    if !routes.is_empty() {
+        let joined: Vec<String> = routes.into_iter().map(|(_, r)| r).collect();
+        facts.push(("route:default".into(), Value::string(joined.join("; "))));
+    }
+    Ok(())
+}
+
 fn system_info(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
     let Some(row) = rows.first() else {
         return Ok(());
@@ -654,6 +740,53 @@ fn systemd_units(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_routes_read_as_the_native_probe_gives_them() {
+        let rows: Vec<Row> = serde_json::from_value(serde_json::json!([
+            {"destination": "::", "netmask": "0", "gateway": "fe80::1", "interface": "eth0"},
+            {"destination": "10.0.0.0", "netmask": "24", "gateway": "", "interface": "eth0"},
+            {"destination": "0.0.0.0", "netmask": "0", "gateway": "10.0.0.1", "interface": "eth0"}
+        ]))
+        .unwrap();
+        let mut facts = Vec::new();
+        default_routes(&rows, "routes", &mut facts).unwrap();
+        assert_eq!(
+            facts,
+            [(
+                "route:default".to_string(),
+                Value::string("via 10.0.0.1 dev eth0; via fe80::1 dev eth0")
+            )]
+        );
+    }
+
+    #[test]
+    fn packages_are_keyed_with_a_foreign_architecture_only() {
+        let row = |name: &str, arch: &str| -> Row {
+            serde_json::from_value(serde_json::json!({
+                "name": name, "version": "2.36-9", "arch": arch,
+                "status": "install ok installed"
+            }))
+            .unwrap()
+        };
+        let rows = [
+            row("libc6", "amd64"),
+            row("libc6", "i386"),
+            row("tzdata", "all"),
+        ];
+        let mut facts = Vec::new();
+        deb_packages(&rows, "deb_packages", Some("x86_64"), &mut facts).unwrap();
+        let keys: Vec<&str> = facts.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "packages.manager",
+                "package:libc6",
+                "package:libc6:i386",
+                "package:tzdata"
+            ]
+        );
+    }
 
     #[test]
     fn query_names_are_matched_to_tables_by_their_end() {

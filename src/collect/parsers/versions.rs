@@ -1,6 +1,7 @@
 //! Versions: OS release, kernel, libc, OpenSSL, runtimes, servers and packages.
 
 use super::{first_version, key_value};
+use crate::collect::package_name::package_key;
 use crate::collect::probe::Facts;
 use crate::model::Value;
 
@@ -81,25 +82,36 @@ fn named_versions(out: &str, prefix: &str) -> Result<Facts, String> {
         .collect())
 }
 
-/// The package list: a `#dpkg`, `#rpm` or `#apk` line, then `name<TAB>version` lines
-/// (dpkg and rpm) or `apk info -v` lines (`musl-1.2.4-r2`).
-/// → `packages.manager` and one `package:<name>` version per package.
+/// The package list: a `#dpkg`, `#rpm` or `#apk` line (with the host's architecture
+/// after the manager's name, when known), then `name<TAB>version` lines (dpkg, whose
+/// name may carry `:arch`; rpm, with `<TAB>arch` after the version) or `apk info -v`
+/// lines (`musl-1.2.4-r2`).
+/// → `packages.manager` and one `package:<name>` version per package, named as
+/// [`package_key`] names it (the architecture kept only when foreign).
 pub fn packages(out: &str) -> Result<Facts, String> {
     let mut lines = out.lines();
-    let manager = lines
+    let mut header = lines
         .next()
         .and_then(|l| l.strip_prefix('#'))
-        .map(str::trim)
-        .ok_or("missing package manager line")?;
+        .ok_or("missing package manager line")?
+        .split_whitespace();
+    let manager = header.next().ok_or("missing package manager line")?;
+    let native = header.next();
     let mut facts = vec![("packages.manager".to_string(), Value::string(manager))];
     for line in lines.map(str::trim).filter(|l| !l.is_empty()) {
-        let pair = match manager {
-            "apk" => split_apk(line),
-            _ => line.split_once('\t').map(|(n, v)| (n.trim(), v.trim())),
+        let entry = match manager {
+            "apk" => split_apk(line).map(|(n, v)| (n, v, None)),
+            _ => {
+                let mut fields = line.split('\t').map(str::trim);
+                match (fields.next(), fields.next()) {
+                    (Some(name), Some(version)) => Some((name, version, fields.next())),
+                    _ => None,
+                }
+            }
         };
-        match pair {
-            Some((name, version)) if !name.is_empty() && name != "gpg-pubkey" => {
-                facts.push((format!("package:{name}"), Value::version(version)));
+        match entry {
+            Some((name, version, arch)) if !name.is_empty() && name != "gpg-pubkey" => {
+                facts.push((package_key(name, arch, native), Value::version(version)));
             }
             Some(_) => {}
             None => return Err(format!("unreadable package line '{line}'")),
@@ -180,6 +192,32 @@ HOME_URL="https://www.debian.org/"
         let facts = runtimes(out).unwrap();
         assert_eq!(facts.len(), 3);
         assert_eq!(facts[1], ("runtime.node".into(), Value::version("20.11.1")));
+    }
+
+    #[test]
+    fn architectures_are_kept_only_when_foreign() {
+        let dpkg = "#dpkg amd64\nlibcurl4:amd64\t7.88.1-10\nlibc6:i386\t2.36-9\nbash\t5.2.15-2\n";
+        let keys: Vec<String> = packages(dpkg).unwrap().into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            keys,
+            [
+                "packages.manager",
+                "package:libcurl4",
+                "package:libc6:i386",
+                "package:bash"
+            ]
+        );
+        let rpm = "#rpm x86_64\nglibc\t2.34-83.el9\tx86_64\nglibc\t2.34-83.el9\ti686\ntzdata\t2024a-1.el9\tnoarch\n";
+        let keys: Vec<String> = packages(rpm).unwrap().into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            keys,
+            [
+                "packages.manager",
+                "package:glibc",
+                "package:glibc:i686",
+                "package:tzdata"
+            ]
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl DatabaseProbe {
             || self.hosts.iter().any(|h| {
                 *h == job.host
                     || match &job.target {
-                        Target::Ssh(entry) => h == entry,
+                        Target::Ssh(entry) | Target::SshWith { entry, .. } => h == entry,
                         Target::Local => h == LOCAL,
                     }
             });

@@ -2,14 +2,17 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::RawOutput;
 
-/// Runs `script` with `sh -s`; the child is killed when `deadline` passes.
-pub fn run(script: &str, deadline: Instant) -> Result<RawOutput, String> {
+/// Runs `script` with `sh -s`; the child is killed when `deadline` passes or its
+/// output grows beyond `max_output` bytes.
+pub fn run(script: &str, deadline: Instant, max_output: u64) -> Result<RawOutput, String> {
     let mut command = Command::new("sh");
     command
         .arg("-s")
@@ -33,9 +36,19 @@ pub fn run(script: &str, deadline: Instant) -> Result<RawOutput, String> {
         // A write error means sh stopped early; its status and output tell why.
         let _ = stdin.write_all(script.as_bytes());
     });
-    let out_rx = read_all(stdout);
-    let err_rx = read_all(stderr);
+    let too_large = Arc::new(AtomicBool::new(false));
+    let out_rx = read_all(stdout, max_output, Arc::clone(&too_large));
+    let err_rx = read_all(stderr, max_output, Arc::clone(&too_large));
     let status = loop {
+        if too_large.load(Ordering::Relaxed) {
+            kill_group(child.id());
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "the probe output exceeds the limit of {} (raise [collect] max_output)",
+                super::ssh::human_bytes(max_output)
+            ));
+        }
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() >= deadline => {
@@ -72,11 +85,21 @@ fn kill_group(pid: u32) {
     }
 }
 
-fn read_all(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+/// Reads a pipe to its end in a thread, keeping at most `cap` bytes; beyond that it
+/// sets `too_large` and stops.
+fn read_all(
+    pipe: impl Read + Send + 'static,
+    cap: u64,
+    too_large: Arc<AtomicBool>,
+) -> mpsc::Receiver<Vec<u8>> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let mut buf = Vec::new();
-        let _ = pipe.read_to_end(&mut buf);
+        let _ = pipe.take(cap.saturating_add(1)).read_to_end(&mut buf);
+        if buf.len() as u64 > cap {
+            too_large.store(true, Ordering::Relaxed);
+            buf = Vec::new();
+        }
         let _ = tx.send(buf);
     });
     rx
@@ -91,6 +114,7 @@ mod tests {
         let out = run(
             "echo hi; echo err >&2; exit 3\n",
             Instant::now() + Duration::from_secs(10),
+            1 << 20,
         )
         .unwrap();
         assert_eq!(out.stdout, b"hi\n");
@@ -101,7 +125,12 @@ mod tests {
     #[test]
     fn a_script_past_its_deadline_is_killed() {
         let started = Instant::now();
-        let err = run("sleep 20\n", Instant::now() + Duration::from_millis(300)).unwrap_err();
+        let err = run(
+            "sleep 20\n",
+            Instant::now() + Duration::from_millis(300),
+            1 << 20,
+        )
+        .unwrap_err();
         assert!(err.contains("timed out"));
         assert!(started.elapsed() < Duration::from_secs(5));
     }

@@ -1,8 +1,12 @@
 //! Transports: how a compiled probe script reaches a host and its output comes back.
 //!
-//! Both run the script with `sh -s` in one go and honour a deadline.
+//! Both run the script with `sh -s` in one go and honour a deadline and an output cap.
 
+pub mod jump;
+pub mod known_hosts;
 pub mod local;
+pub mod proxy_command;
+pub mod socket;
 pub mod ssh;
 
 /// What running a script produced.

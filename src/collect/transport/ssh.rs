@@ -1,33 +1,47 @@
-//! Runs the probe script over SSH: one TCP connection, one exec channel.
+//! Runs the probe script over SSH: one connection, one exec channel.
 //!
-//! Host keys are checked against the workspace's known-hosts file and
-//! `~/.ssh/known_hosts`: an unknown key is refused (with its fingerprint) unless the
-//! user accepts new keys, in which case it is recorded; a changed key is always refused.
-//! Authentication tries the SSH agent, then identity files; when all fail the error
-//! lists what was tried.
+//! The connection goes straight to the host, through jump hosts ([`super::jump`],
+//! one shared session per jump host) or through a proxy command
+//! ([`super::proxy_command`]), as the host's resolved configuration says. Every host
+//! key on the way, jump hosts included, is checked against the known-hosts files: an
+//! unknown key is refused (with its fingerprint) unless the user accepts new keys, in
+//! which case it is recorded; a changed key is always refused. Authentication tries
+//! the SSH agent, then identity files; when all fail the error lists what was tried.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use ssh2::{CheckResult, HostKeyType, KnownHostFileKind, Session};
+use ssh2::{HostKeyType, MethodType, Session};
 
 use super::RawOutput;
-use crate::collect::inventory::{ClientConfig, SshTarget};
+use super::jump::{JumpHub, JumpPool};
+use super::known_hosts::{self, Verdict};
+use super::proxy_command::{self, StderrTap};
+use super::socket::Socket;
+use crate::collect::inventory::{ClientConfig, EntryOptions, SshTarget};
+use crate::collect::ssh_config::{StrictHostKeys, Via};
 
 /// Everything the SSH transport needs besides the host entry.
 #[derive(Debug, Clone)]
 pub struct SshContext {
-    /// The parsed SSH client configuration.
+    /// The SSH client configuration.
     pub client_config: ClientConfig,
     /// The user to log in as when neither the entry nor the configuration names one.
     pub default_user: String,
     /// Known-hosts files checked, in order; missing files count as empty.
     pub known_hosts: Vec<PathBuf>,
+    /// The workspace's own known-hosts file, checked first even when the SSH
+    /// configuration names other files (`UserKnownHostsFile`).
+    pub workspace_known_hosts: Option<PathBuf>,
+    /// Whether `UserKnownHostsFile` of the SSH configuration replaces the user's
+    /// default known-hosts files (false when the workspace ignores those).
+    pub follow_config_known_hosts: bool,
     /// Where an accepted new host key is written.
     pub accept_into: PathBuf,
     /// Whether unknown host keys are accepted (and written to `accept_into`).
@@ -36,47 +50,35 @@ pub struct SshContext {
     pub identity_files: Vec<PathBuf>,
     /// Whether to ask the SSH agent (`SSH_AUTH_SOCK`).
     pub use_agent: bool,
-    /// The longest wait for the TCP connection and the handshake.
+    /// The longest wait for the connection and the handshake.
     pub connect_timeout: Duration,
+    /// The most bytes of probe output taken from one host.
+    pub max_output: u64,
+    /// Jump host sessions shared by the hosts of one collection.
+    pub jumps: Arc<JumpPool>,
 }
 
-/// Runs `script` on the host behind `entry`, giving up at `deadline`.
+/// Runs `script` on the host behind `entry` (with `options` on top of the SSH
+/// configuration), giving up at `deadline`.
 pub fn run(
     ctx: &SshContext,
     entry: &str,
+    options: &EntryOptions,
     script: &str,
     deadline: Instant,
 ) -> Result<RawOutput, String> {
-    let target = ctx.client_config.resolve(entry, &ctx.default_user)?;
+    let target = ctx
+        .client_config
+        .resolve(entry, &ctx.default_user, options)?;
     let shown = target.display();
-    let connect_deadline = deadline.min(Instant::now() + ctx.connect_timeout);
-    let tcp = connect(&target, connect_deadline)?;
-    let mut session =
-        Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
-    session.set_tcp_stream(tcp);
-    set_timeout(&session, connect_deadline);
-    session.handshake().map_err(|e| {
-        if is_timeout(&e) || Instant::now() >= connect_deadline {
-            format!(
-                "{shown}: SSH handshake timed out after {}",
-                secs(ctx.connect_timeout)
-            )
-        } else {
-            format!("{shown}: SSH handshake failed: {}", e.message())
-        }
-    })?;
     let mut notes = Vec::new();
-    if let Some(note) = check_host_key(&session, &target, ctx)? {
-        notes.push(note);
-    }
-    set_timeout(&session, deadline);
-    authenticate(&session, &target, ctx)?;
+    let session = open_session(ctx, &target, deadline, &mut notes)?;
     let timed_out = || format!("{shown}: timed out: the probe script did not finish in time");
     let mut channel = session
         .channel_session()
         .map_err(|e| failure(&shown, "cannot open a channel", &e, deadline, &timed_out))?;
     channel
-        .exec("sh -s")
+        .exec(&guarded_shell(deadline))
         .map_err(|e| failure(&shown, "cannot run sh", &e, deadline, &timed_out))?;
     channel
         .write_all(script.as_bytes())
@@ -91,11 +93,27 @@ pub fn run(
             &timed_out,
         )
     })?;
-    let stdout = read_until(&session, &mut channel, deadline).map_err(|e| match e {
-        ReadError::Deadline => timed_out(),
-        ReadError::Io(e) => format!("{shown}: reading the output failed: {e}"),
-    })?;
-    let stderr = read_until(&session, &mut channel.stderr(), deadline).unwrap_or_default();
+    let stdout = read_until(&session, &mut channel, deadline, ctx.max_output);
+    let stdout = match stdout {
+        Ok(out) => out,
+        Err(e) => {
+            // Closing the channel tells the server the script's output is unwanted;
+            // the script's own guard stops it.
+            session.set_timeout(1000);
+            let _ = channel.close();
+            let _ = session.disconnect(None, "driftscope gave up", None);
+            return Err(match e {
+                ReadError::Deadline => timed_out(),
+                ReadError::TooLarge => format!(
+                    "{shown}: the probe output exceeds the limit of {} (raise [collect] max_output)",
+                    human_bytes(ctx.max_output)
+                ),
+                ReadError::Io(e) => format!("{shown}: reading the output failed: {e}"),
+            });
+        }
+    };
+    let stderr =
+        read_until(&session, &mut channel.stderr(), deadline, ctx.max_output).unwrap_or_default();
     let _ = channel.wait_close();
     let exit_status = channel.exit_status().ok();
     let _ = session.disconnect(None, "driftscope done", None);
@@ -105,6 +123,165 @@ pub fn run(
         exit_status,
         notes,
     })
+}
+
+/// The remote command: `sh -s` reading the script, under a guard that stops every
+/// process of the SSH session (the script, its probes, their `timeout` process groups)
+/// when the host's time is up, so a timed-out host is not left running probes.
+///
+/// sshd starts each command in its own session; the guard finds that session's
+/// processes in `/proc` (Linux) or, elsewhere, signals its process group.
+pub fn guarded_shell(deadline: Instant) -> String {
+    let secs = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs()
+        .saturating_add(1);
+    let guard = format!(
+        r#"stop_session() {{
+  if read -r l </proc/self/stat 2>/dev/null; then
+    me=${{l%% *}}; set -- ${{l##*) }}; sid=$4
+    for f in /proc/[0-9]*/stat; do
+      read -r l <"$f" 2>/dev/null || continue
+      set -- ${{l##*) }}
+      p=${{f#/proc/}}; p=${{p%/stat}}
+      [ "$4" = "$sid" ] && [ "$p" != "$me" ] && kill -KILL "$p" 2>/dev/null
+    done
+  else
+    kill -KILL 0
+  fi
+}}
+(
+  trap 'kill $s 2>/dev/null; exit 0' TERM
+  sleep {secs} & s=$!
+  wait $s
+  stop_session
+) </dev/null >/dev/null 2>&1 &
+w=$!
+sh -s
+r=$?
+kill $w 2>/dev/null
+exit $r"#
+    );
+    format!("sh -c {}", crate::collect::probe::shell_quote(&guard))
+}
+
+/// `64 MiB`, `512 KiB`, `100 bytes`.
+pub fn human_bytes(n: u64) -> String {
+    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Connects to `target` (through its proxy, if any), checks its host key and logs in.
+fn open_session(
+    ctx: &SshContext,
+    target: &SshTarget,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Session, String> {
+    let connect_timeout = target.connect_timeout.unwrap_or(ctx.connect_timeout);
+    let connect_deadline = deadline.min(Instant::now() + connect_timeout);
+    let (socket, tap) = open_socket(ctx, target, connect_deadline, deadline, notes)?;
+    establish(ctx, target, socket, tap, connect_deadline, deadline, notes)
+}
+
+/// The stream to `target`: TCP, a jump host's channel, or a proxy command.
+fn open_socket(
+    ctx: &SshContext,
+    target: &SshTarget,
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<(Socket, Option<StderrTap>), String> {
+    match &target.via {
+        Via::Direct => Ok((Socket::Tcp(connect(target, connect_deadline)?), None)),
+        Via::Command(command) => {
+            let (socket, tap) = proxy_command::spawn(command, &target.display())?;
+            Ok((socket, Some(tap)))
+        }
+        Via::Jump(hops) => {
+            let hub = jump_hub(ctx, hops, connect_deadline, deadline, notes)?;
+            let stream = hub
+                .open(&target.host, target.port, connect_deadline)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+            Ok((Socket::Relayed(stream), None))
+        }
+    }
+}
+
+/// The shared session of the last of `hops`, reached through the ones before it.
+fn jump_hub(
+    ctx: &SshContext,
+    hops: &[SshTarget],
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Arc<JumpHub>, String> {
+    let Some((last, before)) = hops.split_last() else {
+        return Err("an empty jump host list".into());
+    };
+    let mut hop = last.clone();
+    if !before.is_empty() {
+        hop.via = Via::Jump(before.to_vec());
+    }
+    ctx.jumps.get_or_start(&hop.route_key(), || {
+        let (socket, tap) = open_socket(ctx, &hop, connect_deadline, deadline, notes)?;
+        let watch = socket
+            .duplicate()
+            .map_err(|e| format!("jump host {}: {e}", hop.display()))?;
+        let session = establish(ctx, &hop, socket, tap, connect_deadline, deadline, notes)
+            .map_err(|e| format!("jump host {e}"))?;
+        JumpHub::start(session, watch, hop.display())
+    })
+}
+
+/// Handshake, host key check and login over `socket`.
+fn establish(
+    ctx: &SshContext,
+    target: &SshTarget,
+    socket: Socket,
+    tap: Option<StderrTap>,
+    connect_deadline: Instant,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Session, String> {
+    let shown = target.display();
+    let mut session =
+        Session::new().map_err(|e| format!("{shown}: cannot start an SSH session: {e}"))?;
+    session.set_tcp_stream(socket);
+    set_timeout(&session, connect_deadline);
+    prefer_known_key_types(&session, target, ctx);
+    let proxy_said = |tap: &Option<StderrTap>| -> String {
+        tap.as_ref()
+            .and_then(|t| t.first_line(Duration::from_millis(500)))
+            .map(|line| format!("; the proxy command said: {line}"))
+            .unwrap_or_default()
+    };
+    session.handshake().map_err(|e| {
+        if is_timeout(&e) || Instant::now() >= connect_deadline {
+            format!(
+                "{shown}: SSH handshake timed out after {}{}",
+                secs(target.connect_timeout.unwrap_or(ctx.connect_timeout)),
+                proxy_said(&tap)
+            )
+        } else {
+            format!(
+                "{shown}: SSH handshake failed: {}{}",
+                e.message(),
+                proxy_said(&tap)
+            )
+        }
+    })?;
+    if let Some(note) = check_host_key(&session, target, ctx)? {
+        notes.push(note);
+    }
+    set_timeout(&session, deadline);
+    authenticate(&session, target, ctx)?;
+    Ok(session)
 }
 
 fn failure(
@@ -169,13 +346,17 @@ fn connect(target: &SshTarget, deadline: Instant) -> Result<TcpStream, String> {
 
 enum ReadError {
     Deadline,
+    TooLarge,
     Io(std::io::Error),
 }
 
+/// Reads to the end, giving up at `deadline` or beyond `cap` bytes (so memory stays
+/// bounded whatever the host sends).
 fn read_until(
     session: &Session,
     reader: &mut impl Read,
     deadline: Instant,
+    cap: u64,
 ) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -186,9 +367,15 @@ fn read_until(
         set_timeout(session, deadline);
         match reader.read(&mut buf) {
             Ok(0) => return Ok(out),
+            Ok(n) if (out.len() + n) as u64 > cap => return Err(ReadError::TooLarge),
             Ok(n) => out.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) if Instant::now() >= deadline => return Err(ReadError::Deadline),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::TimedOut
+                    || Instant::now() + Duration::from_millis(50) >= deadline =>
+            {
+                return Err(ReadError::Deadline);
+            }
             Err(e) => return Err(ReadError::Io(e)),
         }
     }
@@ -196,11 +383,7 @@ fn read_until(
 
 /// The name a host has in known-hosts files: `host`, or `[host]:port` off port 22.
 pub fn known_hosts_name(host: &str, port: u16) -> String {
-    if port == 22 {
-        host.to_string()
-    } else {
-        format!("[{host}]:{port}")
-    }
+    known_hosts::host_name(host, port)
 }
 
 /// `SHA256:<base64>` as OpenSSH prints host key fingerprints.
@@ -224,6 +407,20 @@ fn key_type_name(kind: HostKeyType) -> Option<&'static str> {
     }
 }
 
+/// The known-hosts files for `target`: the workspace's, then the SSH configuration's
+/// `UserKnownHostsFile` when it names one, else the user's default file.
+fn known_hosts_files(ctx: &SshContext, target: &SshTarget) -> Vec<PathBuf> {
+    match (&target.known_hosts, ctx.follow_config_known_hosts) {
+        (Some(files), true) => ctx
+            .workspace_known_hosts
+            .iter()
+            .chain(files.iter())
+            .cloned()
+            .collect(),
+        _ => ctx.known_hosts.clone(),
+    }
+}
+
 /// Checks the server's host key; returns a note when a new key was accepted.
 fn check_host_key(
     session: &Session,
@@ -234,65 +431,53 @@ fn check_host_key(
     let (key, kind) = session
         .host_key()
         .ok_or_else(|| format!("{shown}: the server sent no host key"))?;
-    let type_name = key_type_name(kind).unwrap_or("unknown");
+    let Some(type_name) = key_type_name(kind) else {
+        return Err(format!(
+            "{shown}: the server's host key type is not supported"
+        ));
+    };
     let print = fingerprint(key);
-    let mut matched = false;
-    for file in &ctx.known_hosts {
-        if !file.exists() {
-            continue;
+    let files = known_hosts_files(ctx, target);
+    let accept_new = ctx.accept_new || target.strict == Some(StrictHostKeys::AcceptNew);
+    let name = known_hosts_name(&target.host, target.port);
+    match known_hosts::check(&files, &target.host, target.port, type_name, key)
+        .map_err(|e| format!("{shown}: {e}"))?
+    {
+        Verdict::Known => return Ok(None),
+        Verdict::Revoked(place) => {
+            return Err(format!(
+                "{shown}: REVOKED HOST KEY: the server offers {type_name} key {print}, \
+                 which {place} marks @revoked; refusing to connect"
+            ));
         }
-        let mut known = session
-            .known_hosts()
-            .map_err(|e| format!("{shown}: cannot check host keys: {}", e.message()))?;
-        known
-            .read_file(file, KnownHostFileKind::OpenSSH)
-            .map_err(|e| {
-                format!(
-                    "cannot read known hosts file {}: {}",
-                    file.display(),
-                    e.message()
-                )
-            })?;
-        match known.check_port(&target.host, target.port, key) {
-            CheckResult::Match => matched = true,
-            CheckResult::Mismatch => {
-                return Err(format!(
-                    "{shown}: HOST KEY CHANGED: the server offers {type_name} key {print}, \
-                     which differs from the key recorded in {}; refusing to connect \
-                     (if the change is expected, remove the old key with \
-                     ssh-keygen -R '{}' -f {} and collect again)",
-                    file.display(),
-                    known_hosts_name(&target.host, target.port),
-                    file.display()
-                ));
-            }
-            CheckResult::NotFound => {}
-            CheckResult::Failure => {
-                return Err(format!(
-                    "{shown}: the host key check against {} failed",
-                    file.display()
-                ));
-            }
+        Verdict::Changed(place) => {
+            return Err(format!(
+                "{shown}: HOST KEY CHANGED: the server offers {type_name} key {print}, \
+                 which differs from the key recorded in {place}; refusing to connect \
+                 (if the change is expected, remove the old key with \
+                 ssh-keygen -R '{name}' -f {} and collect again)",
+                place.file.display()
+            ));
         }
+        Verdict::CertificateExpected(place) => {
+            return Err(format!(
+                "{shown}: host certificates are not supported: {place} trusts a \
+                 certificate authority (@cert-authority) for this host and no plain \
+                 key is recorded; add the host's own key ({type_name} {print}) to a \
+                 known hosts file"
+            ));
+        }
+        Verdict::Unknown => {}
     }
-    if matched {
-        return Ok(None);
-    }
-    if !ctx.accept_new {
+    if !accept_new {
         return Err(format!(
             "{shown}: unknown host key {type_name} {print}; refusing to connect \
              (if this is the right key, run again with --accept-new-host-keys to record it in {})",
             ctx.accept_into.display()
         ));
     }
-    let Some(type_name) = key_type_name(kind) else {
-        return Err(format!(
-            "{shown}: the server's host key type is not supported"
-        ));
-    };
     let line = format!(
-        "{} {type_name} {}\n",
-        known_hosts_name(&target.host, target.port),
+        "{name} {type_name} {}\n",
         base64::engine::general_purpose::STANDARD.encode(key)
     );
     append_line(&ctx.accept_into, &line).map_err(|e| {
@@ -305,6 +490,36 @@ fn check_host_key(
         "{shown}: accepted new host key {type_name} {print} into {}",
         ctx.accept_into.display()
     )))
+}
+
+/// Asks for the host key types the known-hosts files record for `target` first, as
+/// OpenSSH does, so a host with an RSA key on record is not offered as "unknown"
+/// because it also has an Ed25519 key.
+fn prefer_known_key_types(session: &Session, target: &SshTarget, ctx: &SshContext) {
+    let known =
+        known_hosts::known_types(&known_hosts_files(ctx, target), &target.host, target.port);
+    if known.is_empty() {
+        return;
+    }
+    let Ok(supported) = session.supported_algs(MethodType::HostKey) else {
+        return;
+    };
+    let wanted =
+        |alg: &str, kind: &str| alg == kind || (kind == "ssh-rsa" && alg.starts_with("rsa-sha2-"));
+    let mut order: Vec<&str> = Vec::new();
+    for kind in &known {
+        for alg in &supported {
+            if wanted(alg, kind) && !order.contains(alg) {
+                order.push(alg);
+            }
+        }
+    }
+    for alg in &supported {
+        if !order.contains(alg) {
+            order.push(alg);
+        }
+    }
+    let _ = session.method_pref(MethodType::HostKey, &order.join(","));
 }
 
 fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
@@ -332,7 +547,7 @@ fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
 fn authenticate(session: &Session, target: &SshTarget, ctx: &SshContext) -> Result<(), String> {
     let shown = target.display();
     let mut tried: Vec<String> = Vec::new();
-    if ctx.use_agent {
+    if ctx.use_agent && !target.identities_only {
         match try_agent(session, &target.user) {
             Ok(()) => return Ok(()),
             Err(reason) => tried.push(format!("ssh-agent ({reason})")),
@@ -343,7 +558,8 @@ fn authenticate(session: &Session, target: &SshTarget, ctx: &SshContext) -> Resu
         .iter()
         .map(|p| (p.clone(), true))
         .collect();
-    for p in &ctx.identity_files {
+    let only_configured = target.identities_only && !files.is_empty();
+    for p in ctx.identity_files.iter().filter(|_| !only_configured) {
         if !files.iter().any(|(f, _)| f == p) {
             files.push((p.clone(), false));
         }

@@ -118,19 +118,20 @@ fn hosts_that_agree_make_one_present_cell() {
 fn divergent_hosts_are_grouped_by_value() {
     let old = Value::version("1.24.0");
     let new = Value::version("1.26.1");
-    let p1 = host("prod", "web-3", &[(Versions, "nginx", new.clone())]);
-    let p2 = host("prod", "web-1", &[(Versions, "nginx", old.clone())]);
-    let p3 = host("prod", "web-2", &[(Versions, "nginx", new.clone())]);
+    let p1 = host("prod", "web-3", &[(Versions, "server.nginx", new.clone())]);
+    let p2 = host("prod", "web-1", &[(Versions, "server.nginx", old.clone())]);
+    let p3 = host("prod", "web-2", &[(Versions, "server.nginx", new.clone())]);
     let p4 = host("prod", "web-4", &[]);
     let report = compare(
         &[side("prod", &[&p1, &p2, &p3, &p4])],
         &DiffOptions::default(),
     );
-    let fact = find(&report, Versions, "nginx");
+    let fact = find(&report, Versions, "server.nginx");
     assert!(fact.divergent);
     assert!(fact.is_drift());
     assert_eq!(fact.status, Status::Differs);
-    // A host lacking the fact within a side is the worst pair.
+    // A host lacking a server within a side is the worst pair (the minor jump between
+    // the others is critical too, but an absence ranks above it).
     assert_eq!(
         (fact.severity, fact.change),
         (Severity::Critical, ChangeKind::Missing)
@@ -229,10 +230,10 @@ fn severity_follows_each_rule() {
     let text_a = Value::Text("a = 1\nb = 2\n".into());
     let list = |items: &[&str]| Value::List(items.iter().map(|s| s.to_string()).collect());
     let base: Vec<(Category, &str, Value)> = vec![
-        (Versions, "major", Value::version("1.2.3")),
-        (Versions, "minor", Value::version("1.2.3")),
-        (Versions, "patch", Value::version("1.2.3")),
-        (Versions, "build", Value::version("1.2.3-1")),
+        (Versions, "server.major", Value::version("1.2.3")),
+        (Versions, "server.minor", Value::version("1.2.3")),
+        (Versions, "server.patch", Value::version("1.2.3")),
+        (Versions, "server.build", Value::version("1.2.3-1")),
         (Config, "scalar", num(1)),
         (Config, "text", text_a.clone()),
         (Config, "ws", text_a.clone()),
@@ -242,12 +243,16 @@ fn severity_follows_each_rule() {
         (Config, "secret", Value::Redacted("hmac-sha256:aa".into())),
         (Services, "kind", Value::string("running")),
         (Infra, "gone", num(4)),
+        (Versions, "package:major", Value::version("1.2.3")),
+        (Versions, "package:minor", Value::version("1.2.3")),
+        (Versions, "package:build", Value::version("1.2.3-1")),
+        (Versions, "package:gone", Value::version("1.0")),
     ];
     let other: Vec<(Category, &str, Value)> = vec![
-        (Versions, "major", Value::version("2.0.0")),
-        (Versions, "minor", Value::version("1.3.0")),
-        (Versions, "patch", Value::version("1.2.4")),
-        (Versions, "build", Value::version("1.2.3-2")),
+        (Versions, "server.major", Value::version("2.0.0")),
+        (Versions, "server.minor", Value::version("1.3.0")),
+        (Versions, "server.patch", Value::version("1.2.4")),
+        (Versions, "server.build", Value::version("1.2.3-2")),
         (Config, "scalar", num(2)),
         (Config, "text", Value::Text("a = 1\nb = 3\n".into())),
         (Config, "ws", Value::Text("a  = 1\n\n   b = 2   \n".into())),
@@ -256,6 +261,9 @@ fn severity_follows_each_rule() {
         (Schema, "record", Value::record([("type", "bigint")])),
         (Config, "secret", Value::Redacted("hmac-sha256:bb".into())),
         (Services, "kind", Value::set(["running"])),
+        (Versions, "package:major", Value::version("2.0.0")),
+        (Versions, "package:minor", Value::version("1.3.0")),
+        (Versions, "package:build", Value::version("1.2.3-2")),
     ];
     let a = host("a", "a1", &base);
     let b = host("b", "b1", &other);
@@ -264,10 +272,35 @@ fn severity_follows_each_rule() {
         &DiffOptions::default(),
     );
     let expect = [
-        (Versions, "major", Severity::Critical, ChangeKind::Major),
-        (Versions, "minor", Severity::High, ChangeKind::Minor),
-        (Versions, "patch", Severity::Medium, ChangeKind::Patch),
-        (Versions, "build", Severity::Low, ChangeKind::Build),
+        // Servers sit on the ladder's top rung: a minor jump is critical too.
+        (
+            Versions,
+            "server.major",
+            Severity::Critical,
+            ChangeKind::Major,
+        ),
+        (
+            Versions,
+            "server.minor",
+            Severity::Critical,
+            ChangeKind::Minor,
+        ),
+        (Versions, "server.patch", Severity::High, ChangeKind::Patch),
+        (
+            Versions,
+            "server.build",
+            Severity::Medium,
+            ChangeKind::Build,
+        ),
+        (Versions, "package:major", Severity::High, ChangeKind::Major),
+        (
+            Versions,
+            "package:minor",
+            Severity::Medium,
+            ChangeKind::Minor,
+        ),
+        (Versions, "package:build", Severity::Low, ChangeKind::Build),
+        (Versions, "package:gone", Severity::Low, ChangeKind::Missing),
         (Config, "scalar", Severity::High, ChangeKind::Value),
         (Config, "text", Severity::High, ChangeKind::Text),
         (Config, "ws", Severity::Low, ChangeKind::Whitespace),
@@ -276,7 +309,8 @@ fn severity_follows_each_rule() {
         (Schema, "record", Severity::High, ChangeKind::Fields),
         (Config, "secret", Severity::High, ChangeKind::Secret),
         (Services, "kind", Severity::High, ChangeKind::Kind),
-        (Infra, "gone", Severity::Critical, ChangeKind::Missing),
+        // Machine shape is the platform rung: an absence there is medium.
+        (Infra, "gone", Severity::Medium, ChangeKind::Missing),
     ];
     for (c, k, severity, change) in expect {
         let f = find(&report, c, k);
@@ -323,7 +357,7 @@ fn comparisons_hold_detail_for_sides_that_differ_from_the_baseline() {
 }
 
 #[test]
-fn facts_are_sorted_worst_first_then_missing_then_category_and_key() {
+fn facts_are_sorted_worst_first_then_by_rung_then_change_then_key() {
     let a = host(
         "a",
         "a1",
@@ -331,7 +365,7 @@ fn facts_are_sorted_worst_first_then_missing_then_category_and_key() {
             (Infra, "z_patch", Value::version("1.0.0")),
             (Config, "b_value", num(1)),
             (Config, "a_value", num(1)),
-            (Versions, "major", Value::version("1.0")),
+            (Versions, "server.major", Value::version("1.0")),
             (Services, "missing", num(1)),
             (Versions, "y_patch", Value::version("1.0.0")),
         ],
@@ -343,7 +377,7 @@ fn facts_are_sorted_worst_first_then_missing_then_category_and_key() {
             (Infra, "z_patch", Value::version("1.0.1")),
             (Config, "b_value", num(2)),
             (Config, "a_value", num(2)),
-            (Versions, "major", Value::version("2.0")),
+            (Versions, "server.major", Value::version("2.0")),
             (Versions, "y_patch", Value::version("1.0.1")),
         ],
     );
@@ -355,12 +389,15 @@ fn facts_are_sorted_worst_first_then_missing_then_category_and_key() {
     assert_eq!(
         order,
         [
-            "services/missing",
-            "versions/major",
+            // Critical: a server's major jump.
+            "versions/server.major",
+            // High: changed config values, by key.
             "config/a_value",
             "config/b_value",
-            "versions/y_patch",
+            // Medium: the platform rung first (an absence before a patch), then packages.
+            "services/missing",
             "infra/z_patch",
+            "versions/y_patch",
         ]
     );
 }

@@ -83,12 +83,17 @@ fn field_severity(field: &str) -> Severity {
 mod tests {
     use super::super::rate_fact;
     use super::*;
+    use crate::diff::version::Scheme;
     use crate::model::{Category, FactKey, Scalar};
 
     fn rated(key: &str, a: Option<&Value>, b: Option<&Value>) -> (Severity, ChangeKind) {
         let key = FactKey::new(Category::Schema, key);
-        let r = rate_fact(&key, a, b);
-        assert_eq!(r, rate_fact(&key, b, a), "rating must be symmetric");
+        let r = rate_fact(&key, Scheme::Plain, a, b);
+        assert_eq!(
+            r,
+            rate_fact(&key, Scheme::Plain, b, a),
+            "rating must be symmetric"
+        );
         (r.severity, r.change)
     }
 
@@ -192,7 +197,10 @@ mod tests {
         let a = Value::Scalar(Scalar::from(1i64));
         let b = Value::Scalar(Scalar::from(2i64));
         let key = FactKey::new(Category::Config, "rows:public.users");
-        assert_eq!(rate_fact(&key, Some(&a), Some(&b)).severity, Severity::High);
+        assert_eq!(
+            rate_fact(&key, Scheme::Plain, Some(&a), Some(&b)).severity,
+            Severity::High
+        );
         assert_eq!(
             rated(
                 "extension:hstore",
@@ -201,13 +209,14 @@ mod tests {
             ),
             (Severity::High, ChangeKind::Minor)
         );
+        // Migrations applied on one side only are critical: the ladder's schema rung.
         assert_eq!(
             rated(
                 "migrations:rails",
                 Some(&Value::set(["1", "2"])),
                 Some(&Value::set(["1"]))
             ),
-            (Severity::High, ChangeKind::Members)
+            (Severity::Critical, ChangeKind::Members)
         );
     }
 }

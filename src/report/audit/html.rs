@@ -224,7 +224,17 @@ fn justified(out: &mut String, audit: &Audit<'_>) {
     }
     let mut category = None;
     for entry in &entries {
-        let Some(a) = entry.annotation else { continue };
+        let Some(a) = entry.annotation else {
+            if let Some(rule) = entry.rule {
+                let _ = writeln!(
+                    out,
+                    "<li><code>{}</code>: {}</li>",
+                    escape(&entry.fact.key.key),
+                    escape(&super::rule_note(rule))
+                );
+            }
+            continue;
+        };
         if category != Some(entry.fact.key.category) {
             if category.is_some() {
                 out.push_str("</tbody>\n</table>\n");
@@ -341,6 +351,7 @@ mod tests {
     fn rendered() -> String {
         let (report, reviews, annotations, now) = sample_audit();
         render(&Audit {
+            policy: &crate::diff::policy::Policy::default(),
             workspace: "shop & co",
             generated_at: now,
             report: &report,

@@ -84,6 +84,15 @@ struct FactOut<'a> {
     state: &'static str,
     values: Vec<ValueOut<'a>>,
     annotation: Option<AnnotationOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<RuleOut<'a>>,
+}
+
+/// The expectation rule that justifies a drift.
+#[derive(Serialize)]
+struct RuleOut<'a> {
+    facts: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -178,6 +187,10 @@ pub fn render(audit: &Audit<'_>) -> serde_json::Result<String> {
                 .map(|(value, side)| ValueOut { side, value })
                 .collect(),
             annotation: entry.annotation.map(annotation_out),
+            rule: entry.rule.map(|r| RuleOut {
+                facts: &r.pattern,
+                reason: &r.reason,
+            }),
         })
         .collect();
     let document = Document {
@@ -202,6 +215,7 @@ mod tests {
     fn rendered() -> String {
         let (report, reviews, annotations, now) = sample_audit();
         render(&Audit {
+            policy: &crate::diff::policy::Policy::default(),
             workspace: "shop",
             generated_at: now,
             report: &report,

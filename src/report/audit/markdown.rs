@@ -114,7 +114,18 @@ fn justified(out: &mut String, audit: &Audit<'_>, labels: &[String]) {
             category = Some(entry.fact.key.category);
             let _ = writeln!(out, "### {}\n", entry.fact.key.category);
         }
-        let Some(a) = entry.annotation else { continue };
+        let Some(a) = entry.annotation else {
+            if let Some(rule) = entry.rule {
+                let _ = writeln!(
+                    out,
+                    "- **{}** — {}  \n  {}",
+                    code(&entry.fact.key.key),
+                    value_line(entry, labels),
+                    escape(&super::rule_note(rule))
+                );
+            }
+            continue;
+        };
         let _ = writeln!(
             out,
             "- **{}** — {}  \n  {}  \n  {}",
@@ -201,6 +212,7 @@ mod tests {
     fn rendered() -> String {
         let (report, reviews, annotations, now) = sample_audit();
         render(&Audit {
+            policy: &crate::diff::policy::Policy::default(),
             workspace: "shop",
             generated_at: now,
             report: &report,

@@ -13,6 +13,7 @@ pub mod markdown;
 
 use chrono::{DateTime, Utc};
 
+use crate::diff::policy::{ExpectationRule, Policy};
 use crate::diff::review::{ReviewState, Reviews, StateCounts};
 use crate::diff::{CategoryCounts, DriftReport, FactDiff};
 use crate::model::{Annotation, Category, sanitize};
@@ -35,6 +36,8 @@ pub struct Audit<'a> {
     pub reviews: &'a Reviews,
     /// The annotations `reviews` indexes into.
     pub annotations: &'a [Annotation],
+    /// The policy whose expectation rules `reviews` indexes into.
+    pub policy: &'a Policy,
 }
 
 /// Which part of the report a drift belongs to.
@@ -67,6 +70,8 @@ pub struct Entry<'a> {
     pub state: ReviewState,
     /// The annotation behind the state, if any (also for stale and expired ones).
     pub annotation: Option<&'a Annotation>,
+    /// The expectation rule that justifies the drift, if one does.
+    pub rule: Option<&'a ExpectationRule>,
 }
 
 /// One summary row: a category's drift counts and review states.
@@ -87,11 +92,13 @@ impl<'a> Audit<'a> {
             .facts
             .iter()
             .zip(&self.reviews.facts)
-            .filter_map(|(fact, review)| {
+            .enumerate()
+            .filter_map(|(index, (fact, review))| {
                 review.map(|r| Entry {
                     fact,
                     state: r.state,
                     annotation: r.annotation.and_then(|i| self.annotations.get(i)),
+                    rule: self.reviews.rule(index).and_then(|i| self.policy.rule(i)),
                 })
             })
             .collect()
@@ -184,6 +191,15 @@ pub fn one_line(text: &str) -> String {
     sanitize(&joined, false).into_owned()
 }
 
+/// `justified by rule infra/* (driftscope.toml): "prod is sized for load"`.
+pub fn rule_note(rule: &ExpectationRule) -> String {
+    format!(
+        "justified by rule {} (driftscope.toml): \"{}\"",
+        one_line(&rule.pattern),
+        one_line(&rule.reason)
+    )
+}
+
 /// `2026-11-20`.
 pub fn day(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%d").to_string()
@@ -195,7 +211,10 @@ pub fn day(time: DateTime<Utc>) -> String {
 /// through 2026-11-19: "…"`; otherwise who decided what, when and why.
 pub fn review_note(entry: &Entry<'_>) -> String {
     let Some(a) = entry.annotation else {
-        return "not reviewed yet".to_string();
+        return match entry.rule {
+            Some(rule) => rule_note(rule),
+            None => "not reviewed yet".to_string(),
+        };
     };
     let decided = format!(
         "{} by {} on {}",
@@ -264,6 +283,7 @@ mod tests {
     fn parts_split_the_drifts_by_state_and_keep_category_order() {
         let (report, reviews, annotations, now) = sample_audit();
         let audit = Audit {
+            policy: &Policy::default(),
             workspace: "shop",
             generated_at: now,
             report: &report,
@@ -290,6 +310,7 @@ mod tests {
     fn notes_say_why_a_drift_needs_review() {
         let (report, reviews, annotations, now) = sample_audit();
         let audit = Audit {
+            policy: &Policy::default(),
             workspace: "shop",
             generated_at: now,
             report: &report,

@@ -25,11 +25,18 @@ pub fn render(frame: &mut Frame, rect: Rect, state: &State, theme: &Theme) {
         AnnotationKind::Remediate => "Remediate",
     };
     let environments = join_environments(&prompt.environments.iter().cloned().collect());
-    let title = format!(
-        " {verb} {} on {} ",
-        clean(&prompt.fact.key.to_string()),
-        clean(&environments)
-    );
+    let title = match prompt.bulk_scope {
+        Some((category, _)) => format!(
+            " {verb} {} drifts shown in {category} on {} ",
+            prompt.bulk.len(),
+            clean(&environments)
+        ),
+        None => format!(
+            " {verb} {} on {} ",
+            clean(&prompt.fact.key.to_string()),
+            clean(&environments)
+        ),
+    };
     let block = pane_block(Line::from(title), true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -102,7 +109,26 @@ fn status_line<'a>(prompt: &Prompt, theme: &Theme) -> Line<'a> {
         return Line::from(span(format!(" ⚠ {}", clean(error)), Role::Error, theme));
     }
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in [("enter", "save"), ("tab", "next field"), ("esc", "cancel")] {
+    let save = match prompt.bulk_scope {
+        Some((_, decided)) => {
+            let verb = match prompt.kind {
+                AnnotationKind::Justify => "justify",
+                AnnotationKind::Remediate => "mark",
+            };
+            let left = if decided > 0 {
+                format!(" ({decided} already decided, left alone)")
+            } else {
+                String::new()
+            };
+            format!("{verb} all {}{left}", prompt.bulk.len())
+        }
+        None => "save".to_string(),
+    };
+    for (key, what) in [
+        ("enter", save.as_str()),
+        ("tab", "next field"),
+        ("esc", "cancel"),
+    ] {
         spans.push(span(key, Role::FooterKey, theme));
         spans.push(span(format!(" {what}  "), Role::Footer, theme));
     }

@@ -43,6 +43,25 @@ pub fn detail(state: &State, width: u16, height: u16) -> Vec<Vec<(String, Role)>
     let max_rows = usize::from(height.saturating_sub(3) / 3).max(1);
     let (marker, role) = review_marker(review_state);
     let mut lines = Vec::new();
+    let rule = state
+        .review
+        .reviews
+        .as_ref()
+        .and_then(|r| r.rule(row))
+        .and_then(|i| state.review.policy.rule(i));
+    if let Some(rule) = rule.filter(|_| state.review.annotation(row).is_none()) {
+        // Justified by an expectation rule of driftscope.toml, not by an annotation.
+        lines.push(vec![
+            (format!("{marker} justified by rule"), role),
+            (format!(" {}", clean(&rule.pattern)), Role::Dim),
+        ]);
+        let reason = clean(&rule.reason).into_owned();
+        for text in wrap(&reason, usize::from(width).saturating_sub(2), REASON_LINES) {
+            lines.push(vec![(format!("  {text}"), Role::Text)]);
+        }
+        lines.truncate(max_rows);
+        return lines;
+    }
     match state.review.annotation(row) {
         None => {
             let mut line = vec![(format!("{marker} unreviewed"), role)];

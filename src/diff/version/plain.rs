@@ -1,4 +1,6 @@
-//! Version ordering and classification: semver-like, Debian and RPM styles.
+//! The plain scheme: versions whose packaging system is unknown (runtime banners,
+//! `server.postgresql`, `kernel`, user probes), ordered semver-like with dpkg's rules
+//! for each part.
 //!
 //! A version string is read as `[v][epoch:]upstream[-pre-release][+build][-revision]`:
 //!
@@ -18,7 +20,7 @@
 
 use std::cmp::Ordering;
 
-use super::ChangeKind;
+use crate::diff::ChangeKind;
 
 /// Orders two version strings by version rules.
 ///
@@ -153,7 +155,7 @@ fn cmp_optional(a: Option<&str>, b: Option<&str>, absent: Ordering) -> Ordering 
 
 /// The index of the first upstream component that differs, components being the
 /// runs of letters and digits between separators (`.`, `+`, `~`, `_`, …).
-fn first_differing_component(a: &str, b: &str) -> Option<usize> {
+pub(super) fn first_differing_component(a: &str, b: &str) -> Option<usize> {
     let is_sep = |c: char| !c.is_ascii_alphanumeric();
     let mut ca = a.split(is_sep).filter(|s| !s.is_empty());
     let mut cb = b.split(is_sep).filter(|s| !s.is_empty());
@@ -168,7 +170,7 @@ fn first_differing_component(a: &str, b: &str) -> Option<usize> {
 }
 
 /// Compares two digit strings by value, without overflow (`""` reads as 0).
-fn cmp_numeric(a: &str, b: &str) -> Ordering {
+pub(super) fn cmp_numeric(a: &str, b: &str) -> Ordering {
     let a = a.trim_start_matches('0');
     let b = b.trim_start_matches('0');
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
@@ -186,7 +188,7 @@ fn weight(c: Option<u8>) -> i32 {
 }
 
 /// dpkg's `verrevcmp`: alternating non-digit and digit runs, compared in turn.
-fn verrevcmp(a: &str, b: &str) -> Ordering {
+pub(super) fn verrevcmp(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (mut i, mut j) = (0, 0);
     let is_digit = |s: &[u8], k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
