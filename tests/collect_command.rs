@@ -299,3 +299,76 @@ fn background_collection_for_the_tui_reports_each_host() {
     let path = ws.store_snapshot(&snapshots[0]).unwrap();
     assert!(path.starts_with(dir.path().join("snapshots/dev/local")));
 }
+
+#[test]
+fn a_cancelled_collection_stops_its_hosts_scripts_at_once() {
+    use driftscope::collect::{CollectOptions, Progress, Selection, start};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    // A probe that would run for a minute, recognisable by its odd argument.
+    let marker = format!("{}.{}", 50 + std::process::id() % 9, std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("driftscope.toml"),
+        format!(
+            "[environments.dev]\nhosts = [\"local\"]\n\n[collect]\nhost_timeout = \"120s\"\n\
+             probe_timeout = \"90s\"\n\n[[probes]]\nname = \"slow\"\ncategory = \"config\"\n\
+             command = \"sleep {marker}\"\nparser = \"text\"\n"
+        ),
+    )
+    .unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = CollectOptions {
+        use_agent: false,
+        cancel: Some(cancel.clone()),
+        ..CollectOptions::default()
+    };
+    let selection = Selection {
+        environments: vec!["dev".into()],
+        ..Selection::default()
+    };
+    let (_, progress) = start(
+        ws.root.clone().unwrap().as_path(),
+        &ws.config,
+        &selection,
+        &options,
+    )
+    .unwrap();
+    let running = || {
+        fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+            fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&format!("sleep\0{marker}")))
+        })
+    };
+    let waited = Instant::now();
+    while !running() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the probe never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let cancelled_at = Instant::now();
+    cancel.store(true, Ordering::SeqCst);
+    let mut outcomes = Vec::new();
+    for message in progress {
+        if let Progress::Finished { outcome, .. } = message {
+            outcomes.push(outcome.map(|_| ()));
+        }
+    }
+    assert!(
+        cancelled_at.elapsed() < Duration::from_secs(5),
+        "stopped at once"
+    );
+    assert_eq!(outcomes, [Err("dev/local: cancelled".to_string())]);
+    let gone = Instant::now();
+    while running() {
+        assert!(
+            gone.elapsed() < Duration::from_secs(5),
+            "the probe was left running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

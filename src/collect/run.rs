@@ -197,6 +197,7 @@ impl Collector {
                 connect_timeout: config.connect_timeout,
                 max_output: config.max_output.0,
                 jumps: Arc::default(),
+                cancel: options.cancel.clone(),
             },
             config,
             cancel: options.cancel.clone(),
@@ -251,7 +252,12 @@ impl Collector {
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
             Target::Local => (
-                local::run(&script.text, deadline, self.config.max_output.0),
+                local::run(
+                    &script.text,
+                    deadline,
+                    self.config.max_output.0,
+                    self.cancel.as_deref(),
+                ),
                 Source::Local,
             ),
             Target::Ssh(entry) => (

@@ -10,9 +10,14 @@ use std::time::{Duration, Instant};
 
 use super::RawOutput;
 
-/// Runs `script` with `sh -s`; the child is killed when `deadline` passes or its
-/// output grows beyond `max_output` bytes.
-pub fn run(script: &str, deadline: Instant, max_output: u64) -> Result<RawOutput, String> {
+/// Runs `script` with `sh -s`; the child (and every process it started) is killed when
+/// `deadline` passes, its output grows beyond `max_output` bytes, or `cancel` is set.
+pub fn run(
+    script: &str,
+    deadline: Instant,
+    max_output: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<RawOutput, String> {
     let mut command = Command::new("sh");
     command
         .arg("-s")
@@ -41,7 +46,7 @@ pub fn run(script: &str, deadline: Instant, max_output: u64) -> Result<RawOutput
     let err_rx = read_all(stderr, max_output, Arc::clone(&too_large));
     let status = loop {
         if too_large.load(Ordering::Relaxed) {
-            kill_group(child.id());
+            kill_tree(child.id());
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
@@ -51,8 +56,14 @@ pub fn run(script: &str, deadline: Instant, max_output: u64) -> Result<RawOutput
         }
         match child.try_wait() {
             Ok(Some(status)) => break status,
+            Ok(None) if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) => {
+                kill_tree(child.id());
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("cancelled".into());
+            }
             Ok(None) if Instant::now() >= deadline => {
-                kill_group(child.id());
+                kill_tree(child.id());
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err("timed out: the probe script did not finish in time".into());
@@ -73,6 +84,53 @@ pub fn run(script: &str, deadline: Instant, max_output: u64) -> Result<RawOutput
         exit_status: status.code(),
         notes: Vec::new(),
     })
+}
+
+/// Kills the process group led by `pid` and every process descended from it, whatever
+/// its group (`timeout` runs each probe in a group of its own).
+fn kill_tree(pid: u32) {
+    // Found before anything is killed: orphans are adopted by init at once.
+    let descendants = descendants(pid);
+    kill_group(pid);
+    if cfg!(unix) && !descendants.is_empty() {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg("--")
+            .args(descendants.iter().map(u32::to_string))
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Every process descended from `root`, from `/proc` (none where there is no `/proc`).
+fn descendants(root: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    // (pid, parent pid) of each process; `stat` reads `pid (comm) state ppid …`.
+    let parents: Vec<(u32, u32)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let after = stat.get(stat.rfind(')')? + 1..)?;
+            let ppid: u32 = after.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut next = 0;
+    while let Some(&parent) = found.get(next) {
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        next += 1;
+    }
+    found.retain(|pid| *pid != root);
+    found
 }
 
 /// Kills the process group led by `pid`.
@@ -115,6 +173,7 @@ mod tests {
             "echo hi; echo err >&2; exit 3\n",
             Instant::now() + Duration::from_secs(10),
             1 << 20,
+            None,
         )
         .unwrap();
         assert_eq!(out.stdout, b"hi\n");
@@ -129,6 +188,7 @@ mod tests {
             "sleep 20\n",
             Instant::now() + Duration::from_millis(300),
             1 << 20,
+            None,
         )
         .unwrap_err();
         assert!(err.contains("timed out"));

@@ -13,6 +13,7 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -56,6 +57,9 @@ pub struct SshContext {
     pub max_output: u64,
     /// Jump host sessions shared by the hosts of one collection.
     pub jumps: Arc<JumpPool>,
+    /// Set when the collection is cancelled (the explorer quits or starts over): a host
+    /// waiting for its output gives up at once and closes its connection.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Runs `script` on the host behind `entry` (with `options` on top of the SSH
@@ -93,7 +97,8 @@ pub fn run(
             &timed_out,
         )
     })?;
-    let stdout = read_until(&session, &mut channel, deadline, ctx.max_output);
+    let cancel = ctx.cancel.as_deref();
+    let stdout = read_until(&session, &mut channel, deadline, ctx.max_output, cancel);
     let stdout = match stdout {
         Ok(out) => out,
         Err(e) => {
@@ -104,6 +109,7 @@ pub fn run(
             let _ = session.disconnect(None, "driftscope gave up", None);
             return Err(match e {
                 ReadError::Deadline => timed_out(),
+                ReadError::Cancelled => format!("{shown}: cancelled"),
                 ReadError::TooLarge => format!(
                     "{shown}: the probe output exceeds the limit of {} (raise [collect] max_output)",
                     human_bytes(ctx.max_output)
@@ -112,8 +118,14 @@ pub fn run(
             });
         }
     };
-    let stderr =
-        read_until(&session, &mut channel.stderr(), deadline, ctx.max_output).unwrap_or_default();
+    let stderr = read_until(
+        &session,
+        &mut channel.stderr(),
+        deadline,
+        ctx.max_output,
+        cancel,
+    )
+    .unwrap_or_default();
     let _ = channel.wait_close();
     let exit_status = channel.exit_status().ok();
     let _ = session.disconnect(None, "driftscope done", None);
@@ -344,8 +356,12 @@ fn connect(target: &SshTarget, deadline: Instant) -> Result<TcpStream, String> {
     Err(last)
 }
 
+/// How long one blocking read waits before the cancellation is checked again.
+const CANCEL_POLL: Duration = Duration::from_millis(250);
+
 enum ReadError {
     Deadline,
+    Cancelled,
     TooLarge,
     Io(std::io::Error),
 }
@@ -357,14 +373,20 @@ fn read_until(
     reader: &mut impl Read,
     deadline: Instant,
     cap: u64,
+    cancel: Option<&AtomicBool>,
 ) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
+        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+            return Err(ReadError::Cancelled);
+        }
         if Instant::now() >= deadline {
             return Err(ReadError::Deadline);
         }
-        set_timeout(session, deadline);
+        // Wait in short slices, so that a cancellation is noticed soon.
+        let slice = deadline.min(Instant::now() + CANCEL_POLL);
+        set_timeout(session, slice);
         match reader.read(&mut buf) {
             Ok(0) => return Ok(out),
             Ok(n) if (out.len() + n) as u64 > cap => return Err(ReadError::TooLarge),
@@ -372,9 +394,9 @@ fn read_until(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e)
                 if e.kind() == std::io::ErrorKind::TimedOut
-                    || Instant::now() + Duration::from_millis(50) >= deadline =>
+                    || Instant::now() + Duration::from_millis(50) >= slice =>
             {
-                return Err(ReadError::Deadline);
+                // The slice ended: check the cancellation and the deadline again.
             }
             Err(e) => return Err(ReadError::Io(e)),
         }
