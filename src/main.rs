@@ -12,7 +12,7 @@ use driftscope::commands::{
     self, Outcome, WorkspaceChoice, annotate, check, compare, completions, demo, diff, history,
     import, init, log, probe_script, prune, report, snapshot, timeline,
 };
-use driftscope::model::{AnnotationKind, sanitize};
+use driftscope::model::{AnnotationKind, excerpt, sanitize};
 use driftscope::report::Palette;
 
 use crate::cli::{Cli, ColorMode, Command};
@@ -172,7 +172,8 @@ fn one_line(report: &Report) -> String {
         }
         parts.push(text);
     }
-    parts.join(": ")
+    let line = parts.join(": ");
+    excerpt(&line, commands::MESSAGE_LIMIT).into_owned()
 }
 
 #[cfg(test)]
@@ -190,6 +191,15 @@ mod tests {
             one_line(&report),
             "cannot use 'prod': snapshots/prod/web-1.json: line 3, column 5: expected value"
         );
+    }
+
+    #[test]
+    fn error_lines_quote_only_an_excerpt_of_huge_input() {
+        let report = eyre!("bad value '{}'", "x".repeat(1_000_000));
+        let line = one_line(&report);
+        assert!(line.chars().count() < 600, "{} chars", line.len());
+        assert!(line.starts_with("bad value 'xxx"));
+        assert!(line.ends_with("bytes in all)"));
     }
 
     #[test]

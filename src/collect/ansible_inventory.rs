@@ -72,7 +72,7 @@ impl Inventory {
 /// file as `shown` (the path as the user wrote it).
 pub fn load(path: &Path, shown: &Path, group: Option<&str>) -> Result<Vec<InventoryHost>, String> {
     let shown = shown.display();
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_to_string(path, crate::input::DATA_LIMIT)
         .map_err(|e| format!("cannot read the inventory {shown}: {e}"))?;
     let yaml = matches!(
         path.extension().and_then(|e| e.to_str()),

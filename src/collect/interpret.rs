@@ -39,11 +39,13 @@ pub fn snapshot(
         origin.source,
     );
     for (index, probe) in probes.iter().enumerate() {
+        // Redacted whole, then shortened: a cut must never leave part of a secret that
+        // the whole would have been recognised as.
         let error = |exit_status: Option<i32>, message: String| ProbeError {
             probe: probe.name.clone(),
             category: Some(probe.category),
             exit_status,
-            message: redactor.line(&message),
+            message: shorten(&redactor.line(&message)).to_string(),
         };
         let Some(frame) = frames.frames.iter().find(|f| f.index == index) else {
             snap.errors.push(error(
@@ -52,7 +54,7 @@ pub fn snapshot(
             ));
             continue;
         };
-        let detail = first_line(&frame.stderr);
+        let detail = first_full_line(&frame.stderr);
         match frame.status {
             0 => match probe.parse(&frame.stdout) {
                 Ok(facts) => {
@@ -91,12 +93,21 @@ pub fn snapshot(
 
 /// The first non-empty line of `text`, trimmed and shortened.
 pub fn first_line(text: &str) -> Option<&str> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    first_full_line(text).map(shorten)
+}
+
+/// The first non-empty line of `text`, trimmed.
+fn first_full_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|l| !l.is_empty())
+}
+
+/// `line` cut to at most [`MAX_MESSAGE`] bytes, at a character boundary.
+fn shorten(line: &str) -> &str {
     let mut end = line.len().min(MAX_MESSAGE);
     while !line.is_char_boundary(end) {
         end -= 1;
     }
-    Some(&line[..end])
+    &line[..end]
 }
 
 #[cfg(test)]

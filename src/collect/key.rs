@@ -15,6 +15,9 @@ pub const LOCAL_DIR: &str = ".driftscope";
 /// The key file's name inside [`LOCAL_DIR`].
 pub const KEY_FILE: &str = "key";
 
+/// The most read from a key file (a key is 65 bytes).
+const KEY_FILE_LIMIT: u64 = 4096;
+
 /// The length of a workspace key in bytes.
 const KEY_LEN: usize = 32;
 
@@ -55,7 +58,7 @@ pub fn key_path(root: &Path) -> PathBuf {
 /// Reads the workspace key, creating it (and the git-ignored folder) when missing.
 pub fn load_or_create(root: &Path) -> Result<WorkspaceKey> {
     let path = key_path(root);
-    match fs::read_to_string(&path) {
+    match crate::input::read_to_string(&path, KEY_FILE_LIMIT) {
         Ok(text) => parse_key(&text).wrap_err_with(|| format!("{}", path.display())),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => create(root, &path),
         Err(err) => Err(eyre!("{}: {err}", path.display())),
@@ -99,7 +102,7 @@ fn create(root: &Path, path: &Path) -> Result<WorkspaceKey> {
         }
         // Another process created it first: use theirs.
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = fs::read_to_string(path)
+            let text = crate::input::read_to_string(path, KEY_FILE_LIMIT)
                 .wrap_err_with(|| format!("cannot read {}", path.display()))?;
             parse_key(&text).wrap_err_with(|| format!("{}", path.display()))
         }

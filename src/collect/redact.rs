@@ -1,11 +1,19 @@
 //! Redaction: secret values are replaced by a keyed fingerprint before anything is kept.
 //!
 //! A value is secret when its key looks secret (`DB_PASSWORD`, `apiKey`, `SECRET_KEY_BASE`,
-//! …) or the user lists the key in `[secrets] keys`. Inside other values, passwords in
-//! URLs (`postgres://app:pw@db/app`), well-known token shapes, private key blocks and
-//! secret-looking `KEY=value` / `key: value` / `key value` lines of text are replaced too.
+//! …) or the user lists the key in `[secrets] keys`; under a credential-like key (`auth`,
+//! `dsn`, `cookie`, …) when the value itself looks like a credential (see `credential`).
+//! Inside other values — file contents, command lines, error messages — secrets are found
+//! by their shape (see `shapes`: private key blocks, JWTs, `Authorization` credentials,
+//! cloud and SaaS tokens), passwords in URLs (`postgres://app:pw@db/app`), secret-looking
+//! `KEY=value` / `key: value` / `key value` assignments and `--password X` style flags.
 //! The fingerprint is `hmac-sha256:<hex>` keyed by the workspace key, so two snapshots
 //! still compare equal or different without either holding the value.
+
+mod credential;
+mod shapes;
+
+pub use shapes::{SHAPES, Shape};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use hmac::{Hmac, KeyInit, Mac};
@@ -75,21 +83,6 @@ const SAFE_LAST_WORDS: &[&str] = &[
     "id",
 ];
 
-/// Prefixes of well-known credential formats found inside free text.
-const TOKEN_PREFIXES: &[&str] = &[
-    "ghp_",
-    "gho_",
-    "ghs_",
-    "ghu_",
-    "github_pat_",
-    "glpat-",
-    "xoxb-",
-    "xoxp-",
-    "sk_live_",
-    "rk_live_",
-    "AKIA",
-];
-
 /// Replaces secrets by keyed fingerprints.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -148,12 +141,28 @@ impl Redactor {
         self.listed.is_match(name) || name_looks_secret(name)
     }
 
+    /// Whether `value`, set under the setting `name`, is to be redacted: the name is
+    /// secret, or credential-like with a value that looks like a credential.
+    fn is_secret_setting(&self, name: &str, value: &str) -> bool {
+        self.is_secret_name(name)
+            || (credential::is_credential_like(&words(name))
+                && credential::looks_like_credential(value))
+    }
+
     /// Returns `value` with secrets replaced, judging by the fact `key` and the content.
     pub fn fact(&self, key: &str, value: Value) -> Value {
         if let Value::Redacted(_) = value {
             return value;
         }
         if self.is_secret_key(key) {
+            return Value::Redacted(self.fingerprint(&canonical(&value)));
+        }
+        let name = key.rsplit('.').next().unwrap_or(key);
+        let single = match &value {
+            Value::Scalar(Scalar::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if !key.contains(':') && single.is_some_and(|v| self.is_secret_setting(name, v)) {
             return Value::Redacted(self.fingerprint(&canonical(&value)));
         }
         match value {
@@ -166,7 +175,7 @@ impl Redactor {
                 fields
                     .into_iter()
                     .map(|(k, v)| {
-                        let v = if self.is_secret_name(&k) {
+                        let v = if self.is_secret_setting(&k, &v) {
                             self.fingerprint(&v)
                         } else {
                             self.inline(&v)
@@ -179,24 +188,33 @@ impl Redactor {
         }
     }
 
-    /// Redacts multi-line text: private key blocks, then each line.
+    /// Redacts multi-line text: private key blocks (wherever they start and however
+    /// indented), then each line.
     pub fn text(&self, text: &str) -> String {
+        let fingerprint = |secret: &str| self.fingerprint(secret);
+        let text = shapes::redact_private_keys(text, &fingerprint);
         let mut out = String::with_capacity(text.len());
         let mut block: Option<String> = None;
         for piece in text.split_inclusive('\n') {
             let line = piece.trim_end_matches(['\n', '\r']);
             let ending = &piece[line.len()..];
             if let Some(acc) = block.as_mut() {
-                acc.push_str(piece);
-                if line.starts_with("-----END") {
-                    out.push_str(&self.fingerprint(acc));
-                    out.push_str(ending);
-                    block = None;
+                // An unterminated block: its body lines are part of the secret; the
+                // first line that is not ends it.
+                if is_pem_body(line) {
+                    acc.push_str(piece);
+                    continue;
                 }
-                continue;
+                out.push_str(&self.fingerprint(acc));
+                out.push('\n');
+                block = None;
             }
-            if line.trim_start().starts_with("-----BEGIN") && line.contains("PRIVATE KEY") {
-                block = Some(piece.to_string());
+            if let Some(begin) = line
+                .find("-----BEGIN")
+                .filter(|_| line.contains("PRIVATE KEY"))
+            {
+                out.push_str(&line[..begin]);
+                block = Some(piece[begin..].to_string());
                 continue;
             }
             out.push_str(&self.line(line));
@@ -204,7 +222,11 @@ impl Redactor {
         }
         // An unterminated private key block is still a secret.
         if let Some(acc) = block {
+            let ended = acc.ends_with('\n');
             out.push_str(&self.fingerprint(&acc));
+            if ended {
+                out.push('\n');
+            }
         }
         out
     }
@@ -221,7 +243,7 @@ impl Redactor {
             let bare = value.trim().trim_end_matches(';').trim_matches(['"', '\'']);
             if !bare.is_empty()
                 && !bare.starts_with(FINGERPRINT_PREFIX)
-                && self.is_secret_name(name)
+                && self.is_secret_setting(name, bare)
             {
                 return format!("{prefix}{}", self.fingerprint(bare));
             }
@@ -229,11 +251,72 @@ impl Redactor {
         self.inline(line)
     }
 
-    /// Redacts URL passwords and well-known token shapes inside a string.
+    /// Redacts secrets inside a string: assignments and flags with a secret name,
+    /// passwords in URLs, and secrets recognised by their shape.
     pub fn inline(&self, s: &str) -> String {
         let s = self.embedded_assignments(s);
+        let s = self.flag_values(&s);
         let s = self.url_passwords(&s);
-        self.tokens(&s)
+        shapes::redact_shapes(&s, &|secret: &str| self.fingerprint(secret))
+    }
+
+    /// Redacts the values of command-line flags that take a secret as the next word:
+    /// `--token X`, `--db-pass X`, `--auth X` (when X looks like a credential), and the
+    /// password flags of clients that take one (`mysql -p X`, `mysql -pX`,
+    /// `redis-cli -a X`, `sshpass -p X`).
+    fn flag_values(&self, s: &str) -> String {
+        if !s.contains('-') {
+            return s.to_string();
+        }
+        let words: Vec<(usize, &str)> = word_spans(s);
+        let program_takes_p = words.iter().any(|(_, w)| {
+            let name = w.rsplit('/').next().unwrap_or(w);
+            PASSWORD_P_PROGRAMS.contains(&name)
+        });
+        let program_takes_a = words
+            .iter()
+            .any(|(_, w)| w.rsplit('/').next() == Some("redis-cli"));
+        let mut secrets: Vec<(usize, usize)> = Vec::new();
+        for (i, (_, word)) in words.iter().enumerate() {
+            let next = words
+                .get(i + 1)
+                .filter(|(_, w)| !w.starts_with('-') && !w.starts_with(FINGERPRINT_PREFIX));
+            if let Some(name) = word.strip_prefix("--").filter(|n| !n.contains('=')) {
+                if let Some((start, value)) = next {
+                    if !name.is_empty() && self.is_secret_setting(name, value) {
+                        secrets.push((*start, start + value.len()));
+                    }
+                }
+                continue;
+            }
+            let short = (program_takes_p && *word == "-p") || (program_takes_a && *word == "-a");
+            if short {
+                if let Some((start, value)) = next {
+                    secrets.push((*start, start + value.len()));
+                }
+            } else if program_takes_p && word.len() > 2 && word.starts_with("-p") {
+                let (start, _) = words[i];
+                let value = &word[2..];
+                if !value.starts_with(FINGERPRINT_PREFIX) {
+                    secrets.push((start + 2, start + word.len()));
+                }
+            }
+        }
+        if secrets.is_empty() {
+            return s.to_string();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut copied = 0;
+        for (start, end) in secrets {
+            if start < copied {
+                continue;
+            }
+            out.push_str(&s[copied..start]);
+            out.push_str(&self.fingerprint(&s[start..end]));
+            copied = end;
+        }
+        out.push_str(&s[copied..]);
+        out
     }
 
     /// Redacts `name=value` and `name: value` pairs inside a line whose name is secret:
@@ -263,7 +346,7 @@ impl Redactor {
                 .last()
                 .map_or(i, |(j, _)| j);
             let name = s[name_start..i].trim_start_matches('-');
-            if name.is_empty() || !self.is_secret_name(name) {
+            if name.is_empty() {
                 continue;
             }
             let mut value_start = i + 1;
@@ -274,7 +357,10 @@ impl Redactor {
             let rest = &s[value_start..];
             let value_len = rest.find(is_value_end).unwrap_or(rest.len());
             let value = &rest[..value_len];
-            if value.is_empty() || value.starts_with(FINGERPRINT_PREFIX) || value.starts_with("//")
+            if value.is_empty()
+                || value.starts_with(FINGERPRINT_PREFIX)
+                || value.starts_with("//")
+                || !self.is_secret_setting(name, value)
             {
                 continue;
             }
@@ -286,64 +372,98 @@ impl Redactor {
         out
     }
 
+    /// Replaces the password of every `scheme://user:password@host` URL. The password
+    /// runs from the first `:` after the user to the first `@` after it, so it may hold
+    /// `/`, `?` or `#`; a user part holding `/` is a path, not a user.
     fn url_passwords(&self, s: &str) -> String {
         let mut out = String::with_capacity(s.len());
         let mut rest = s;
         while let Some(i) = rest.find("://") {
             let (head, tail) = rest.split_at(i + 3);
             out.push_str(head);
-            let end = tail
-                .find(|c: char| {
-                    matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>') || c.is_whitespace()
-                })
+            let token_end = tail
+                .find(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '`') || c.is_whitespace())
                 .unwrap_or(tail.len());
-            let authority = &tail[..end];
-            match (authority.rfind('@'), authority.find(':')) {
-                (Some(at), Some(colon)) if colon < at => {
-                    let password = &authority[colon + 1..at];
-                    out.push_str(&authority[..=colon]);
-                    if password.is_empty() || password.starts_with("hmac-sha256") {
+            let token = &tail[..token_end];
+            let userinfo = token.find(':').and_then(|colon| {
+                let user = &token[..colon];
+                if user.contains(['/', '?', '#', '@']) {
+                    return None;
+                }
+                token[colon + 1..]
+                    .find('@')
+                    .map(|at| (colon, colon + 1 + at))
+            });
+            match userinfo {
+                Some((colon, at)) => {
+                    let password = &token[colon + 1..at];
+                    out.push_str(&token[..=colon]);
+                    if password.is_empty() || password.starts_with(FINGERPRINT_PREFIX) {
                         out.push_str(password);
                     } else {
                         out.push_str(&self.fingerprint(password));
                     }
-                    out.push_str(&authority[at..]);
+                    rest = &tail[at..];
                 }
-                _ => out.push_str(authority),
+                None => {
+                    // Nothing to hide up to the end of the host; go on from there.
+                    let host_end = token.find(['/', '?', '#']).unwrap_or(token.len());
+                    out.push_str(&token[..host_end]);
+                    rest = &tail[host_end..];
+                }
             }
-            rest = &tail[end..];
         }
         out.push_str(rest);
         out
     }
+}
 
-    fn tokens(&self, s: &str) -> String {
-        if !TOKEN_PREFIXES.iter().any(|p| s.contains(p)) {
-            return s.to_string();
-        }
-        let is_token_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        let mut out = String::with_capacity(s.len());
-        let mut i = 0;
-        while i < s.len() {
-            let rest = &s[i..];
-            let at_word_start = s[..i].chars().next_back().is_none_or(|c| !is_token_char(c));
-            let hit = at_word_start
-                .then(|| TOKEN_PREFIXES.iter().find(|p| rest.starts_with(**p)))
-                .flatten();
-            if let Some(prefix) = hit {
-                let len = rest.find(|c: char| !is_token_char(c)).unwrap_or(rest.len());
-                if len >= prefix.len() + 16 {
-                    out.push_str(&self.fingerprint(&rest[..len]));
-                    i += len;
-                    continue;
-                }
+/// Programs whose `-p` flag takes a password (attached or as the next word).
+const PASSWORD_P_PROGRAMS: &[&str] = &[
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlcheck",
+    "mariadb",
+    "mariadb-dump",
+    "mongo",
+    "mongosh",
+    "mongodump",
+    "mongorestore",
+    "sshpass",
+];
+
+/// The whitespace-separated words of `s` with their byte offsets.
+fn word_spans(s: &str) -> Vec<(usize, &str)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                spans.push((st, &s[st..i]));
+                start = None;
             }
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            i += c.len_utf8();
+            (false, None) => start = Some(i),
+            _ => {}
         }
-        out
     }
+    if let Some(st) = start {
+        spans.push((st, &s[st..]));
+    }
+    spans
+}
+
+/// A line of a PEM body: base64 (possibly indented, or ending a JSON string), or one of
+/// the `Proc-Type:` / `DEK-Info:` headers of an encrypted key.
+fn is_pem_body(line: &str) -> bool {
+    let body = line.trim();
+    !body.is_empty()
+        && (body.starts_with("Proc-Type:")
+            || body.starts_with("DEK-Info:")
+            || body
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
 }
 
 /// The text a whole secret value is fingerprinted from.
@@ -592,5 +712,81 @@ mod tests {
             Value::List(vec!["--token=abc".into(), "-v".into()]),
         );
         assert!(!format!("{list:?}").contains("abc"));
+    }
+
+    #[test]
+    fn indented_and_embedded_private_keys_end_where_they_end() {
+        let r = redactor(&[]);
+        let yaml = "tls:\n  key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEvQIBADANBgkq\n    -----END RSA PRIVATE KEY-----\nport: 8443\nworkers: 4\n";
+        let out = r.text(yaml);
+        assert!(!out.contains("MIIEvQIBADANBgkq"), "{out}");
+        assert!(out.ends_with("port: 8443\nworkers: 4\n"), "{out}");
+        let mid = r.text("key = -----BEGIN PRIVATE KEY----- MIIBOgIBAAJB -----END PRIVATE KEY----- # x\nnext = 1\n");
+        assert!(
+            !mid.contains("MIIBOgIBAAJB") && mid.contains("next = 1"),
+            "{mid}"
+        );
+        let json = r.inline(r#"{"m": "-----BEGIN EC PRIVATE KEY-----\nMIICXAIBAAKB\n-----END EC PRIVATE KEY-----\n", "port": 1}"#);
+        assert!(
+            !json.contains("MIICXAIBAAKB") && json.contains(r#""port": 1"#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn an_unterminated_private_key_takes_only_its_body() {
+        let r = redactor(&[]);
+        let out =
+            r.text("  -----BEGIN OPENSSH PRIVATE KEY-----\n  b3BlbnNzaC1rZXktdjE=\nlisten 80\n");
+        assert!(!out.contains("b3BlbnNzaC1rZXktdjE"), "{out}");
+        assert!(out.starts_with("  hmac-sha256:"), "{out}");
+        assert!(out.ends_with("\nlisten 80\n"), "{out}");
+    }
+
+    #[test]
+    fn url_passwords_may_hold_slashes() {
+        let r = redactor(&[]);
+        let s = r.inline("postgres://app:Pa5s/w0rd/x@db:5432/app next");
+        assert!(!s.contains("Pa5s") && !s.contains("w0rd"), "{s}");
+        assert!(s.ends_with("@db:5432/app next"), "{s}");
+    }
+
+    #[test]
+    fn secret_flags_and_client_passwords_are_redacted() {
+        let r = redactor(&[]);
+        for (line, secret) in [
+            ("/usr/bin/worker --token tK9xQ2mV --verbose", "tK9xQ2mV"),
+            ("migrate --db-pass Db-P4ss! --host db", "Db-P4ss!"),
+            ("mysql -u root -p MyS9lRootPw -h db", "MyS9lRootPw"),
+            ("/usr/bin/mysqldump -pMyS9lRootPw shop", "MyS9lRootPw"),
+            ("redis-cli -a R3disPw ping", "R3disPw"),
+            ("app --auth Aut4-H3ader-P4ss", "Aut4-H3ader-P4ss"),
+        ] {
+            let out = r.inline(line);
+            assert!(!out.contains(secret), "{line} -> {out}");
+        }
+        for line in [
+            "ssh -p 2222 host",
+            "mkdir -p /var/lib/app",
+            "app --auth ldap --port 80",
+        ] {
+            assert_eq!(r.inline(line), line);
+        }
+    }
+
+    #[test]
+    fn credential_like_keys_hide_credentials_but_not_modes() {
+        let r = redactor(&[]);
+        assert!(matches!(
+            r.fact("env.AUTH", Value::string("Aut4-H3ader-P4ss")),
+            Value::Redacted(_)
+        ));
+        assert_eq!(
+            r.fact("env.AUTH", Value::string("ldap")),
+            Value::string("ldap")
+        );
+        assert!(!r.line("auth: hunter22").contains("hunter22"));
+        assert_eq!(r.line("auth_method = ldap"), "auth_method = ldap");
+        assert_eq!(r.line("connection: keep-alive"), "connection: keep-alive");
     }
 }

@@ -242,7 +242,7 @@ impl Collector {
     pub fn collect(&self, job: &HostJob) -> Result<Collected, String> {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
-        let deadline = Instant::now() + self.config.host_timeout;
+        let deadline = deadline_after(self.config.host_timeout);
         let mut probes = self.probes_for(job);
         if self.sudo.applies(&job.environment, &job.host) {
             for probe in probes.iter_mut().filter(|p| p.needs_root) {
@@ -283,7 +283,7 @@ impl Collector {
         let frames = frames::parse(&raw.stdout, &script.token)
             .map_err(|e| format!("{label}: unreadable probe output: {e}"))?;
         if frames.frames.is_empty() && !frames.complete {
-            return Err(self.redactor.line(&script_failure(&label, &raw)));
+            return Err(script_failure(&label, &raw, &self.redactor));
         }
         let origin = Origin {
             environment: job.environment.clone(),
@@ -339,15 +339,25 @@ impl Collector {
             let (done_tx, done_rx) = mpsc::channel();
             let collector = Arc::clone(self);
             thread::spawn(move || {
-                let _ = done_tx.send(collector.collect(&job));
+                let _ = done_tx.send(collect_or_report_panic(&collector, &job));
             });
             // The transports keep their own deadline; this guards against anything
             // that ignores it (a hung name lookup, say).
-            let guard = started + self.config.host_timeout + Duration::from_secs(2);
+            let guard = deadline_from(
+                started,
+                self.config
+                    .host_timeout
+                    .saturating_add(Duration::from_secs(2)),
+            );
             let outcome = loop {
                 let left = guard.saturating_duration_since(Instant::now());
                 match done_rx.recv_timeout(left.min(CANCEL_POLL)) {
                     Ok(result) => break result.map(Box::new),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        break Err(format!(
+                            "{label}: the collection stopped without a result (an internal error)"
+                        ));
+                    }
                     Err(_) if self.cancelled() => break Err(format!("{label}: cancelled")),
                     Err(_) if Instant::now() >= guard => {
                         break Err(format!(
@@ -389,13 +399,80 @@ pub fn start(
     Ok((jobs, rx))
 }
 
-fn script_failure(label: &str, raw: &RawOutput) -> String {
+/// `Instant::now() + timeout`, or as far as the clock goes for an absurd timeout (the
+/// configuration refuses those; this keeps any other caller from overflowing).
+fn deadline_after(timeout: Duration) -> Instant {
+    deadline_from(Instant::now(), timeout)
+}
+
+/// `start + timeout`, never overflowing (see [`deadline_after`]).
+fn deadline_from(start: Instant, timeout: Duration) -> Instant {
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(crate::config::timeouts::MAX_TIMEOUT))
+        .unwrap_or(start)
+}
+
+/// Collects `job`, turning a panic anywhere in it into that host's error, so a bug is
+/// reported as a failed host (and a non-zero exit), never as a success.
+fn collect_or_report_panic(collector: &Collector, job: &HostJob) -> Result<Collected, String> {
+    panic_as_error(&job.label(), || collector.collect(job))
+}
+
+/// Runs `work`, turning a panic into an error naming `label`.
+fn panic_as_error<T>(label: &str, work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        Err(format!(
+            "{label}: internal error while collecting: {}",
+            crate::model::excerpt(&what, 200)
+        ))
+    })
+}
+
+/// Why a script gave no frames, in one line: its stderr's first line is redacted whole,
+/// then shortened, so a cut never leaves part of a secret in the message.
+fn script_failure(label: &str, raw: &RawOutput, redactor: &Redactor) -> String {
     let stderr = String::from_utf8_lossy(&raw.stderr);
-    match (first_line(&stderr), raw.exit_status) {
-        (Some(line), _) => format!("{label}: the probe script failed: {line}"),
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| redactor.line(l));
+    match (line.as_deref().and_then(first_line), raw.exit_status) {
+        (Some(line), _) => format!(
+            "{label}: the probe script failed: {line}",
+            label = redactor.line(label)
+        ),
         (None, Some(status)) => {
             format!("{label}: the probe script produced no output (exit status {status})")
         }
         (None, None) => format!("{label}: the probe script produced no output"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_collecting_becomes_the_hosts_error() {
+        let result: Result<(), String> = panic_as_error("prod/web-1", || panic!("overflow"));
+        assert_eq!(
+            result.unwrap_err(),
+            "prod/web-1: internal error while collecting: overflow"
+        );
+        let fine: Result<u8, String> = panic_as_error("x", || Ok(3));
+        assert_eq!(fine, Ok(3));
+    }
+
+    #[test]
+    fn deadlines_never_overflow() {
+        let far = deadline_after(Duration::MAX);
+        assert!(far > Instant::now());
     }
 }

@@ -20,11 +20,44 @@
 //! to whatever the probes print. The first three lines say which host ran the script,
 //! when, and with which probes ([`plan_digest`]), so output captured by another tool can
 //! be imported later. Framing costs two processes (`wc`, `cat`) whatever the probe count.
+//!
+//! The captures live in a private temporary folder until they are printed; it is removed
+//! on every way the script can end, killed included (see [`TEMP_FOLDER`]).
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::probe::{Probe, shell_quote};
+
+/// The script's private folder for probe output, which holds clear text until the
+/// output is redacted on this side, and its cleanup on every exit path:
+///
+/// - the folder is named `driftscope.<shell pid>.<random>` in `$TMPDIR` (or `/tmp`);
+/// - the shell removes it when it exits, also on HUP, INT, TERM and PIPE (a reader that
+///   went away);
+/// - a watcher started with `setsid` before the folder exists (outside the shell's process
+///   group, so a timeout's group kill spares it, and not a job of the shell, so the
+///   script's `wait` does not wait for it) removes the shell's folders within a second
+///   once the shell is gone, even when it was killed outright (SIGKILL);
+/// - every run first removes the folders of earlier runs whose shell is no longer alive,
+///   should both of the above have been prevented (no `setsid`, a reboot mid-run).
+const TEMP_FOLDER: &str = "\
+R=${TMPDIR:-/tmp}
+for o in \"$R\"/driftscope.*.*; do
+  [ -d \"$o\" ] && [ -O \"$o\" ] || continue
+  p=${o##*/driftscope.}; p=${p%%.*}
+  case $p in ''|*[!0-9]*) continue ;; esac
+  kill -0 \"$p\" 2>/dev/null || rm -rf \"$o\"
+done
+if command -v setsid >/dev/null 2>&1; then
+  ( setsid sh -c 'while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; rm -rf \"$2\"/driftscope.\"$1\".*' driftscope-cleanup $$ \"$R\" </dev/null >/dev/null 2>&1 & )
+fi
+D=$(mktemp -d \"$R/driftscope.$$.XXXXXXXX\" 2>/dev/null) || D=\"$R/driftscope.$$.0\"
+[ -d \"$D\" ] || mkdir -m 700 \"$D\" || { echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }
+DS_DIR=$D; export DS_DIR
+trap 'cd /; rm -rf \"$D\"' EXIT
+trap 'exit 129' HUP INT TERM PIPE
+";
 
 /// A compiled script and the token its frames carry.
 #[derive(Debug, Clone)]
@@ -79,6 +112,7 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
     let token = new_token();
     let secs = probe_timeout.as_secs().max(1);
     let mut text = String::with_capacity(4096 + probes.len() * 256);
+    let cleanup = TEMP_FOLDER;
     let _ = write!(
         text,
         "# driftscope probe script\n\
@@ -88,11 +122,7 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
          T={token}\n\
          S=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)\n\
          H=$(uname -n 2>/dev/null || hostname 2>/dev/null)\n\
-         D=$(mktemp -d 2>/dev/null) || D=\"${{TMPDIR:-/tmp}}/driftscope.$$\"\n\
-         [ -d \"$D\" ] || mkdir -m 700 \"$D\" || {{ echo 'driftscope: cannot create a temporary folder' >&2; exit 125; }}\n\
-         DS_DIR=$D; export DS_DIR\n\
-         trap 'cd /; rm -rf \"$D\"' EXIT\n\
-         trap 'exit 129' HUP INT TERM\n\
+{cleanup}\
          W=\n\
          if command -v timeout >/dev/null 2>&1; then W=\"timeout {secs}\"; fi\n\
 "
@@ -239,5 +269,105 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(out.frames[0].status, TIMED_OUT_STATUS);
         assert_eq!(out.frames[1].stdout, "fine\n");
+    }
+
+    /// Runs `script` with `sh -s` in its own process group, temporary files in `tmp`.
+    fn spawn_in(script: &Script, tmp: &std::path::Path) -> std::process::Child {
+        let mut command = Command::new("sh");
+        command
+            .arg("-s")
+            .env("TMPDIR", tmp)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(script.text.as_bytes()).unwrap();
+        drop(stdin);
+        child
+    }
+
+    fn folders(tmp: &std::path::Path) -> Vec<String> {
+        std::fs::read_dir(tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn wait_until_empty(tmp: &std::path::Path) -> Vec<String> {
+        for _ in 0..100 {
+            if folders(tmp).is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        folders(tmp)
+    }
+
+    #[test]
+    fn the_output_folder_is_removed_when_the_script_ends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let script = compile(&[probe("p", &[], "echo secret")], Duration::from_secs(5));
+        let status = spawn_in(&script, tmp.path()).wait().unwrap();
+        assert!(status.success());
+        assert_eq!(wait_until_empty(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_output_folder_goes_even_when_the_whole_group_is_killed() {
+        if Command::new("sh")
+            .args(["-c", "command -v setsid"])
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            eprintln!("skipped: no `setsid` on this machine (the next run clears the folder)");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let script = compile(&[probe("slow", &[], "sleep 30")], Duration::from_secs(60));
+        let mut child = spawn_in(&script, tmp.path());
+        // Wait for the folder to exist, then kill the group as a host timeout does.
+        for _ in 0..100 {
+            if !folders(tmp.path()).is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(folders(tmp.path()).len(), 1);
+        // A host timeout comes while the probes run, not in the instant the script starts
+        // (a kill that early is what the next run's sweep is for).
+        std::thread::sleep(Duration::from_millis(300));
+        let group = format!("-{}", child.id());
+        Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+        assert_eq!(wait_until_empty(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn folders_of_dead_runs_are_cleared_by_the_next_run_and_live_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut gone = Command::new("true").spawn().unwrap();
+        let dead_pid = gone.id();
+        gone.wait().unwrap();
+        let dead = tmp.path().join(format!("driftscope.{dead_pid}.Ab12Cd34"));
+        let live = tmp
+            .path()
+            .join(format!("driftscope.{}.Zz99Yy88", std::process::id()));
+        let other = tmp.path().join("unrelated.1.x");
+        for dir in [&dead, &live, &other] {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("0.o"), "clear text").unwrap();
+        }
+        let script = compile(&[probe("p", &[], "true")], Duration::from_secs(5));
+        assert!(spawn_in(&script, tmp.path()).wait().unwrap().success());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!dead.exists(), "a dead run's folder was left");
+        assert!(live.exists(), "a live run's folder was removed");
+        assert!(other.exists(), "a folder that is not ours was removed");
     }
 }

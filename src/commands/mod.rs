@@ -50,9 +50,15 @@ pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
     }
 }
 
-/// Writes one `warning: …` line to `err`, neutralising control characters.
+/// The most characters of one warning or error line: messages quote bad input, which can
+/// be any size, and a line should stay a line.
+pub const MESSAGE_LIMIT: usize = 500;
+
+/// Writes one `warning: …` line to `err`, neutralising control characters and cutting
+/// it to [`MESSAGE_LIMIT`] characters.
 pub fn warn(err: &mut dyn Write, message: &str) {
-    let line = format!("warning: {}\n", crate::model::sanitize(message, false));
+    let message = crate::model::excerpt(message, MESSAGE_LIMIT);
+    let line = format!("warning: {}\n", crate::model::sanitize(&message, false));
     // A warning that cannot be written has nowhere else to go.
     let _ = err.write_all(line.as_bytes());
 }

@@ -151,6 +151,17 @@ pub fn run(
             }
         }
     }
+    // Every host reports back unless a collection thread died; that is an error, never
+    // a success.
+    if done < total {
+        return Err(eyre!(
+            "{} of {total} host{} never reported back: a collection thread failed (an \
+             internal error); {} stored",
+            total - done,
+            if total == 1 { "" } else { "s" },
+            done - failed
+        ));
+    }
     writeln!(
         progress,
         "{} of {total} host{} collected",

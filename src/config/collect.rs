@@ -14,13 +14,13 @@ pub struct CollectConfig {
     /// How many hosts are collected at the same time.
     pub concurrency: usize,
     /// The longest wait for a TCP connection and the SSH handshake.
-    #[serde(with = "humantime_serde")]
+    #[serde(deserialize_with = "super::timeouts::connect_timeout")]
     pub connect_timeout: Duration,
     /// The longest a whole host may take, connection included.
-    #[serde(with = "humantime_serde")]
+    #[serde(deserialize_with = "super::timeouts::host_timeout")]
     pub host_timeout: Duration,
     /// The longest one probe may run on the host (needs `timeout` there).
-    #[serde(with = "humantime_serde")]
+    #[serde(deserialize_with = "super::timeouts::probe_timeout")]
     pub probe_timeout: Duration,
     /// Built-in probes to leave out, by name (see `docs/probes.md`).
     pub skip: Vec<String>,

@@ -16,6 +16,7 @@ mod probes;
 mod secrets;
 mod ssh;
 mod sudo;
+pub mod timeouts;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -101,7 +102,7 @@ impl Config {
 
     /// Reads and parses a configuration file; errors name the file.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_to_string(path, crate::input::SETTINGS_LIMIT)
             .map_err(|e| eyre!("{}: cannot read: {e}", path.display()))?;
         Config::parse(&text, &path.display().to_string())
     }

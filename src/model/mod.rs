@@ -17,7 +17,7 @@ pub use annotation::{
     join_environments, parse_expiry,
 };
 pub use category::{Category, UnknownCategory};
-pub use sanitize::sanitize;
+pub use sanitize::{excerpt, sanitize};
 pub use schema_key::{SchemaKey, SchemaKind, parse_schema_key, quote_ident, schema_group};
 pub use snapshot::{
     FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, ProbeError, Snapshot, SnapshotError, Source,

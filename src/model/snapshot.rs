@@ -6,7 +6,11 @@ use std::fmt;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Category, Value};
+use super::{Category, Value, excerpt};
+
+/// The most characters of a parser's message quoted in an error: the message may quote
+/// the bad input, which can be any size.
+const MESSAGE_EXCERPT: usize = 200;
 
 /// The `format` identifier every snapshot file carries.
 pub const FORMAT_ID: &str = "driftscope-snapshot";
@@ -159,11 +163,18 @@ impl fmt::Display for SnapshotError {
                 message,
                 line,
                 column,
-            } if *line > 0 => write!(f, "line {line}, column {column}: {message}"),
-            SnapshotError::Malformed { message, .. } => f.write_str(message),
+            } if *line > 0 => write!(
+                f,
+                "line {line}, column {column}: {}",
+                excerpt(message, MESSAGE_EXCERPT)
+            ),
+            SnapshotError::Malformed { message, .. } => {
+                f.write_str(&excerpt(message, MESSAGE_EXCERPT))
+            }
             SnapshotError::NotASnapshot { found } => write!(
                 f,
-                "not a driftscope snapshot (format is '{found}', expected '{FORMAT_ID}')"
+                "not a driftscope snapshot (format is '{}', expected '{FORMAT_ID}')",
+                excerpt(found, 60)
             ),
             SnapshotError::UnsupportedVersion { found } => write!(
                 f,

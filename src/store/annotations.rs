@@ -19,8 +19,9 @@ use toml::Spanned;
 use super::Workspace;
 use super::atomic::write_atomic;
 use super::paths::display_path;
+use super::save_lock;
 use crate::config::check_environment_name;
-use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey};
+use crate::model::{Annotation, AnnotationId, AnnotationKind, Category, FactKey, excerpt};
 
 /// The annotations file's name at a workspace's root.
 pub const ANNOTATIONS_FILE: &str = "annotations.toml";
@@ -308,11 +309,15 @@ impl AnnotationStore {
 
 /// Writes `ours` to the file, merging first when the file changed since it was read.
 /// Returns the records now on disk, the file's new digest, and what the merge did.
+///
+/// The whole re-read → merge → write runs under the folder's save lock, so concurrent
+/// saves from other processes take turns and none is lost.
 fn save(
     file: &FileState,
     ours: &[Annotation],
 ) -> Result<(Vec<Annotation>, Option<String>, SaveReport)> {
-    let on_disk = match std::fs::read(&file.path) {
+    let _lock = save_lock::lock_for_save(&file.path, &file.shown)?;
+    let on_disk = match crate::input::read(&file.path, crate::input::SETTINGS_LIMIT) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(eyre!("{}: cannot read: {e}", file.shown)),
@@ -442,7 +447,7 @@ fn settle<'a>(
 
 /// Reads and parses the file; `None` when it does not exist.
 fn read_file(path: &Path, shown: &str) -> Result<Option<(Vec<Annotation>, String)>> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read(path, crate::input::SETTINGS_LIMIT) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(eyre!("{shown}: cannot read: {e}")),
@@ -567,7 +572,10 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
             NaiveDate::parse_from_str(text.get_ref(), "%Y-%m-%d").map_err(|_| {
                 (
                     place(text),
-                    format!("expires '{}' is not a date (YYYY-MM-DD)", text.get_ref()),
+                    format!(
+                        "expires '{}' is not a date (YYYY-MM-DD)",
+                        excerpt(text.get_ref(), 40)
+                    ),
                 )
             })?,
         ),
@@ -579,7 +587,7 @@ fn convert(raw: RawRecord) -> std::result::Result<Annotation, (usize, String)> {
                 place(&raw.time),
                 format!(
                     "time '{}' is not an RFC 3339 time such as 2026-11-20T09:30:00Z",
-                    raw.time.get_ref()
+                    excerpt(raw.time.get_ref(), 40)
                 ),
             )
         })?

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::history::{History, Location, SnapshotMeta};
 use super::paths::display_path;
-use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotError, Source};
+use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotError, Source, Value};
 
 /// Indexes every `*.json` file under `dir` (at any depth). Hidden files and folders are
 /// skipped, and so are symbolic links to folders. Files that cannot be read become
@@ -66,7 +66,8 @@ pub fn index_snapshots(root: Option<&Path>, dir: &Path) -> History {
 
 /// Reads one snapshot file's metadata; the error is the reason, without the file's name.
 pub fn read_meta(path: &Path) -> Result<SnapshotMeta, String> {
-    let bytes = fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::input::read(path, crate::input::DATA_LIMIT)
+        .map_err(|e| format!("cannot read: {e}"))?;
     let doc = parse_meta(&bytes).map_err(|e| e.to_string())?;
     Ok(SnapshotMeta {
         environment: doc.environment,
@@ -76,6 +77,12 @@ pub fn read_meta(path: &Path) -> Result<SnapshotMeta, String> {
         error_count: doc.errors.0,
         location: Location::File(PathBuf::from(path)),
     })
+}
+
+/// The number of facts and probe errors of the snapshot document `bytes`, read the way
+/// the index reads it: it accepts exactly the documents a full parse accepts.
+pub fn snapshot_counts(bytes: &[u8]) -> Result<(usize, usize), SnapshotError> {
+    parse_meta(bytes).map(|doc| (doc.facts.0, doc.errors.0))
 }
 
 /// Parses the metadata of a snapshot document, with the same verdicts as a full parse on
@@ -93,7 +100,19 @@ fn parse_meta(bytes: &[u8]) -> Result<MetaDoc, SnapshotError> {
                 let version = header.version.as_ref().and_then(serde_json::Value::as_u64);
                 check_header(header.format.as_deref(), version)?;
             }
-            Err(crate::model::malformed(bytes, &err))
+            // The document is named as a full read names it.
+            Err(match crate::model::malformed(bytes, &err) {
+                SnapshotError::Malformed {
+                    message,
+                    line,
+                    column,
+                } => SnapshotError::Malformed {
+                    message: message.replace("struct MetaDoc", "struct Snapshot"),
+                    line,
+                    column,
+                },
+                other => other,
+            })
         }
     }
 }
@@ -178,7 +197,9 @@ impl<'de> Deserialize<'de> for FactCount {
     }
 }
 
-/// The number of keys of one category's map; values are skipped.
+/// The number of keys of one category's map; each value is checked, then dropped, so a
+/// file a full read would refuse (a value of an unknown kind, say) is refused here too and
+/// reported as a problem, instead of being listed and then failing every comparison.
 struct KeyCount(usize);
 
 impl<'de> Deserialize<'de> for KeyCount {
@@ -194,7 +215,7 @@ impl<'de> Deserialize<'de> for KeyCount {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyCount, A::Error> {
                 let mut count = 0;
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+                while map.next_entry::<IgnoredAny, Value>()?.is_some() {
                     count += 1;
                 }
                 Ok(KeyCount(count))
@@ -236,7 +257,7 @@ impl<'de> Deserialize<'de> for ErrorCount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Snapshot, Value};
+    use crate::model::Snapshot;
     use chrono::TimeZone;
 
     fn sample() -> Snapshot {
@@ -277,10 +298,12 @@ mod tests {
             good.replace("\"host\"", "\"hostname\""),
             good.replace("\"versions\"", "\"bogus\""),
             good.replace("2026-11-20T09:30:00Z", "yesterday"),
+            good.replace("\"scalar\": \"warn\"", "\"blob\": \"warn\""),
             good[..good.len() / 2].to_string(),
             r#"{"format":"driftscope-snapshot","version":2,"hosts":[]}"#.to_string(),
         ];
         for text in cases {
+            assert_ne!(text, good, "each case must break the document");
             let full = Snapshot::from_json(&text).unwrap_err();
             let light = parse_meta(text.as_bytes()).err().unwrap();
             assert_eq!(light, full, "{text}");

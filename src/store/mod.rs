@@ -16,6 +16,7 @@ mod index;
 mod paths;
 pub mod prune;
 mod refs;
+mod save_lock;
 mod selection;
 mod side_ref;
 pub mod timeline;
@@ -28,8 +29,9 @@ pub use annotations::{
 pub use atomic::write_atomic;
 pub use compare::{CompareRequest, Compared, SideCache};
 pub use fact_history::{HistoryEntry, Observation, fact_history, history_of};
-pub use fact_reader::read_fact;
+pub use fact_reader::{fact_in, read_fact};
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
+pub use index::snapshot_counts;
 pub use paths::{path_component, snapshot_file_name};
 pub use prune::{HostPlan, KeepReason, Retention, Verdict};
 pub use refs::{ResolvedSide, TIME_FORMS, TimeSpec, compact_time};

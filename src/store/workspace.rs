@@ -22,6 +22,13 @@ pub const SNAPSHOTS_DIR: &str = "snapshots";
 /// How many snapshots of one host in the same second are kept (`-2` … `-N` suffixes).
 const MAX_SAME_SECOND: u32 = 1000;
 
+/// The `.gitignore` a new workspace starts with.
+const GITIGNORE: &str =
+    "# Temporary files of interrupted saves; driftscope removes them.\n.*.tmp\n";
+
+/// The age past which a temporary file in a snapshot folder is a crashed run's leftover.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// An opened workspace: on disk, or the embedded demo.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -158,6 +165,12 @@ impl Workspace {
         if !keep.exists() {
             write_atomic(&keep, b"", false)?;
         }
+        // Interrupted saves can leave `.NAME.*.tmp` files; later saves remove them, and
+        // git never offers them for a commit meanwhile.
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            write_atomic(&ignore, GITIGNORE.as_bytes(), false)?;
+        }
         write_atomic(&config_path, CONFIG_TEMPLATE.as_bytes(), false)?;
         Ok(config_path)
     }
@@ -291,6 +304,8 @@ impl Workspace {
                 display_path(Some(&root), folder)
             )
         })?;
+        // Snapshot writes take a moment; a temporary file this old was left by a killed run.
+        super::save_lock::remove_leftover_temps(folder, ".", LEFTOVER_AGE);
         let text = snapshot.to_json();
         for sequence in 1..=MAX_SAME_SECOND {
             let path = path_for(sequence);

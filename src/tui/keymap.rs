@@ -247,11 +247,14 @@ impl Keymap {
             },
         };
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| FileError {
-            file: label.clone(),
-            line: 0,
-            message: format!("cannot read the keymap: {e}"),
-        })?;
+        let text =
+            crate::input::read_to_string(&path, crate::input::SETTINGS_LIMIT).map_err(|e| {
+                FileError {
+                    file: label.clone(),
+                    line: 0,
+                    message: format!("cannot read the keymap: {e}"),
+                }
+            })?;
         keymap.with_overrides(&text, &label)
     }
 

@@ -165,11 +165,14 @@ impl Theme {
     /// Reads a theme file; roles it leaves out keep the default theme's styles.
     pub fn from_file(path: &Path) -> Result<Theme, FileError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| FileError {
-            file: label.clone(),
-            line: 0,
-            message: format!("cannot read the theme: {e}"),
-        })?;
+        let text =
+            crate::input::read_to_string(path, crate::input::SETTINGS_LIMIT).map_err(|e| {
+                FileError {
+                    file: label.clone(),
+                    line: 0,
+                    message: format!("cannot read the theme: {e}"),
+                }
+            })?;
         let base = Theme::built_in(BUILT_IN[0].0)?;
         let stem = path
             .file_stem()

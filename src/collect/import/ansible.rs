@@ -71,7 +71,8 @@ pub fn import(path: &Path, shown: &str, context: &ImportContext) -> Result<Impor
 
 /// Imports one file.
 fn import_file(path: &Path, shown: &str, context: &ImportContext) -> Result<ImportResult, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let text = crate::input::read_to_string(path, crate::input::DATA_LIMIT)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let file_name = source_file_name(path);
     let (hosts, problems) = parse(&text, &file_name, shown)?;
     let mut result = ImportResult {

@@ -65,8 +65,8 @@ pub fn import(path: &Path, shown: &str, context: &ImportContext) -> Result<Impor
     let (hosts, mut problems) = if path.is_dir() {
         (vec![read_folder(path, shown)?], Vec::new())
     } else {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let text = crate::input::read_to_string(path, crate::input::DATA_LIMIT)
+            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
         parse(&text, &source_file_name(path), shown)?
     };
     let mut result = ImportResult::default();
@@ -175,7 +175,7 @@ fn read_folder(path: &Path, shown: &str) -> Result<HostTables, String> {
     let mut host = HostTables::default();
     for file in files {
         let file_shown = file.display().to_string();
-        let text = std::fs::read_to_string(&file)
+        let text = crate::input::read_to_string(&file, crate::input::DATA_LIMIT)
             .map_err(|e| format!("{file_shown}: cannot read: {e}"))?;
         let (mut hosts, _) = parse(&text, &source_file_name(&file), &file_shown)?;
         if let Some(part) = hosts.pop() {

@@ -27,7 +27,8 @@ pub struct RunHeader {
 
 /// Imports every run in the file at `path` (shown as `shown` in messages).
 pub fn import(path: &Path, shown: &str, context: &ImportContext) -> Result<ImportResult, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let bytes = crate::input::read(path, crate::input::DATA_LIMIT)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
     read(&bytes, path, shown, context)
 }
 

@@ -5,7 +5,6 @@
 //! `ConnectTimeout`. It does not evaluate `Match` blocks or `%` tokens other than
 //! `ProxyCommand`'s: a host they would apply to gets an error instead.
 
-use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
@@ -41,7 +40,7 @@ impl Fallback {
         let Some(path) = path else {
             return Fallback::default();
         };
-        let file = match File::open(path) {
+        let file = match crate::input::open(path, crate::input::SETTINGS_LIMIT) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Fallback::default(),
             Err(e) => {

@@ -13,7 +13,6 @@
 //! - otherwise the key is unknown — unless the host is off port 22 and its key is
 //!   recorded under the bare host name, which OpenSSH also accepts.
 
-use std::fs;
 use std::path::PathBuf;
 
 use base64::Engine as _;
@@ -90,7 +89,7 @@ fn check_name(
     let mut changed = None;
     let mut authority = None;
     for file in files {
-        let text = match fs::read(file) {
+        let text = match crate::input::read(file, crate::input::SETTINGS_LIMIT) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
@@ -147,7 +146,9 @@ pub fn known_types(files: &[PathBuf], host: &str, port: u16) -> Vec<String> {
     let name = host_name(host, port).to_ascii_lowercase();
     let mut types: Vec<String> = Vec::new();
     for file in files {
-        let Ok(bytes) = fs::read(file) else { continue };
+        let Ok(bytes) = crate::input::read(file, crate::input::SETTINGS_LIMIT) else {
+            continue;
+        };
         for line in String::from_utf8_lossy(&bytes).lines() {
             if let Some(entry) = parse_line(line) {
                 if entry.marker == Marker::None
@@ -284,7 +285,7 @@ mod tests {
     fn verdict(text: &str, host: &str, port: u16) -> Verdict {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("known_hosts");
-        fs::write(&file, text).unwrap();
+        std::fs::write(&file, text).unwrap();
         check(&[file], host, port, "ssh-ed25519", KEY).unwrap()
     }
 
@@ -354,7 +355,7 @@ mod tests {
     fn known_types_lists_plain_keys_for_the_host() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("k");
-        fs::write(
+        std::fs::write(
             &file,
             format!(
                 "web ecdsa-sha2-nistp256 {k}\n@revoked web ssh-rsa {k}\nweb ssh-ed25519 {k}\nother ssh-rsa {k}\n",
