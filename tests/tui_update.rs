@@ -848,3 +848,60 @@ fn next_hunk_outside_a_text_diff_says_so() {
         Some("changes are jumped to in text diffs")
     );
 }
+
+#[test]
+fn the_filter_searches_every_category_and_goes_where_the_matches_are() {
+    let mut state = loaded(120, 40);
+    assert_eq!(state.category(), Category::Versions);
+    press(&mut state, '/');
+    for c in "LOG_LEVEL".chars() {
+        press(&mut state, c);
+    }
+    assert_eq!(state.category(), Category::Versions, "typing stays put");
+    let text = screen(&draw(&state)).join("\n");
+    assert!(text.contains("0 match · elsewhere: config"), "{text}");
+    press_code(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.category(),
+        Category::Config,
+        "keeping it goes to the match"
+    );
+    assert_eq!(selected_key(&state).unwrap(), "config/env.LOG_LEVEL");
+    // Another match in the category shown keeps it; the others are named.
+    let mut state = loaded(120, 40);
+    press(&mut state, '/');
+    for c in "nginx".chars() {
+        press(&mut state, c);
+    }
+    let text = screen(&draw(&state)).join("\n");
+    assert!(text.contains("elsewhere:"), "{text}");
+}
+
+#[test]
+fn the_filter_takes_regular_expressions_and_negation() {
+    let mut state = loaded(120, 40);
+    state.category_cursor.selected = 1; // config
+    press(&mut state, '/');
+    for c in "/^env\\.(log|database)_/".chars() {
+        press(&mut state, c);
+    }
+    let keys: Vec<String> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|r| r.fact())
+        .map(|r| state.report().unwrap().facts[r as usize].key.key.clone())
+        .collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with("env.")), "{keys:?}");
+    press_with(&mut state, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    for c in "!env.".chars() {
+        press(&mut state, c);
+    }
+    let keys: Vec<String> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|r| r.fact())
+        .map(|r| state.report().unwrap().facts[r as usize].key.key.clone())
+        .collect();
+    assert_eq!(keys, ["file:/etc/nginx/nginx.conf"]);
+}

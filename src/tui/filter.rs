@@ -1,22 +1,63 @@
-//! Incremental fuzzy filtering of fact keys.
+//! Incremental filtering of fact keys: fuzzy by default, a regular expression between
+//! slashes (`/^env\.DB_/`), and either one negated with a leading `!` (`!pip:`).
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use regex::Regex;
 
-/// A compiled fuzzy query; an empty query matches everything.
+/// How a query matches.
+enum Query {
+    /// Everything (an empty query).
+    All,
+    /// A fuzzy pattern (smart case).
+    Fuzzy(Pattern),
+    /// A regular expression.
+    Regex(Regex),
+    /// A regular expression that does not compile: matches nothing.
+    Invalid,
+}
+
+/// A compiled query; an empty query matches everything.
 pub struct FuzzyFilter {
-    pattern: Option<Pattern>,
+    query: Query,
+    negated: bool,
     matcher: Matcher,
     buf: Vec<char>,
 }
 
 impl FuzzyFilter {
-    /// Compiles `query` (smart case: case-insensitive unless it has a capital letter).
+    /// Compiles `query`: `/RE/` is a regular expression (case-insensitive unless it has
+    /// a capital letter), anything else a fuzzy pattern (smart case); a leading `!` keeps
+    /// the keys that do *not* match.
     pub fn new(query: &str) -> FuzzyFilter {
         let query = query.trim();
+        let (negated, query) = match query.strip_prefix('!') {
+            Some(rest) => (true, rest.trim()),
+            None => (false, query),
+        };
+        let regex = query
+            .strip_prefix('/')
+            .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
+            .filter(|re| !re.is_empty());
+        let query = match regex {
+            Some(re) => {
+                let smart = if re.chars().any(char::is_uppercase) {
+                    re.to_string()
+                } else {
+                    format!("(?i){re}")
+                };
+                Regex::new(&smart).map_or(Query::Invalid, Query::Regex)
+            }
+            None if query.is_empty() || query == "/" => Query::All,
+            None => Query::Fuzzy(Pattern::parse(
+                query,
+                CaseMatching::Smart,
+                Normalization::Smart,
+            )),
+        };
         FuzzyFilter {
-            pattern: (!query.is_empty())
-                .then(|| Pattern::parse(query, CaseMatching::Smart, Normalization::Smart)),
+            negated: negated && !matches!(query, Query::All),
+            query,
             matcher: Matcher::new(Config::DEFAULT.match_paths()),
             buf: Vec::new(),
         }
@@ -24,35 +65,52 @@ impl FuzzyFilter {
 
     /// True when the query matches everything.
     pub fn is_empty(&self) -> bool {
-        self.pattern.is_none()
+        matches!(self.query, Query::All)
+    }
+
+    /// True when the query is a regular expression that does not compile.
+    pub fn is_invalid(&self) -> bool {
+        matches!(self.query, Query::Invalid)
     }
 
     /// The positions (in characters) of `text` that the query matched, sorted; empty
-    /// when it does not match or the query is empty.
+    /// when it does not match, the query is empty, or it is negated.
     pub fn positions(&mut self, text: &str) -> Vec<usize> {
-        let Some(p) = &self.pattern else {
-            return Vec::new();
-        };
-        let mut indices = Vec::new();
-        let haystack = Utf32Str::new(text, &mut self.buf);
-        if p.indices(haystack, &mut self.matcher, &mut indices)
-            .is_none()
-        {
+        if self.negated {
             return Vec::new();
         }
-        indices.sort_unstable();
-        indices.dedup();
-        indices.into_iter().map(|i| i as usize).collect()
+        match &self.query {
+            Query::All | Query::Invalid => Vec::new(),
+            Query::Regex(re) => re.find(text).map_or_else(Vec::new, |m| {
+                let start = text[..m.start()].chars().count();
+                (start..start + m.as_str().chars().count()).collect()
+            }),
+            Query::Fuzzy(p) => {
+                let mut indices = Vec::new();
+                let haystack = Utf32Str::new(text, &mut self.buf);
+                if p.indices(haystack, &mut self.matcher, &mut indices)
+                    .is_none()
+                {
+                    return Vec::new();
+                }
+                indices.sort_unstable();
+                indices.dedup();
+                indices.into_iter().map(|i| i as usize).collect()
+            }
+        }
     }
 
     /// True when `text` matches the query.
     pub fn matches(&mut self, text: &str) -> bool {
-        match &self.pattern {
-            None => true,
-            Some(p) => p
+        let matched = match &self.query {
+            Query::All => return true,
+            Query::Invalid => false,
+            Query::Regex(re) => re.is_match(text),
+            Query::Fuzzy(p) => p
                 .score(Utf32Str::new(text, &mut self.buf), &mut self.matcher)
                 .is_some(),
-        }
+        };
+        matched != self.negated
     }
 }
 
@@ -85,5 +143,33 @@ mod tests {
     fn smart_case() {
         assert!(FuzzyFilter::new("path").matches("env.PATH"));
         assert!(!FuzzyFilter::new("PATH").matches("env.path"));
+    }
+
+    #[test]
+    fn regular_expressions_between_slashes_and_negation() {
+        let mut re = FuzzyFilter::new("/^env\\.DB_/");
+        assert!(re.matches("env.DB_HOST"));
+        assert!(
+            !re.matches("env.db_host"),
+            "a capital letter: case-sensitive"
+        );
+        assert!(!re.matches("xenv.DB_HOST"));
+        assert!(
+            FuzzyFilter::new("/^env\\.db_/").matches("env.DB_HOST"),
+            "else not"
+        );
+        assert_eq!(re.positions("env.DB_HOST"), [0, 1, 2, 3, 4, 5, 6]);
+        let mut not = FuzzyFilter::new("!pip:");
+        assert!(!not.matches("pip:stripe"));
+        assert!(not.matches("runtime.python"));
+        assert!(not.positions("runtime.python").is_empty());
+        let mut not_re = FuzzyFilter::new("!/^package:/");
+        assert!(!not_re.matches("package:openssl") && not_re.matches("lib.openssl"));
+        let mut bad = FuzzyFilter::new("/[unclosed/");
+        assert!(bad.is_invalid() && !bad.matches("anything"));
+        assert!(
+            FuzzyFilter::new("!").matches("anything"),
+            "a lone ! is no query"
+        );
     }
 }

@@ -147,6 +147,7 @@ fn text_action(state: &mut State, scope: Scope, action: Action) -> Vec<Effect> {
     match action {
         Action::Submit => {
             state.overlays.close(Mode::Filter);
+            follow_matches(state);
         }
         Action::Cancel => {
             state.overlays.close(Mode::Filter);
@@ -183,6 +184,26 @@ fn set_filter(state: &mut State, edit: impl FnOnce(&mut super::input::TextInput)
     let selected = anchor(state);
     refresh_index(state);
     reselect(state, selected.as_ref(), Otherwise::Top);
+}
+
+/// The filter searches every category: when it is kept (submitted) and the chosen
+/// category has no match while another has, the categories pane moves to the first
+/// category with matches. (While typing, the filter line says where matches are.)
+fn follow_matches(state: &mut State) {
+    let Some(loaded) = state.loaded.as_ref() else {
+        return;
+    };
+    if state.filter.is_empty() || loaded.index.visible_fact_count(state.category()) > 0 {
+        return;
+    }
+    if let Some(slot) = Category::ALL
+        .iter()
+        .position(|c| loaded.index.visible_fact_count(*c) > 0)
+    {
+        state.category_cursor.selected = slot;
+        state.diff.scroll = 0;
+        state.diff.hscroll = 0;
+    }
 }
 
 /// What the facts pane's selection is, to find it again in a rebuilt list.

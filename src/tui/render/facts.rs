@@ -66,6 +66,30 @@ pub fn render(frame: &mut Frame, rect: Rect, layout: &AppLayout, state: &State, 
             spans.push(span("▏", Role::Filter, theme));
         }
         spans.push(span(format!("  {fact_count} match"), Role::Dim, theme));
+        if FuzzyFilter::new(state.filter.value()).is_invalid() {
+            spans.push(span(
+                "  (not a valid regular expression)",
+                Role::Error,
+                theme,
+            ));
+        } else if let Some(loaded) = state.loaded.as_ref() {
+            // The filter searches every category: say where the other matches are.
+            let elsewhere: Vec<String> = Category::ALL
+                .iter()
+                .filter(|c| **c != category)
+                .filter_map(|c| {
+                    let n = loaded.index.visible_fact_count(*c);
+                    (n > 0).then(|| format!("{c} {n}"))
+                })
+                .collect();
+            if !elsewhere.is_empty() {
+                spans.push(span(
+                    format!(" · elsewhere: {}", elsewhere.join(", ")),
+                    Role::Dim,
+                    theme,
+                ));
+            }
+        }
         frame.render_widget(
             Paragraph::new(Line::from(spans)),
             Rect { height: 1, ..inner },
