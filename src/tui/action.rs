@@ -108,7 +108,7 @@ actions! {
     Refresh = "refresh", Environments, "refresh", "collect the compared environments again";
     NextDrift = "next_drift", Facts, "next drift", "next unreviewed drift (all categories)";
     PrevDrift = "prev_drift", Facts, "prev drift", "previous unreviewed drift";
-    StartFilter = "start_filter", Facts, "filter", "fuzzy-filter the facts";
+    StartFilter = "start_filter", Facts, "filter", "filter the facts: fuzzy, /regex/, ! negates";
     ToggleShowAll = "toggle_show_all", Facts, "all/drift", "show all facts / only drift";
     NextSide = "next_side", Diff, "next env", "text diff: baseline vs the next environment";
     PrevSide = "prev_side", Diff, "prev env", "text diff: baseline vs the previous environment";
