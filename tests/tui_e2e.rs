@@ -238,3 +238,55 @@ fn demo_timeline_two_points_show_the_drift_between_them() {
     let screen = tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT="));
     assert!(screen.contains("DRIFTSCOPE_EXIT=0"), "{screen}");
 }
+
+#[test]
+fn the_filter_finds_a_fact_in_another_category_and_its_long_value_reads_in_full() {
+    if !can_run() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, _home) = start_demo("filter-wrap", &dir.path().join("pid"));
+    // From the versions category, a key only the schema category holds.
+    tmux.send(&["/"]);
+    tmux.type_text("customer_id_idx");
+    let screen = tmux.wait_for("the other category's match", |s| {
+        s.contains("0 match · elsewhere:")
+    });
+    assert!(screen.contains("Facts · versions"), "{screen}");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the schema category", |s| {
+        s.contains("Facts · schema") && s.contains("index orders_customer_i")
+    });
+    // Below the table's heading, the index; the diff pane, full width: the whole
+    // definition, wrapped, down to its last word.
+    tmux.send(&["j"]);
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("the index definition", |s| {
+        s.contains("Diff · index:public.orders.orders_customer_id_idx")
+    });
+    // The prod column, row by row from the definition's first line, holds every word.
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("definition") && l.contains("CREATE INDEX"))
+        .unwrap_or_else(|| panic!("no definition row:\n{screen}"));
+    let column = lines[first].find("CREATE INDEX").unwrap();
+    let prod: String = lines[first..first + 4]
+        .iter()
+        .map(|l| {
+            let cell: String = l
+                .chars()
+                .skip(l[..column].chars().count())
+                .take(30)
+                .collect();
+            cell.trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        prod, "CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id)",
+        "the definition is shown whole:\n{screen}"
+    );
+    tmux.send(&["q"]);
+    tmux.wait_for("the exit status", |s| s.contains("DRIFTSCOPE_EXIT=0"));
+}
