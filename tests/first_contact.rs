@@ -7,12 +7,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chrono::Utc;
 use driftscope::commands::open_paths;
 use driftscope::model::Snapshot;
 use driftscope::tui::{Keymap, State, workspace_info};
 use tempfile::TempDir;
+
+mod cli_support;
+use cli_support::{Run, run};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,27 +29,6 @@ fn loose_files(fixtures: &[(&str, &str)]) -> TempDir {
         std::fs::copy(fixture(from), dir.path().join(to)).unwrap();
     }
     dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("driftscope")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 const NOTE: &str = "note: no driftscope workspace here: the files are compared as they are, \

@@ -7,32 +7,13 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use chrono::{DateTime, TimeZone, Utc};
 use driftscope::model::{Category, Snapshot, Source, Value};
 use driftscope::store::Workspace;
 use tempfile::TempDir;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn driftscope(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("driftscope")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+mod cli_support;
+use cli_support::{Run, run as driftscope};
 
 fn demo(args: &[&str]) -> Run {
     let mut all = vec!["--demo"];

@@ -12,10 +12,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
 use driftscope::model::{Category, Snapshot, Source, Value};
 use driftscope::store::Workspace;
 use tempfile::TempDir;
+
+mod cli_support;
+use cli_support::{Run, run as driftscope};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,27 +31,6 @@ fn workspace() -> TempDir {
     let run = driftscope(dir.path(), &["init"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn driftscope(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("driftscope")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 fn import(dir: &Path, tool: &str, input: &Path, extra: &[&str]) -> Run {

@@ -7,11 +7,13 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use chrono::{TimeZone, Utc};
 use driftscope::model::{Category, Snapshot, Source, Value};
 use driftscope::store::Workspace;
 use tempfile::TempDir;
+
+mod cli_support;
+use cli_support::run;
 
 const CONFIG: &str = r#"
 [environments.staging]
@@ -77,27 +79,6 @@ fn workspace() -> TempDir {
     ws.store_snapshot(&staging).unwrap();
     ws.store_snapshot(&prod).unwrap();
     dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("driftscope")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 fn diff_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
