@@ -97,6 +97,12 @@ pub enum Command {
     Log(driftscope::commands::log::LogArgs),
     /// Delete old snapshots by retention rules; a dry run unless --apply is given.
     Prune(driftscope::commands::prune::PruneArgs),
+    /// How much room the snapshots take: per host per snapshot, and per year at daily
+    /// and hourly snapshots, plain and compressed.
+    Storage(driftscope::commands::storage::StorageArgs),
+    /// Compress snapshots older than an age (`--older-than 30d`), in place, keeping
+    /// their exact bytes; a dry run unless --apply is given.
+    Compress(driftscope::commands::compress::CompressArgs),
     /// Print the collection script, for a fleet engine to run on many hosts; import
     /// what it prints with `driftscope import raw`.
     ProbeScript,

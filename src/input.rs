@@ -31,7 +31,12 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 
 /// The text of the regular file at `path`, as [`read`] and failing when it is not UTF-8.
 pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
-    String::from_utf8(read(path, limit)?).map_err(|e| {
+    utf8_text(read(path, limit)?)
+}
+
+/// `bytes` as text, failing with the line of the first byte that is not UTF-8.
+pub fn utf8_text(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..valid]
             .iter()

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Report, Result, WrapErr};
 use driftscope::commands::{
-    self, Outcome, WorkspaceChoice, annotate, check, compare, completions, demo, diff, history,
-    import, init, log, probe_script, prune, report, snapshot, timeline,
+    self, Outcome, WorkspaceChoice, annotate, check, compare, completions, compress, demo, diff,
+    history, import, init, log, probe_script, prune, report, snapshot, storage, timeline,
 };
 use driftscope::model::{AnnotationKind, excerpt, sanitize};
 use driftscope::report::Palette;
@@ -122,6 +122,14 @@ fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::Log(args)) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             log::run(&workspace, &args, palette, &mut out)
+        }
+        Some(Command::Storage(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            storage::run(&workspace, &args, palette, &mut out)
+        }
+        Some(Command::Compress(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            compress::run(&workspace, &args, &mut out, &mut err)
         }
         Some(Command::Prune(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;

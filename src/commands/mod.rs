@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod check;
 pub mod compare;
 pub mod completions;
+pub mod compress;
 pub mod demo;
 pub mod diff;
 pub mod history;
@@ -19,6 +20,7 @@ pub mod probe_script;
 pub mod prune;
 pub mod report;
 pub mod snapshot;
+pub mod storage;
 pub mod timeline;
 pub mod workspace;
 

@@ -15,8 +15,8 @@ use crate::model::{FORMAT_ID, FORMAT_VERSION, FactKey, Value};
 ///
 /// The error is the reason, without the file's name.
 pub fn read_fact(path: &Path, key: &FactKey) -> Result<Option<Value>, String> {
-    let bytes = crate::input::read(path, crate::input::DATA_LIMIT)
-        .map_err(|e| format!("cannot read: {e}"))?;
+    let bytes =
+        super::snapshot_file::read_snapshot_bytes(path).map_err(|e| format!("cannot read: {e}"))?;
     fact_in(&bytes, key)
 }
 

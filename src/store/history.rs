@@ -142,7 +142,7 @@ pub fn load_snapshot_file(path: &Path) -> Result<Snapshot> {
 /// Reads and parses one snapshot file; errors start with `shown` (the file's name as the
 /// user should see it).
 pub(crate) fn load_snapshot_named(path: &Path, shown: &str) -> Result<Snapshot> {
-    let text = crate::input::read_to_string(path, crate::input::DATA_LIMIT)
+    let text = super::snapshot_file::read_snapshot_text(path)
         .map_err(|e| eyre!("{shown}: cannot read: {e}"))?;
     Snapshot::from_json(&text).map_err(|e| eyre!("{shown}: {e}"))
 }

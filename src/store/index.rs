@@ -4,6 +4,7 @@
 //! building them, while still checking the format identifier and version the way
 //! [`Snapshot::from_json`](crate::model::Snapshot::from_json) does.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,61 +14,296 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::history::{History, Location, SnapshotMeta};
+use super::index_cache::{CacheWriter, CachedOutcome, IndexCache, Stamp, debug_note};
 use super::paths::display_path;
+use super::snapshot_file::{Compression, plain_path, read_snapshot_bytes};
 use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotError, Source, Value};
 
-/// Indexes every `*.json` file under `dir` (at any depth). Hidden files and folders are
-/// skipped, and so are symbolic links to folders. Files that cannot be read become
-/// one-line problems naming the file relative to `root`.
+/// Indexes every snapshot file (`*.json`, `*.json.zst`, `*.json.gz`) under `dir` (at
+/// any depth), reading each one. Hidden files and folders are skipped, and so are
+/// symbolic links to folders. Files that cannot be read become one-line problems naming
+/// the file relative to `root`.
 pub fn index_snapshots(root: Option<&Path>, dir: &Path) -> History {
-    let mut history = History::default();
+    let mut problems = Vec::new();
+    let found = walk(root, dir, false, &mut problems);
+    let outcomes = read_all(found.iter().map(|f| f.path.as_path()).collect());
+    let mut history = History {
+        entries: Vec::with_capacity(found.len()),
+        problems,
+    };
+    for (file, outcome) in found.iter().zip(outcomes) {
+        add(&mut history, root, &file.path, outcome);
+    }
+    history.sort();
+    history
+}
+
+/// What indexing did with the index cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Files read (new, changed, or not in the cache).
+    pub read: usize,
+    /// Files whose cached entry was still true.
+    pub reused: usize,
+    /// Cached entries of files no longer there.
+    pub dropped: usize,
+    /// Why the stored cache was not used, when it was not.
+    pub rebuilt: Option<String>,
+    /// Whether the cache was written: `None` when nothing changed, else the outcome.
+    pub written: Option<Result<(), String>>,
+}
+
+/// [`index_snapshots`] through the index cache at `cache_file`: only files that are new
+/// or changed since the cache was written are read, and the cache is brought up to
+/// date. The cache never changes the result, and any trouble with it only costs time.
+pub fn index_snapshots_cached(root: &Path, dir: &Path, cache_file: &Path) -> (History, IndexStats) {
+    let started = std::time::Instant::now();
+    let mut problems = Vec::new();
+    let found = walk(Some(root), dir, true, &mut problems);
+    let listed = started.elapsed();
+    let mut cache = IndexCache::load(cache_file);
+    let loaded = started.elapsed();
+    let mut stats = IndexStats {
+        rebuilt: cache.rebuilt.take(),
+        ..IndexStats::default()
+    };
+    let relatives: Vec<Option<String>> = found
+        .iter()
+        .map(|f| {
+            f.path
+                .strip_prefix(dir)
+                .ok()
+                .and_then(Path::to_str)
+                .map(str::to_string)
+        })
+        .collect();
+    let mut outcomes: Vec<Option<CachedOutcome>> = found
+        .iter()
+        .zip(&relatives)
+        .map(|(file, relative)| match (relative, &file.stamp) {
+            (Some(relative), Some(stamp)) => cache.take(relative, stamp),
+            _ => None,
+        })
+        .collect();
+    stats.dropped = cache.remaining();
+    let missing: Vec<usize> = (0..found.len())
+        .filter(|i| outcomes[*i].is_none())
+        .collect();
+    stats.read = missing.len();
+    stats.reused = found.len() - missing.len();
+    let read = read_all(missing.iter().map(|i| found[*i].path.as_path()).collect());
+    for (i, outcome) in missing.into_iter().zip(read) {
+        outcomes[i] = Some(outcome);
+    }
+
+    let mut history = History {
+        entries: Vec::with_capacity(found.len()),
+        problems,
+    };
+    let stale = stats.rebuilt.is_some() || stats.read > 0 || stats.dropped > 0;
+    let mut writer = stale.then(CacheWriter::new);
+    for ((file, relative), outcome) in found.iter().zip(relatives).zip(outcomes) {
+        let Some(outcome) = outcome else { continue };
+        if let (Some(writer), Some(relative), Some(stamp)) = (&mut writer, relative, file.stamp) {
+            writer.add(relative, stamp, outcome.clone());
+        }
+        add(&mut history, Some(root), &file.path, outcome);
+    }
+    history.sort();
+    if let Some(writer) = writer {
+        let written = writer.write(cache_file);
+        if let Err(why) = &written {
+            debug_note(&format!("{}: not written: {why}", cache_file.display()));
+        }
+        stats.written = Some(written);
+    }
+    if let Some(why) = &stats.rebuilt {
+        debug_note(&format!("{}: rebuilt: {why}", cache_file.display()));
+    }
+    debug_note(&format!(
+        "{} files: {} reused, {} read, {} dropped; listed in {} ms, cache loaded at {} ms, \
+         done at {} ms",
+        found.len(),
+        stats.reused,
+        stats.read,
+        stats.dropped,
+        listed.as_millis(),
+        loaded.as_millis(),
+        started.elapsed().as_millis()
+    ));
+    (history, stats)
+}
+
+/// A snapshot file found by [`walk`], with its stamp when asked for (and readable).
+struct Found {
+    path: PathBuf,
+    stamp: Option<Stamp>,
+}
+
+/// Every snapshot file under `dir`: hidden names and symbolic links to folders skipped,
+/// and a compressed file skipped when its plain file is beside it (a compression that
+/// was interrupted before it removed the plain file). Folders that cannot be listed
+/// become problems. With `stamps`, each file is stat'ed (on every core: with 100,000
+/// files this is most of the time a warm open takes).
+fn walk(root: Option<&Path>, dir: &Path, stamps: bool, problems: &mut Vec<String>) -> Vec<Found> {
+    let mut listed = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         let listing = match fs::read_dir(&folder) {
             Ok(listing) => listing,
             Err(e) => {
                 let shown = display_path(root, &folder);
-                history.problems.push(format!("{shown}: cannot list: {e}"));
+                problems.push(format!("{shown}: cannot list: {e}"));
                 continue;
             }
         };
+        let mut files = Vec::new();
         for entry in listing {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
                     let shown = display_path(root, &folder);
-                    history.problems.push(format!("{shown}: cannot list: {e}"));
+                    problems.push(format!("{shown}: cannot list: {e}"));
                     continue;
                 }
             };
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
                 continue;
             }
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
             if kind.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") && !path.is_dir() {
-                match read_meta(&path) {
-                    Ok(meta) => history.entries.push(meta),
-                    Err(why) => {
-                        let shown = display_path(root, &path);
-                        history.problems.push(format!("{shown}: {why}"));
-                    }
-                }
+                pending.push(entry.path());
+            } else if let Some(compression) = name.to_str().and_then(Compression::of_name) {
+                files.push((entry, kind, compression));
             }
         }
+        let plain: HashSet<std::ffi::OsString> = files
+            .iter()
+            .filter(|(_, _, c)| *c == Compression::Plain)
+            .map(|(entry, _, _)| entry.file_name())
+            .collect();
+        listed.extend(files.into_iter().filter(|(entry, _, compression)| {
+            *compression == Compression::Plain
+                || !plain_path(Path::new(&entry.file_name()))
+                    .file_name()
+                    .is_some_and(|n| plain.contains(n))
+        }));
     }
-    history.sort();
-    history
+    if !stamps {
+        return listed
+            .into_iter()
+            .map(|(entry, kind, _)| (entry.path(), kind))
+            .filter(|(path, kind)| !(kind.is_symlink() && path.is_dir()))
+            .map(|(path, _)| Found { path, stamp: None })
+            .collect();
+    }
+    let stamped = par_map(&listed, |(entry, kind, _)| {
+        let meta = if kind.is_symlink() {
+            fs::metadata(entry.path())
+        } else {
+            entry.metadata()
+        };
+        match meta {
+            Ok(meta) if meta.is_dir() => None,
+            Ok(meta) => Some(Some(Stamp::of(&meta))),
+            Err(_) => Some(None),
+        }
+    });
+    listed
+        .into_iter()
+        .zip(stamped)
+        .filter_map(|((entry, _, _), stamp)| {
+            stamp.map(|stamp| Found {
+                path: entry.path(),
+                stamp,
+            })
+        })
+        .collect()
+}
+
+/// Reads the metadata of every file, on every core.
+fn read_all(paths: Vec<&Path>) -> Vec<CachedOutcome> {
+    par_map(&paths, |path| read_outcome(path))
+}
+
+/// `work` applied to every item, in order, on as many threads as there are cores.
+fn par_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 256 {
+        return items.iter().map(&work).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        let mut done = Vec::with_capacity(items.len());
+        for (worker, part) in workers.into_iter().zip(items.chunks(chunk)) {
+            match worker.join() {
+                Ok(results) => done.extend(results),
+                // A worker that stopped leaves its items to this thread.
+                Err(_) => done.extend(part.iter().map(work)),
+            }
+        }
+        done
+    })
+}
+
+fn read_outcome(path: &Path) -> CachedOutcome {
+    match read_meta(path) {
+        Ok(meta) => CachedOutcome::Snapshot {
+            environment: meta.environment,
+            host: meta.host,
+            taken_secs: meta.taken_at.timestamp(),
+            taken_nanos: meta.taken_at.timestamp_subsec_nanos(),
+            facts: meta.fact_count as u64,
+            errors: meta.error_count as u64,
+        },
+        Err(why) => CachedOutcome::Problem(why),
+    }
+}
+
+/// Adds one file's outcome to `history`: an entry, or a problem naming the file.
+fn add(history: &mut History, root: Option<&Path>, path: &Path, outcome: CachedOutcome) {
+    match outcome {
+        CachedOutcome::Snapshot {
+            environment,
+            host,
+            taken_secs,
+            taken_nanos,
+            facts,
+            errors,
+        } => match DateTime::from_timestamp(taken_secs, taken_nanos) {
+            Some(taken_at) => history.entries.push(SnapshotMeta {
+                environment,
+                host,
+                taken_at,
+                fact_count: usize::try_from(facts).unwrap_or(usize::MAX),
+                error_count: usize::try_from(errors).unwrap_or(usize::MAX),
+                location: Location::File(path.to_path_buf()),
+            }),
+            None => {
+                let shown = display_path(root, path);
+                history
+                    .problems
+                    .push(format!("{shown}: taken_at is out of range"));
+            }
+        },
+        CachedOutcome::Problem(why) => {
+            let shown = display_path(root, path);
+            history.problems.push(format!("{shown}: {why}"));
+        }
+    }
 }
 
 /// Reads one snapshot file's metadata; the error is the reason, without the file's name.
 pub fn read_meta(path: &Path) -> Result<SnapshotMeta, String> {
-    let bytes = crate::input::read(path, crate::input::DATA_LIMIT)
-        .map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = read_snapshot_bytes(path).map_err(|e| format!("cannot read: {e}"))?;
     let doc = parse_meta(&bytes).map_err(|e| e.to_string())?;
     Ok(SnapshotMeta {
         environment: doc.environment,

@@ -8,17 +8,21 @@
 mod annotations;
 mod atomic;
 pub mod compare;
+pub mod compress;
 pub mod detached;
 pub mod fact_history;
 mod fact_reader;
 mod history;
 mod index;
+mod index_cache;
 mod paths;
 pub mod prune;
 mod refs;
 mod save_lock;
 mod selection;
 mod side_ref;
+mod snapshot_file;
+pub mod storage;
 pub mod timeline;
 mod workspace;
 
@@ -31,11 +35,16 @@ pub use compare::{CompareRequest, Compared, SideCache};
 pub use fact_history::{HistoryEntry, Observation, fact_history, history_of};
 pub use fact_reader::{fact_in, read_fact};
 pub use history::{History, Location, SnapshotMeta, load_snapshot_file};
-pub use index::snapshot_counts;
+pub use index::{IndexStats, index_snapshots_cached, snapshot_counts};
+pub use index_cache::INDEX_CACHE_FILE;
 pub use paths::{path_component, snapshot_file_name};
 pub use prune::{HostPlan, KeepReason, Retention, Verdict};
 pub use refs::{ResolvedSide, TIME_FORMS, TimeSpec, compact_time};
 pub use selection::snapshots_of;
 pub use side_ref::{SideRef, SideTime};
+pub use snapshot_file::{
+    Compression, is_snapshot_file_name, plain_path, read_snapshot_bytes, read_snapshot_text,
+    zstd_compress,
+};
 pub use timeline::{ChangeCache, TimelinePoint, timeline, timeline_cached};
 pub use workspace::{SNAPSHOTS_DIR, Workspace};

@@ -59,7 +59,8 @@ pub fn snapshot_path(
 /// The `-N` suffix of a snapshot file name (1 when there is none), used to order
 /// snapshots of the same second.
 pub fn sequence_of(path: &Path) -> u32 {
-    path.file_stem()
+    super::snapshot_file::plain_path(path)
+        .file_stem()
         .and_then(|stem| stem.to_str())
         .and_then(|stem| stem.rsplit_once("Z-"))
         .and_then(|(_, n)| n.parse().ok())
@@ -102,6 +103,14 @@ mod tests {
         assert_eq!(snapshot_file_name(t, 3), "2026-11-20T09-30-00Z-3.json");
         assert_eq!(sequence_of(Path::new("a/2026-11-20T09-30-00Z-3.json")), 3);
         assert_eq!(sequence_of(Path::new("a/2026-11-20T09-30-00Z.json")), 1);
+        assert_eq!(
+            sequence_of(Path::new("a/2026-11-20T09-30-00Z-3.json.zst")),
+            3
+        );
+        assert_eq!(
+            sequence_of(Path::new("a/2026-11-20T09-30-00Z-4.json.gz")),
+            4
+        );
         assert_eq!(sequence_of(Path::new("a/custom-name.json")), 1);
     }
 

@@ -50,7 +50,8 @@ impl SideRef {
 
     /// Parses a reference as typed, relative times (`-2d`) counted back from `now`.
     ///
-    /// - a path to an existing file, or anything ending in `.json`: that file;
+    /// - a path to an existing file, or anything ending in `.json` (or `.json.zst`,
+    ///   `.json.gz`): that file;
     /// - `ENV@TIME`: each host's newest snapshot at or before TIME;
     /// - `ENV/HOST`, `ENV/HOST@TIME`: that host's only (a host name may hold `@`: only a
     ///   suffix that reads as a time is one);
@@ -58,7 +59,7 @@ impl SideRef {
     pub fn parse(text: &str, now: DateTime<Utc>) -> Result<SideRef> {
         let text = text.trim();
         let path = Path::new(text);
-        if text.ends_with(".json") || path.is_file() {
+        if super::snapshot_file::is_snapshot_file_name(path) || path.is_file() {
             return Ok(SideRef::File(path.to_path_buf()));
         }
         let typed_time = |typed: &str| -> Result<SideTime> {

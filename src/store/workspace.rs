@@ -9,9 +9,11 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::atomic::{WriteError, write_atomic, write_atomic_checked};
 use super::history::load_snapshot_named;
-use super::index::index_snapshots;
+use super::index::index_snapshots_cached;
+use super::index_cache::cache_path;
 use super::paths::{display_path, snapshot_path};
 use super::refs::compact_time;
+use super::snapshot_file::Compression;
 use super::{History, Location, ResolvedSide, SideRef, SnapshotMeta};
 use crate::config::{CONFIG_FILE, CONFIG_TEMPLATE, Config};
 use crate::model::{Annotation, FORMAT_ID, FORMAT_VERSION, Snapshot};
@@ -23,8 +25,8 @@ pub const SNAPSHOTS_DIR: &str = "snapshots";
 const MAX_SAME_SECOND: u32 = 1000;
 
 /// The `.gitignore` a new workspace starts with.
-const GITIGNORE: &str =
-    "# Temporary files of interrupted saves; driftscope removes them.\n.*.tmp\n";
+const GITIGNORE: &str = "# Temporary files of interrupted saves; driftscope removes them.\n.*.tmp\n\
+     # Local to this machine (workspace key, index cache): never commit.\n/.driftscope/\n";
 
 /// The age past which a temporary file in a snapshot folder is a crashed run's leftover.
 const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
@@ -82,7 +84,7 @@ impl Workspace {
         let config = Config::load(&root.join(CONFIG_FILE))?;
         let snapshots = root.join(SNAPSHOTS_DIR);
         let history = if snapshots.is_dir() {
-            index_snapshots(Some(&root), &snapshots)
+            index_snapshots_cached(&root, &snapshots, &cache_path(&root)).0
         } else {
             History::default()
         };
@@ -167,10 +169,7 @@ impl Workspace {
         }
         // Interrupted saves can leave `.NAME.*.tmp` files; later saves remove them, and
         // git never offers them for a commit meanwhile.
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            write_atomic(&ignore, GITIGNORE.as_bytes(), false)?;
-        }
+        extend_gitignore(&dir.join(".gitignore"))?;
         write_atomic(&config_path, CONFIG_TEMPLATE.as_bytes(), false)?;
         Ok(config_path)
     }
@@ -309,6 +308,10 @@ impl Workspace {
         let text = snapshot.to_json();
         for sequence in 1..=MAX_SAME_SECOND {
             let path = path_for(sequence);
+            // A compressed file of that name holds an older snapshot of the same second.
+            if has_compressed_copy(&path) {
+                continue;
+            }
             match write_atomic_checked(&path, text.as_bytes(), false) {
                 Ok(()) => {
                     self.history
@@ -325,6 +328,42 @@ impl Workspace {
             compact_time(snapshot.taken_at)
         ))
     }
+}
+
+/// Writes the workspace's `.gitignore`, or adds the lines it lacks to an existing one.
+fn extend_gitignore(path: &Path) -> Result<()> {
+    let existing = match crate::input::read_to_string(path, crate::input::SETTINGS_LIMIT) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return write_atomic(path, GITIGNORE.as_bytes(), false);
+        }
+        Err(e) => return Err(eyre!("{}: cannot read: {e}", path.display())),
+    };
+    let present: Vec<&str> = existing.lines().map(str::trim).collect();
+    let mut text = existing.clone();
+    for line in GITIGNORE.lines() {
+        if line.starts_with('#') || present.contains(&line) {
+            continue;
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    if text != existing {
+        write_atomic(path, text.as_bytes(), true)?;
+    }
+    Ok(())
+}
+
+/// True when `path` (a plain snapshot file's) exists compressed.
+fn has_compressed_copy(path: &Path) -> bool {
+    [Compression::Zstd, Compression::Gzip].into_iter().any(|c| {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(c.suffix());
+        Path::new(&name).symlink_metadata().is_ok()
+    })
 }
 
 /// Refuses snapshots that could not be read back or filed.
