@@ -149,7 +149,7 @@ fn a_doubtful_cache_is_rebuilt_and_an_unwritable_one_only_costs_time() {
 
     for garbage in [
         &b""[..],
-        b"driftscope-index-cache 1\n\xff\xff\xff",
+        b"driftscope-index-cache 2\n\xff\xff\xff",
         b"something else",
     ] {
         fs::write(&cache, garbage).unwrap();

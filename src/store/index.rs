@@ -14,7 +14,7 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::history::{History, Location, SnapshotMeta};
-use super::index_cache::{CacheWriter, CachedOutcome, IndexCache, Stamp, debug_note};
+use super::index_cache::{CacheWriter, CachedOutcome, IndexCache, Stamp, debug_note, read_cache};
 use super::paths::display_path;
 use super::snapshot_file::{Compression, plain_path, read_snapshot_bytes};
 use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotError, Source, Value};
@@ -25,13 +25,14 @@ use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotErro
 /// the file relative to `root`.
 pub fn index_snapshots(root: Option<&Path>, dir: &Path) -> History {
     let mut problems = Vec::new();
-    let found = walk(root, dir, false, &mut problems);
-    let outcomes = read_all(found.iter().map(|f| f.path.as_path()).collect());
+    let folders = walk(root, dir, false, &mut problems);
+    let files: Vec<&Found> = folders.iter().flat_map(|f| &f.files).collect();
+    let outcomes = read_all(files.iter().map(|f| f.path.as_path()).collect());
     let mut history = History {
-        entries: Vec::with_capacity(found.len()),
+        entries: Vec::with_capacity(files.len()),
         problems,
     };
-    for (file, outcome) in found.iter().zip(outcomes) {
+    for (file, outcome) in files.iter().zip(outcomes) {
         add(&mut history, root, &file.path, outcome);
     }
     history.sort();
@@ -59,55 +60,83 @@ pub struct IndexStats {
 pub fn index_snapshots_cached(root: &Path, dir: &Path, cache_file: &Path) -> (History, IndexStats) {
     let started = std::time::Instant::now();
     let mut problems = Vec::new();
-    let found = walk(Some(root), dir, true, &mut problems);
+    let folders = walk(Some(root), dir, true, &mut problems);
     let listed = started.elapsed();
-    let mut cache = IndexCache::load(cache_file);
+    let bytes = read_cache(cache_file);
+    let cache = IndexCache::parse(&bytes);
     let loaded = started.elapsed();
     let mut stats = IndexStats {
-        rebuilt: cache.rebuilt.take(),
+        rebuilt: cache.rebuilt.clone(),
         ..IndexStats::default()
     };
-    let relatives: Vec<Option<String>> = found
+
+    // Each file's cached outcome when its stamp still matches.
+    let mut matched = 0;
+    let mut outcomes: Vec<Vec<Option<CachedOutcome>>> = Vec::with_capacity(folders.len());
+    for folder in &folders {
+        // Both lists are sorted by name: one pass matches them.
+        let mut cached = folder
+            .relative
+            .as_deref()
+            .and_then(|r| cache.folder(r))
+            .unwrap_or_default()
+            .iter()
+            .peekable();
+        outcomes.push(
+            folder
+                .files
+                .iter()
+                .map(|file| {
+                    let name = file.name.as_deref()?;
+                    while cached.next_if(|c| c.name.as_ref() < name).is_some() {}
+                    let entry = cached.next_if(|c| c.name.as_ref() == name)?;
+                    matched += 1;
+                    (Some(entry.stamp) == file.stamp).then(|| entry.outcome.clone())
+                })
+                .collect(),
+        );
+    }
+    stats.dropped = cache.total() - matched;
+    let missing: Vec<(usize, usize)> = outcomes
         .iter()
-        .map(|f| {
-            f.path
-                .strip_prefix(dir)
-                .ok()
-                .and_then(Path::to_str)
-                .map(str::to_string)
+        .enumerate()
+        .flat_map(|(f, files)| {
+            files
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.is_none())
+                .map(move |(i, _)| (f, i))
         })
         .collect();
-    let mut outcomes: Vec<Option<CachedOutcome>> = found
-        .iter()
-        .zip(&relatives)
-        .map(|(file, relative)| match (relative, &file.stamp) {
-            (Some(relative), Some(stamp)) => cache.take(relative, stamp),
-            _ => None,
-        })
-        .collect();
-    stats.dropped = cache.remaining();
-    let missing: Vec<usize> = (0..found.len())
-        .filter(|i| outcomes[*i].is_none())
-        .collect();
+    let total: usize = folders.iter().map(|f| f.files.len()).sum();
     stats.read = missing.len();
-    stats.reused = found.len() - missing.len();
-    let read = read_all(missing.iter().map(|i| found[*i].path.as_path()).collect());
-    for (i, outcome) in missing.into_iter().zip(read) {
-        outcomes[i] = Some(outcome);
+    stats.reused = total - missing.len();
+    let read = read_all(
+        missing
+            .iter()
+            .map(|(f, i)| folders[*f].files[*i].path.as_path())
+            .collect(),
+    );
+    for ((f, i), outcome) in missing.into_iter().zip(read) {
+        outcomes[f][i] = Some(outcome);
     }
 
     let mut history = History {
-        entries: Vec::with_capacity(found.len()),
+        entries: Vec::with_capacity(total),
         problems,
     };
     let stale = stats.rebuilt.is_some() || stats.read > 0 || stats.dropped > 0;
     let mut writer = stale.then(CacheWriter::new);
-    for ((file, relative), outcome) in found.iter().zip(relatives).zip(outcomes) {
-        let Some(outcome) = outcome else { continue };
-        if let (Some(writer), Some(relative), Some(stamp)) = (&mut writer, relative, file.stamp) {
-            writer.add(relative, stamp, outcome.clone());
+    for (folder, outcomes) in folders.iter().zip(outcomes) {
+        for (file, outcome) in folder.files.iter().zip(outcomes) {
+            let Some(outcome) = outcome else { continue };
+            if let (Some(writer), Some(relative), Some(name), Some(stamp)) =
+                (&mut writer, &folder.relative, &file.name, file.stamp)
+            {
+                writer.add(relative, name, stamp, outcome.clone());
+            }
+            add(&mut history, Some(root), &file.path, outcome);
         }
-        add(&mut history, Some(root), &file.path, outcome);
     }
     history.sort();
     if let Some(writer) = writer {
@@ -121,9 +150,8 @@ pub fn index_snapshots_cached(root: &Path, dir: &Path, cache_file: &Path) -> (Hi
         debug_note(&format!("{}: rebuilt: {why}", cache_file.display()));
     }
     debug_note(&format!(
-        "{} files: {} reused, {} read, {} dropped; listed in {} ms, cache loaded at {} ms, \
+        "{total} files: {} reused, {} read, {} dropped; listed in {} ms, cache loaded at {} ms, \
          done at {} ms",
-        found.len(),
         stats.reused,
         stats.read,
         stats.dropped,
@@ -134,19 +162,37 @@ pub fn index_snapshots_cached(root: &Path, dir: &Path, cache_file: &Path) -> (Hi
     (history, stats)
 }
 
+/// A folder's snapshot files found by [`walk`], sorted by name.
+struct FoundFolder {
+    /// The folder relative to the snapshot folder, `/`-separated; `None` when it is not
+    /// UTF-8 (its files are then never cached).
+    relative: Option<String>,
+    files: Vec<Found>,
+}
+
 /// A snapshot file found by [`walk`], with its stamp when asked for (and readable).
 struct Found {
     path: PathBuf,
+    /// Its name, when UTF-8.
+    name: Option<String>,
     stamp: Option<Stamp>,
 }
 
-/// Every snapshot file under `dir`: hidden names and symbolic links to folders skipped,
-/// and a compressed file skipped when its plain file is beside it (a compression that
-/// was interrupted before it removed the plain file). Folders that cannot be listed
-/// become problems. With `stamps`, each file is stat'ed (on every core: with 100,000
-/// files this is most of the time a warm open takes).
-fn walk(root: Option<&Path>, dir: &Path, stamps: bool, problems: &mut Vec<String>) -> Vec<Found> {
-    let mut listed = Vec::new();
+/// A snapshot file as listed: its entry, its type and its name.
+type Listed = (fs::DirEntry, fs::FileType, String);
+
+/// Every snapshot file under `dir`, folder by folder: hidden names and symbolic links
+/// to folders skipped, and a compressed file skipped when its plain file is beside it
+/// (a compression that was interrupted before it removed the plain file). Folders that
+/// cannot be listed become problems. With `stamps`, each file is stat'ed (on every
+/// core: with 100,000 files this is most of the time a warm open takes).
+fn walk(
+    root: Option<&Path>,
+    dir: &Path,
+    stamps: bool,
+    problems: &mut Vec<String>,
+) -> Vec<FoundFolder> {
+    let mut listed: Vec<(PathBuf, Vec<Listed>)> = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         let listing = match fs::read_dir(&folder) {
@@ -167,8 +213,11 @@ fn walk(root: Option<&Path>, dir: &Path, stamps: bool, problems: &mut Vec<String
                     continue;
                 }
             };
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            let name = entry
+                .file_name()
+                .into_string()
+                .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
+            if name.starts_with('.') {
                 continue;
             }
             let Ok(kind) = entry.file_type() else {
@@ -176,57 +225,109 @@ fn walk(root: Option<&Path>, dir: &Path, stamps: bool, problems: &mut Vec<String
             };
             if kind.is_dir() {
                 pending.push(entry.path());
-            } else if let Some(compression) = name.to_str().and_then(Compression::of_name) {
-                files.push((entry, kind, compression));
+            } else if Compression::of_name(&name).is_some() {
+                files.push((entry, kind, name));
             }
         }
-        let plain: HashSet<std::ffi::OsString> = files
+        files.sort_by(|a, b| a.2.cmp(&b.2));
+        let plain: HashSet<&str> = files
             .iter()
-            .filter(|(_, _, c)| *c == Compression::Plain)
-            .map(|(entry, _, _)| entry.file_name())
+            .filter(|(_, _, name)| Compression::of_name(name) == Some(Compression::Plain))
+            .map(|(_, _, name)| name.as_str())
             .collect();
-        listed.extend(files.into_iter().filter(|(entry, _, compression)| {
-            *compression == Compression::Plain
-                || !plain_path(Path::new(&entry.file_name()))
-                    .file_name()
-                    .is_some_and(|n| plain.contains(n))
-        }));
-    }
-    if !stamps {
-        return listed
-            .into_iter()
-            .map(|(entry, kind, _)| (entry.path(), kind))
-            .filter(|(path, kind)| !(kind.is_symlink() && path.is_dir()))
-            .map(|(path, _)| Found { path, stamp: None })
-            .collect();
-    }
-    let stamped = par_map(&listed, |(entry, kind, _)| {
-        let meta = if kind.is_symlink() {
-            fs::metadata(entry.path())
-        } else {
-            entry.metadata()
-        };
-        match meta {
-            Ok(meta) if meta.is_dir() => None,
-            Ok(meta) => Some(Some(Stamp::of(&meta))),
-            Err(_) => Some(None),
-        }
-    });
-    listed
-        .into_iter()
-        .zip(stamped)
-        .filter_map(|((entry, _, _), stamp)| {
-            stamp.map(|stamp| Found {
-                path: entry.path(),
-                stamp,
+        let compressed_twin: Vec<bool> = files
+            .iter()
+            .map(|(_, _, name)| {
+                Compression::of_name(name) != Some(Compression::Plain)
+                    && plain_path(Path::new(name))
+                        .to_str()
+                        .is_some_and(|twin| plain.contains(twin))
             })
-        })
-        .collect()
+            .collect();
+        let files = files
+            .into_iter()
+            .zip(compressed_twin)
+            .filter(|(_, twin)| !twin)
+            .map(|(file, _)| file)
+            .collect();
+        listed.push((folder, files));
+    }
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    // Folders are stat'ed on every core, each folder's files on one.
+    par_map_owned(listed, |(folder, files)| {
+        let relative = folder
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(str::to_string);
+        let files = files
+            .into_iter()
+            .filter_map(|(entry, kind, name)| {
+                let path = entry.path();
+                let stamp = if stamps {
+                    let meta = if kind.is_symlink() {
+                        fs::metadata(&path)
+                    } else {
+                        entry.metadata()
+                    };
+                    match meta {
+                        Ok(meta) if meta.is_dir() => return None,
+                        Ok(meta) => Some(Stamp::of(&meta)),
+                        Err(_) => None,
+                    }
+                } else {
+                    if kind.is_symlink() && path.is_dir() {
+                        return None;
+                    }
+                    None
+                };
+                let lossless = entry.file_name().to_str().is_some();
+                Some(Found {
+                    path,
+                    name: lossless.then_some(name),
+                    stamp,
+                })
+            })
+            .collect();
+        FoundFolder { relative, files }
+    })
 }
 
 /// Reads the metadata of every file, on every core.
-fn read_all(paths: Vec<&Path>) -> Vec<CachedOutcome> {
+fn read_all(paths: Vec<&Path>) -> Vec<CachedOutcome<'static>> {
     par_map(&paths, |path| read_outcome(path))
+}
+
+/// `work` applied to every item (taken by value), in order, on as many threads as there
+/// are cores.
+fn par_map_owned<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 2 {
+        return items.into_iter().map(&work).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let mut parts: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        parts.push(items.by_ref().take(chunk).collect());
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        let mut done = Vec::new();
+        for worker in workers {
+            match worker.join() {
+                Ok(results) => done.extend(results),
+                // The work does not panic; should it, the panic goes on here rather than
+                // leave out the thread's share.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        done
+    })
 }
 
 /// `work` applied to every item, in order, on as many threads as there are cores.
@@ -254,17 +355,17 @@ fn par_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<
     })
 }
 
-fn read_outcome(path: &Path) -> CachedOutcome {
+fn read_outcome(path: &Path) -> CachedOutcome<'static> {
     match read_meta(path) {
         Ok(meta) => CachedOutcome::Snapshot {
-            environment: meta.environment,
-            host: meta.host,
+            environment: meta.environment.into(),
+            host: meta.host.into(),
             taken_secs: meta.taken_at.timestamp(),
             taken_nanos: meta.taken_at.timestamp_subsec_nanos(),
             facts: meta.fact_count as u64,
             errors: meta.error_count as u64,
         },
-        Err(why) => CachedOutcome::Problem(why),
+        Err(why) => CachedOutcome::Problem(why.into()),
     }
 }
 
@@ -280,8 +381,8 @@ fn add(history: &mut History, root: Option<&Path>, path: &Path, outcome: CachedO
             errors,
         } => match DateTime::from_timestamp(taken_secs, taken_nanos) {
             Some(taken_at) => history.entries.push(SnapshotMeta {
-                environment,
-                host,
+                environment: environment.into_owned(),
+                host: host.into_owned(),
                 taken_at,
                 fact_count: usize::try_from(facts).unwrap_or(usize::MAX),
                 error_count: usize::try_from(errors).unwrap_or(usize::MAX),

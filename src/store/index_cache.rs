@@ -8,7 +8,7 @@
 //! missing, unreadable, corrupt or foreign cache is rebuilt, and a cache that cannot be
 //! written (a read-only workspace) is done without.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -21,7 +21,7 @@ use super::atomic::write_atomic;
 pub const INDEX_CACHE_FILE: &str = ".driftscope/index.cache";
 
 /// The first bytes of a cache file: its kind and layout version.
-const MAGIC: &[u8] = b"driftscope-index-cache 1\n";
+const MAGIC: &[u8] = b"driftscope-index-cache 2\n";
 
 /// The most read from a cache file.
 const CACHE_LIMIT: u64 = 1024 * 1024 * 1024;
@@ -80,14 +80,17 @@ fn nanos_since_epoch(time: SystemTime) -> i128 {
 }
 
 /// What indexing made of one file: its metadata, or why it is not a readable snapshot.
+/// Text is borrowed from the loaded cache where it can be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CachedOutcome {
+pub enum CachedOutcome<'a> {
     /// A snapshot.
     Snapshot {
         /// Its environment.
-        environment: String,
+        #[serde(borrow)]
+        environment: Cow<'a, str>,
         /// Its host.
-        host: String,
+        #[serde(borrow)]
+        host: Cow<'a, str>,
         /// When it was taken: seconds since the epoch.
         taken_secs: i64,
         /// … and nanoseconds.
@@ -98,69 +101,94 @@ pub enum CachedOutcome {
         errors: u64,
     },
     /// Not a readable snapshot: the reason, without the file's name.
-    Problem(String),
+    Problem(#[serde(borrow)] Cow<'a, str>),
 }
 
 /// One file's cached entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct CachedFile {
-    /// Its path relative to the snapshot folder, `/`-separated.
-    path: String,
-    stamp: Stamp,
-    outcome: CachedOutcome,
+pub struct CachedFile<'a> {
+    /// Its name in its folder.
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    /// Its stamp when it was read.
+    pub stamp: Stamp,
+    /// What was read.
+    #[serde(borrow)]
+    pub outcome: CachedOutcome<'a>,
 }
 
-/// The cache as stored.
+/// One folder's cached files, sorted by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedFolder<'a> {
+    /// Its path relative to the snapshot folder, `/`-separated (empty for the folder
+    /// itself).
+    #[serde(borrow)]
+    pub path: Cow<'a, str>,
+    /// Its files, sorted by name.
+    #[serde(borrow)]
+    pub files: Vec<CachedFile<'a>>,
+}
+
+/// The cache as stored: folders sorted by path.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct CacheDoc {
+struct CacheDoc<'a> {
     /// The version of driftscope that wrote it: another version's verdicts may differ.
-    program: String,
-    files: Vec<CachedFile>,
+    #[serde(borrow)]
+    program: Cow<'a, str>,
+    #[serde(borrow)]
+    folders: Vec<CachedFolder<'a>>,
 }
 
-/// The cache as loaded: entries by relative path, taken out as they are used.
+/// A loaded cache, borrowing from the bytes read ([`read_cache`]).
 #[derive(Debug, Default)]
-pub struct IndexCache {
-    files: HashMap<String, (Stamp, CachedOutcome)>,
+pub struct IndexCache<'a> {
+    folders: Vec<CachedFolder<'a>>,
     /// Why the stored cache was not used, when it was not.
     pub rebuilt: Option<String>,
 }
 
-impl IndexCache {
-    /// Loads the cache at `path`; any doubt (missing, unreadable, corrupt, another
-    /// version's) gives an empty cache with the reason in [`IndexCache::rebuilt`].
-    pub fn load(path: &Path) -> IndexCache {
-        match read_doc(path) {
+/// The bytes of the cache file at `path`; empty when it cannot be read.
+pub fn read_cache(path: &Path) -> Result<Vec<u8>, String> {
+    crate::input::read(path, CACHE_LIMIT).map_err(|e| format!("cannot read: {e}"))
+}
+
+impl<'a> IndexCache<'a> {
+    /// The cache held in `bytes` (as [`read_cache`] read them, or its error); any doubt
+    /// (unreadable, corrupt, another version's) gives an empty cache with the reason in
+    /// [`IndexCache::rebuilt`].
+    pub fn parse(bytes: &'a Result<Vec<u8>, String>) -> IndexCache<'a> {
+        match bytes
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|b| parse_doc(b))
+        {
             Ok(doc) => IndexCache {
-                files: doc
-                    .files
-                    .into_iter()
-                    .map(|f| (f.path, (f.stamp, f.outcome)))
-                    .collect(),
+                folders: doc.folders,
                 rebuilt: None,
             },
             Err(why) => IndexCache {
-                files: HashMap::new(),
+                folders: Vec::new(),
                 rebuilt: Some(why),
             },
         }
     }
 
-    /// The cached outcome for `relative` when the file still has `stamp`; the entry is
-    /// taken out either way, so what remains at the end are files gone.
-    pub fn take(&mut self, relative: &str, stamp: &Stamp) -> Option<CachedOutcome> {
-        let (cached, outcome) = self.files.remove(relative)?;
-        (cached == *stamp).then_some(outcome)
+    /// The cached files of the folder at `relative`, sorted by name.
+    pub fn folder(&self, relative: &str) -> Option<&[CachedFile<'a>]> {
+        let at = self
+            .folders
+            .binary_search_by(|f| f.path.as_ref().cmp(relative))
+            .ok()?;
+        Some(&self.folders[at].files)
     }
 
-    /// How many entries were not taken: files no longer there.
-    pub fn remaining(&self) -> usize {
-        self.files.len()
+    /// How many files the cache holds.
+    pub fn total(&self) -> usize {
+        self.folders.iter().map(|f| f.files.len()).sum()
     }
 }
 
-fn read_doc(path: &Path) -> Result<CacheDoc, String> {
-    let bytes = crate::input::read(path, CACHE_LIMIT).map_err(|e| format!("cannot read: {e}"))?;
+fn parse_doc(bytes: &[u8]) -> Result<CacheDoc<'_>, String> {
     let body = bytes
         .strip_prefix(MAGIC)
         .ok_or_else(|| "not an index cache of this layout".to_string())?;
@@ -173,25 +201,35 @@ fn read_doc(path: &Path) -> Result<CacheDoc, String> {
 
 /// The entries of a cache being written.
 #[derive(Debug, Default)]
-pub struct CacheWriter {
-    files: Vec<CachedFile>,
+pub struct CacheWriter<'a> {
+    folders: Vec<CachedFolder<'a>>,
     now: i128,
 }
 
-impl CacheWriter {
+impl<'a> CacheWriter<'a> {
     /// An empty cache, to be written now.
-    pub fn new() -> CacheWriter {
+    pub fn new() -> CacheWriter<'a> {
         CacheWriter {
-            files: Vec::new(),
+            folders: Vec::new(),
             now: nanos_since_epoch(SystemTime::now()),
         }
     }
 
-    /// Records one file; a file changed in the last moments is left out (see [`SETTLE`]).
-    pub fn add(&mut self, relative: String, stamp: Stamp, outcome: CachedOutcome) {
-        if stamp.is_settled(self.now) {
-            self.files.push(CachedFile {
-                path: relative,
+    /// Records one file of the folder at `folder`; a file changed in the last moments
+    /// is left out (see [`SETTLE`]).
+    pub fn add(&mut self, folder: &str, name: &str, stamp: Stamp, outcome: CachedOutcome<'a>) {
+        if !stamp.is_settled(self.now) {
+            return;
+        }
+        if self.folders.last().is_none_or(|f| f.path != folder) {
+            self.folders.push(CachedFolder {
+                path: Cow::Owned(folder.to_string()),
+                files: Vec::new(),
+            });
+        }
+        if let Some(last) = self.folders.last_mut() {
+            last.files.push(CachedFile {
+                name: Cow::Owned(name.to_string()),
                 stamp,
                 outcome,
             });
@@ -200,10 +238,15 @@ impl CacheWriter {
 
     /// Writes the cache to `path` atomically, creating its folder with a `.gitignore`
     /// that keeps it out of git; the reason when it could not be written.
-    pub fn write(self, path: &Path) -> Result<(), String> {
+    pub fn write(mut self, path: &Path) -> Result<(), String> {
+        // Lookups search by folder path and file name.
+        for folder in &mut self.folders {
+            folder.files.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.folders.sort_by(|a, b| a.path.cmp(&b.path));
         let doc = CacheDoc {
-            program: env!("CARGO_PKG_VERSION").to_string(),
-            files: self.files,
+            program: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
+            folders: self.folders,
         };
         let mut bytes = MAGIC.to_vec();
         let body = postcard::to_allocvec(&doc).map_err(|e| e.to_string())?;
@@ -246,7 +289,7 @@ pub fn debug_note(note: &str) {
 mod tests {
     use super::*;
 
-    fn outcome() -> CachedOutcome {
+    fn outcome() -> CachedOutcome<'static> {
         CachedOutcome::Snapshot {
             environment: "prod".into(),
             host: "web-1".into(),
@@ -271,26 +314,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = cache_path(dir.path());
         let mut writer = CacheWriter::new();
-        writer.add("prod/web-1/a.json".into(), stamp(), outcome());
         writer.add(
-            "prod/web-1/b.json".into(),
+            "prod/web-1",
+            "b.json",
             stamp(),
             CachedOutcome::Problem("x".into()),
         );
+        writer.add("prod/web-1", "a.json", stamp(), outcome());
+        writer.add("dev/box", "a.json", stamp(), outcome());
         writer.write(&path).unwrap();
         let ignore = std::fs::read_to_string(dir.path().join(".driftscope/.gitignore")).unwrap();
         assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
 
-        let mut cache = IndexCache::load(&path);
+        let bytes = read_cache(&path);
+        let cache = IndexCache::parse(&bytes);
         assert_eq!(cache.rebuilt, None);
-        assert_eq!(cache.take("prod/web-1/a.json", &stamp()), Some(outcome()));
-        let touched = Stamp {
-            changed: 4,
-            ..stamp()
-        };
-        assert_eq!(cache.take("prod/web-1/b.json", &touched), None);
-        assert_eq!(cache.take("prod/web-1/c.json", &stamp()), None);
-        assert_eq!(cache.remaining(), 0);
+        assert_eq!(cache.total(), 3);
+        let files = cache.folder("prod/web-1").unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_ref()).collect();
+        assert_eq!(names, ["a.json", "b.json"], "sorted by name");
+        assert_eq!((files[0].stamp, &files[0].outcome), (stamp(), &outcome()));
+        assert_eq!(files[1].outcome, CachedOutcome::Problem("x".into()));
+        assert!(cache.folder("prod/web-2").is_none());
+        assert_eq!(cache.folder("dev/box").unwrap().len(), 1);
     }
 
     #[test]
@@ -300,9 +346,13 @@ mod tests {
             modified: writer.now,
             ..stamp()
         };
-        writer.add("a.json".into(), fresh, outcome());
-        writer.add("b.json".into(), stamp(), outcome());
-        let kept: Vec<&str> = writer.files.iter().map(|f| f.path.as_str()).collect();
+        writer.add("", "a.json", fresh, outcome());
+        writer.add("", "b.json", stamp(), outcome());
+        let kept: Vec<&str> = writer.folders[0]
+            .files
+            .iter()
+            .map(|f| f.name.as_ref())
+            .collect();
         assert_eq!(kept, ["b.json"]);
     }
 
@@ -310,36 +360,21 @@ mod tests {
     fn doubtful_caches_are_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.cache");
-        assert!(
-            IndexCache::load(&path)
-                .rebuilt
-                .unwrap()
-                .starts_with("cannot read")
-        );
+        let rebuilt = |path: &Path| IndexCache::parse(&read_cache(path)).rebuilt.unwrap();
+        assert!(rebuilt(&path).starts_with("cannot read"));
         std::fs::write(&path, b"garbage").unwrap();
-        assert_eq!(
-            IndexCache::load(&path).rebuilt.unwrap(),
-            "not an index cache of this layout"
-        );
+        assert_eq!(rebuilt(&path), "not an index cache of this layout");
         let mut truncated = MAGIC.to_vec();
         truncated.extend_from_slice(&[5, b'0']);
         std::fs::write(&path, &truncated).unwrap();
-        assert!(
-            IndexCache::load(&path)
-                .rebuilt
-                .unwrap()
-                .starts_with("corrupt")
-        );
+        assert!(rebuilt(&path).starts_with("corrupt"));
         let other = CacheDoc {
             program: "0.0.0-other".into(),
-            files: Vec::new(),
+            folders: Vec::new(),
         };
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&postcard::to_allocvec(&other).unwrap());
         std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(
-            IndexCache::load(&path).rebuilt.unwrap(),
-            "written by driftscope 0.0.0-other"
-        );
+        assert_eq!(rebuilt(&path), "written by driftscope 0.0.0-other");
     }
 }
