@@ -21,6 +21,9 @@ use driftscope::store::{
 };
 use tempfile::TempDir;
 
+mod cli_support;
+use cli_support::run as driftscope;
+
 const CONFIG: &str = "[environments.prod]\nhosts = [\"web-1\", \"web-2\"]\n";
 
 fn day(n: i64) -> DateTime<Utc> {
@@ -307,4 +310,47 @@ fn init_keeps_the_local_folder_out_of_git() {
     fs::write(dir.path().join(".gitignore"), "").unwrap();
     let status = git(&["status", "--porcelain", "--untracked-files=all"]).unwrap();
     assert!(!String::from_utf8_lossy(&status.stdout).contains(".driftscope"));
+}
+
+#[test]
+fn compress_on_the_command_line_is_a_dry_run_until_applied_and_changes_no_answer() {
+    let (dir, paths) = workspace(3);
+    let before_diff = driftscope(dir.path(), &["diff", "prod/web-1@2026-11-01", "prod"]);
+    let before_log = driftscope(dir.path(), &["log", "prod", "versions/runtime.python"]);
+    assert_eq!(before_diff.code, 0, "{}", before_diff.stderr);
+
+    let dry = driftscope(dir.path(), &["compress", "prod", "--older-than", "1d"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.starts_with("Dry run: 6 snapshots taken before "), "{}", dry.stdout);
+    assert!(paths.iter().all(|p| p.is_file()), "a dry run changes nothing");
+
+    let applied = driftscope(
+        dir.path(),
+        &["compress", "prod", "--host", "web-1", "--older-than", "1d", "--apply"],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert!(applied.stdout.starts_with("Compressed 3 snapshots: "), "{}", applied.stdout);
+    let compressed = paths.iter().filter(|p| !p.exists()).count();
+    assert_eq!(compressed, 3);
+
+    let storage = driftscope(dir.path(), &["storage"]);
+    assert!(
+        storage
+            .stdout
+            .starts_with("prod: 2 hosts, 6 snapshots (3 compressed), "),
+        "{}",
+        storage.stdout
+    );
+    let after_diff = driftscope(dir.path(), &["diff", "prod/web-1@2026-11-01", "prod"]);
+    assert_eq!(after_diff.stdout, before_diff.stdout);
+    let after_log = driftscope(dir.path(), &["log", "prod", "versions/runtime.python"]);
+    assert_eq!(after_log.stdout, before_log.stdout);
+
+    let again = driftscope(dir.path(), &["compress", "--older-than", "1d", "--apply"]);
+    assert!(again.stdout.starts_with("Compressed 3 snapshots"), "{}", again.stdout);
+    let none = driftscope(dir.path(), &["compress", "--older-than", "1d"]);
+    assert!(none.stdout.starts_with("Nothing to compress"), "{}", none.stdout);
+    let bad = driftscope(dir.path(), &["compress", "--older-than", "soon"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--older-than 'soon'"), "{}", bad.stderr);
 }
