@@ -321,15 +321,34 @@ fn compress_on_the_command_line_is_a_dry_run_until_applied_and_changes_no_answer
 
     let dry = driftscope(dir.path(), &["compress", "prod", "--older-than", "1d"]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(dry.stdout.starts_with("Dry run: 6 snapshots taken before "), "{}", dry.stdout);
-    assert!(paths.iter().all(|p| p.is_file()), "a dry run changes nothing");
+    assert!(
+        dry.stdout.starts_with("Dry run: 6 snapshots taken before "),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        paths.iter().all(|p| p.is_file()),
+        "a dry run changes nothing"
+    );
 
     let applied = driftscope(
         dir.path(),
-        &["compress", "prod", "--host", "web-1", "--older-than", "1d", "--apply"],
+        &[
+            "compress",
+            "prod",
+            "--host",
+            "web-1",
+            "--older-than",
+            "1d",
+            "--apply",
+        ],
     );
     assert_eq!(applied.code, 0, "{}", applied.stderr);
-    assert!(applied.stdout.starts_with("Compressed 3 snapshots: "), "{}", applied.stdout);
+    assert!(
+        applied.stdout.starts_with("Compressed 3 snapshots: "),
+        "{}",
+        applied.stdout
+    );
     let compressed = paths.iter().filter(|p| !p.exists()).count();
     assert_eq!(compressed, 3);
 
@@ -347,9 +366,17 @@ fn compress_on_the_command_line_is_a_dry_run_until_applied_and_changes_no_answer
     assert_eq!(after_log.stdout, before_log.stdout);
 
     let again = driftscope(dir.path(), &["compress", "--older-than", "1d", "--apply"]);
-    assert!(again.stdout.starts_with("Compressed 3 snapshots"), "{}", again.stdout);
+    assert!(
+        again.stdout.starts_with("Compressed 3 snapshots"),
+        "{}",
+        again.stdout
+    );
     let none = driftscope(dir.path(), &["compress", "--older-than", "1d"]);
-    assert!(none.stdout.starts_with("Nothing to compress"), "{}", none.stdout);
+    assert!(
+        none.stdout.starts_with("Nothing to compress"),
+        "{}",
+        none.stdout
+    );
     let bad = driftscope(dir.path(), &["compress", "--older-than", "soon"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("--older-than 'soon'"), "{}", bad.stderr);

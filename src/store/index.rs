@@ -230,6 +230,13 @@ fn walk(
             }
         }
         files.sort_by(|a, b| a.2.cmp(&b.2));
+        let all_plain = files
+            .iter()
+            .all(|(_, _, name)| Compression::of_name(name) == Some(Compression::Plain));
+        if all_plain {
+            listed.push((folder, files));
+            continue;
+        }
         let plain: HashSet<&str> = files
             .iter()
             .filter(|(_, _, name)| Compression::of_name(name) == Some(Compression::Plain))
