@@ -178,8 +178,9 @@ struct Found {
     stamp: Option<Stamp>,
 }
 
-/// A snapshot file as listed: its entry, its type and its name.
-type Listed = (fs::DirEntry, fs::FileType, String);
+/// A snapshot file as listed: its entry, its type, its name and whether the name is
+/// UTF-8 (when not, `name` is approximate and the file is never cached).
+type Listed = (fs::DirEntry, fs::FileType, String, bool);
 
 /// Every snapshot file under `dir`, folder by folder: hidden names and symbolic links
 /// to folders skipped, and a compressed file skipped when its plain file is beside it
@@ -213,10 +214,10 @@ fn walk(
                     continue;
                 }
             };
-            let name = entry
-                .file_name()
-                .into_string()
-                .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
+            let (name, lossless) = match entry.file_name().into_string() {
+                Ok(name) => (name, true),
+                Err(raw) => (raw.to_string_lossy().into_owned(), false),
+            };
             if name.starts_with('.') {
                 continue;
             }
@@ -226,25 +227,25 @@ fn walk(
             if kind.is_dir() {
                 pending.push(entry.path());
             } else if Compression::of_name(&name).is_some() {
-                files.push((entry, kind, name));
+                files.push((entry, kind, name, lossless));
             }
         }
         files.sort_by(|a, b| a.2.cmp(&b.2));
         let all_plain = files
             .iter()
-            .all(|(_, _, name)| Compression::of_name(name) == Some(Compression::Plain));
+            .all(|(_, _, name, _)| Compression::of_name(name) == Some(Compression::Plain));
         if all_plain {
             listed.push((folder, files));
             continue;
         }
         let plain: HashSet<&str> = files
             .iter()
-            .filter(|(_, _, name)| Compression::of_name(name) == Some(Compression::Plain))
-            .map(|(_, _, name)| name.as_str())
+            .filter(|(_, _, name, _)| Compression::of_name(name) == Some(Compression::Plain))
+            .map(|(_, _, name, _)| name.as_str())
             .collect();
         let compressed_twin: Vec<bool> = files
             .iter()
-            .map(|(_, _, name)| {
+            .map(|(_, _, name, _)| {
                 Compression::of_name(name) != Some(Compression::Plain)
                     && plain_path(Path::new(name))
                         .to_str()
@@ -269,7 +270,7 @@ fn walk(
             .map(str::to_string);
         let files = files
             .into_iter()
-            .filter_map(|(entry, kind, name)| {
+            .filter_map(|(entry, kind, name, lossless)| {
                 let path = entry.path();
                 let stamp = if stamps {
                     let meta = if kind.is_symlink() {
@@ -288,7 +289,6 @@ fn walk(
                     }
                     None
                 };
-                let lossless = entry.file_name().to_str().is_some();
                 Some(Found {
                     path,
                     name: lossless.then_some(name),
