@@ -381,3 +381,39 @@ fn compress_on_the_command_line_is_a_dry_run_until_applied_and_changes_no_answer
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("--older-than 'soon'"), "{}", bad.stderr);
 }
+
+#[test]
+fn storage_counts_the_bytes_on_disk_and_projects_a_year_from_them() {
+    let (dir, paths) = workspace(2);
+    compress_file(&paths[0]).unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let ws = Workspace::open(&root).unwrap();
+    let reports = driftscope::store::storage::storage(&ws, Some("prod"));
+    assert_eq!(reports.len(), 1);
+    let report = &reports[0];
+    let on_disk: u64 = ws
+        .history
+        .entries
+        .iter()
+        .map(|m| match &m.location {
+            Location::File(path) => fs::metadata(path).unwrap().len(),
+            Location::Embedded(_) => panic!("a file"),
+        })
+        .sum();
+    assert_eq!(
+        (
+            report.hosts,
+            report.snapshots,
+            report.compressed,
+            report.stored_bytes
+        ),
+        (2, 4, 1, on_disk)
+    );
+    // The newest snapshot of each host is the sample, as a plain document.
+    let newest: u64 = paths[2..]
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .sum();
+    assert_eq!((report.sampled, report.sample_plain_bytes), (2, newest));
+    assert_eq!(report.per_year(365).0, newest / 2 * 2 * 365);
+}
