@@ -12,6 +12,7 @@ pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod history;
+pub mod hosts;
 pub mod import;
 pub mod init;
 pub mod log;
