@@ -106,6 +106,7 @@ actions! {
     ToggleCompare = "toggle_compare", Environments, "compare", "add / remove the environment from the comparison";
     SetBaseline = "set_baseline", Environments, "baseline", "make the environment the baseline";
     Refresh = "refresh", Environments, "refresh", "collect the compared environments again";
+    OpenHosts = "open_hosts", Environments, "hosts", "the environment's hosts, the most straying first; enter: one vs its peers";
     NextDrift = "next_drift", Facts, "next drift", "next unreviewed drift (all categories)";
     PrevDrift = "prev_drift", Facts, "prev drift", "previous unreviewed drift";
     StartFilter = "start_filter", Facts, "filter", "filter the facts: fuzzy, /regex/, ! negates";

@@ -9,6 +9,7 @@ use crate::diff::{DriftReport, FactDiff};
 use crate::model::Category;
 
 use super::fact_history::FactHistoryView;
+use super::hosts::HostsView;
 use super::index::{FactIndex, Group, ListRow};
 use super::input::TextInput;
 use super::keymap::Keymap;
@@ -113,6 +114,8 @@ pub enum Mode {
     Timeline,
     /// Reading a fact's history.
     History,
+    /// Browsing an environment's hosts, or one host against its peers.
+    Hosts,
     /// Typing the reason (ticket, expiry) of a justification or remediation.
     Prompt,
 }
@@ -367,6 +370,14 @@ impl State {
     pub fn fact_history(&self) -> Option<&FactHistoryView> {
         self.overlays.iter().find_map(|o| match o {
             Overlay::History(view) => Some(view),
+            _ => None,
+        })
+    }
+
+    /// The hosts overlay, while it is open.
+    pub fn hosts_view(&self) -> Option<&HostsView> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Hosts(view) => Some(view),
             _ => None,
         })
     }

@@ -99,6 +99,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             fact_history::on_history(state, id, result);
             Vec::new()
         }
+        Msg::Hosts { id, result } => {
+            super::hosts::on_answer(state, id, result);
+            Vec::new()
+        }
     }
 }
 
@@ -362,6 +366,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevHunk => jump_hunk(state, false),
         Action::OpenTimeline => return timeline::open(state),
         Action::FactHistory => return fact_history::open(state),
+        Action::OpenHosts => return super::hosts::open(state),
         Action::MarkPoint | Action::ComparePoints => {
             let key = state
                 .keymap

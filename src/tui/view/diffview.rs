@@ -2,6 +2,7 @@
 //! (versions, records, scalars, secrets) or per-side lists (set members, host groups).
 //! Built from the report on demand; rendering only lays it out.
 
+use crate::report::hosts::{HostNames, holders, host_count, rest_of};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -452,15 +453,27 @@ fn host_groups(fact: &FactDiff) -> DiffBody<'_> {
             Cell::Absent => vec![absent()],
             Cell::Present { value } => vec![styled("all hosts:", Role::Dim), describe(Some(value))],
             Cell::Divergent { groups } => {
-                let mut col = vec![styled(
-                    format!("{} variants", groups.len()),
-                    Role::Divergent,
-                )];
-                for g in groups {
-                    col.push(styled(format!("{}:", g.hosts.join(", ")), Role::Divergent));
+                // A wide side reads as its majority and the hosts that stray from it,
+                // names and values capped; the hosts overlay lists every host.
+                let names = HostNames::SUMMARY;
+                let total = host_count(groups);
+                let heading = if names.is_wide(total) {
+                    format!("{total} hosts, {} values", groups.len())
+                } else {
+                    format!("{} variants", groups.len())
+                };
+                let mut col = vec![styled(heading, Role::Divergent)];
+                for g in groups.iter().take(names.values) {
+                    col.push(styled(
+                        format!("{}:", holders(g, groups, names)),
+                        Role::Divergent,
+                    ));
                     let mut d = describe(g.value.as_ref());
                     d.text = format!("  {}", d.text);
                     col.push(d);
+                }
+                if let Some(rest) = rest_of(groups, names) {
+                    col.push(styled(rest, Role::Dim));
                 }
                 col
             }
