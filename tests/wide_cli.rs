@@ -174,3 +174,23 @@ fn hosts_names_what_is_wrong_with_a_bad_reference() {
     );
     assert!(Path::new(&file).exists());
 }
+
+#[test]
+fn check_names_the_hosts_that_stray_under_a_wide_fact() {
+    let dir = workspace();
+    let out = run(dir.path(), &["check", "staging", "prod"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let strays = outliers("prod");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("prod: 57 hosts hold "))
+        .unwrap_or_else(|| panic!("a summary line under a wide fact: {}", out.stdout));
+    assert!(strays.iter().all(|h| line.contains(h.as_str())), "{line}");
+    assert!(
+        out.stdout
+            .contains("prod: each of the 60 hosts holds a value of its own"),
+        "{}",
+        out.stdout
+    );
+}
