@@ -98,6 +98,39 @@ fn the_diff_pane_reads_a_wide_side_as_its_majority_and_its_strays() {
 }
 
 #[test]
+fn every_host_is_listed_on_demand_one_per_row() {
+    let ws = wide_workspace(SHAPE);
+    let mut state = explorer(&ws);
+    let slot = Category::ALL
+        .iter()
+        .position(|c| *c == Category::Versions)
+        .unwrap();
+    state.category_cursor.selected = slot;
+    state.fact_cursors.get_mut(Category::Versions).selected = 0;
+    state.focus = Pane::Diff;
+    update(&mut state, Msg::Action(Action::ToggleAllHosts));
+    let rows = screen(&draw(&state));
+    let text = rows.join("\n");
+    assert!(text.contains("38 hosts:"), "{text}");
+    assert!(!text.contains("38 of 40 hosts:"), "{text}");
+    let listed = |name: &str| rows.iter().any(|r| r.contains(&format!("    {name} ")));
+    assert!(listed("prod-web-1") && listed("prod-web-10"), "{text}");
+    // Scrolled to the end, the last majority host and the strays are there too.
+    for _ in 0..60 {
+        update(&mut state, Msg::Action(Action::SelectNext));
+    }
+    let text = screen(&draw(&state)).join("\n");
+    assert!(text.contains("    prod-web-9 "), "{text}");
+    assert!(text.contains("    prod-web-18 "), "{text}");
+    update(&mut state, Msg::Action(Action::ToggleAllHosts));
+    let text = screen(&draw(&state)).join("\n");
+    assert!(
+        text.contains("38 of 40 hosts:"),
+        "back to the summary: {text}"
+    );
+}
+
+#[test]
 fn hosts_rank_the_outliers_then_one_is_compared_with_its_peers() {
     let ws = wide_workspace(SHAPE);
     let mut state = explorer(&ws);

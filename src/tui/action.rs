@@ -117,6 +117,7 @@ actions! {
     ScrollRight = "scroll_right", Diff, "right", "scroll the diff right";
     NextHunk = "next_hunk", Diff, "next change", "text diff: the next changed hunk";
     PrevHunk = "prev_hunk", Diff, "prev change", "text diff: the previous changed hunk";
+    ToggleAllHosts = "toggle_all_hosts", Diff, "all hosts", "where hosts disagree: every host, one per row / the summary";
     OpenTimeline = "open_timeline", Timeline, "timeline", "timeline of the environment (or the baseline); again to close";
     MarkPoint = "mark_point", Timeline, "mark A", "timeline: mark the point as side A";
     ComparePoints = "compare_points", Timeline, "compare A", "timeline: compare the marked point A with this one";

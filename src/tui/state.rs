@@ -255,6 +255,9 @@ pub struct State {
     pub diff: DiffScroll,
     /// Show equal facts too.
     pub show_all: bool,
+    /// Where a side's hosts disagree, list every host, one per row, instead of the
+    /// majority and the first few others.
+    pub all_hosts: bool,
     /// The fuzzy filter over fact keys (edited in the filter overlay; kept after it closes).
     pub filter: TextInput,
     /// Where the comparison stands.
@@ -321,6 +324,7 @@ impl State {
                 ..DiffScroll::default()
             },
             show_all: false,
+            all_hosts: false,
             filter: TextInput::default(),
             status: CompareStatus::Idle,
             generation: 0,

@@ -335,6 +335,10 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlays.push(Overlay::Filter);
             state.focus = Pane::Facts;
         }
+        Action::ToggleAllHosts => {
+            state.all_hosts = !state.all_hosts;
+            state.diff.scroll = 0;
+        }
         Action::ToggleShowAll => {
             let selected = anchor(state);
             state.show_all = !state.show_all;
