@@ -195,9 +195,11 @@ fn ranking_text(ranking: &HostRanking, all: bool, palette: Palette) -> String {
             out,
             "{}",
             palette.dim(&format!(
-                "compare one with its peers: driftscope hosts {}/{}",
-                label,
-                sanitize(&worst.host, false)
+                "compare one with its peers: driftscope hosts {}",
+                sanitize(
+                    &crate::diff::hosts::host_label(&ranking.label, &worst.host),
+                    false
+                )
             ))
         );
     }

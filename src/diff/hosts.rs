@@ -149,7 +149,7 @@ pub fn compare_with_peers(
             snapshots: peers,
         },
         Side {
-            label: format!("{label}/{host}"),
+            label: host_label(label, host),
             snapshots: vec![target],
         },
     ];
@@ -161,6 +161,15 @@ pub fn compare_with_peers(
     report.facts.retain(strays_from_peers);
     recount(&mut report);
     Some(report)
+}
+
+/// The reference of one host of the environment side `label`: `prod/web-17`, or
+/// `prod/web-17@2026-11-20` for `prod@2026-11-20`.
+pub fn host_label(label: &str, host: &str) -> String {
+    match label.split_once('@') {
+        Some((env, time)) => format!("{env}/{host}@{time}"),
+        None => format!("{label}/{host}"),
+    }
 }
 
 /// True when the host (side 1) holds a value the peers' (side 0) majority does not. A
@@ -302,5 +311,6 @@ mod tests {
         assert_eq!(report.sides[1].label, "prod/web-4");
         assert_eq!(report.sides[0].hosts.len(), 3);
         assert!(compare_with_peers(&refs, "web-9", "prod", &DiffOptions::default()).is_none());
+        assert_eq!(host_label("prod@-1d", "web-4"), "prod/web-4@-1d");
     }
 }
