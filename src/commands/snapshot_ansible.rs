@@ -51,6 +51,7 @@ pub fn collect_environment(
         inventory: prepared.inventory.clone(),
         forks,
         args: prepared.ansible_args.clone(),
+        dir: Some(root.to_path_buf()),
     };
     let total = prepared.jobs.len();
     writeln!(

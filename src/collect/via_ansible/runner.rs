@@ -27,6 +27,9 @@ pub struct Launch {
     pub forks: Option<usize>,
     /// Further arguments, passed as they are (`--become`, `--vault-password-file F`…).
     pub args: Vec<String>,
+    /// The folder to run in (where Ansible looks for `ansible.cfg` and relative paths
+    /// start); `None` keeps the current one.
+    pub dir: Option<PathBuf>,
 }
 
 /// A running `ansible-playbook`.
@@ -107,7 +110,11 @@ pub fn launch(playbook: &str, launch: &Launch) -> Result<Running, String> {
         }
         _ => plugins.clone().into_os_string(),
     };
-    let mut child = Command::new(&launch.program)
+    let mut command = Command::new(&launch.program);
+    if let Some(dir) = &launch.dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
         .args(launch.arguments(&playbook_path, &output))
         .env("ANSIBLE_STDOUT_CALLBACK", callback::PLUGIN_NAME)
         .env("ANSIBLE_CALLBACK_PLUGINS", plugin_path)
@@ -248,6 +255,7 @@ mod tests {
                 "--vault-password-file".into(),
                 "v.txt".into(),
             ],
+            dir: None,
         };
         let args = launch.arguments(Path::new("/t/p.yml"), Path::new("/t/out dir"));
         assert_eq!(
@@ -273,6 +281,7 @@ mod tests {
             inventory: "inv".into(),
             forks: None,
             args: Vec::new(),
+            dir: None,
         };
         let err = super::launch("[]\n", &launch).unwrap_err();
         assert!(
