@@ -320,3 +320,75 @@ fn the_printed_playbook_run_by_hand_imports_to_the_same_snapshots() {
         &stored[&(host, "ansible")][0],
     );
 }
+
+/// A workspace whose `prod` goes through Ansible with `ansible_args`, on one host.
+fn small_workspace(ansible_args: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("driftscope.toml"),
+        format!(
+            "[environments.prod]\ninventory = \"prod.ini\"\nvia = \"ansible\"\n\
+             ansible_args = {ansible_args}\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("prod.ini"),
+        "web-1 ansible_connection=local\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn run_with_program(dir: &Path, program: &Path, args: &[&str]) -> cli_support::Run {
+    let output = assert_cmd::Command::cargo_bin("driftscope")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("DRIFTSCOPE_ANSIBLE_PLAYBOOK", program)
+        .env("ANSIBLE_LOCAL_TEMP", dir.join(".ansible-tmp"))
+        .args(args)
+        .output()
+        .unwrap();
+    cli_support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn a_missing_ansible_playbook_is_named_with_the_fix_and_nothing_is_stored() {
+    let dir = small_workspace("[]");
+    let run = run_with_program(
+        dir.path(),
+        Path::new("/nonexistent/ansible-playbook"),
+        &["snapshot", "prod"],
+    );
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot run /nonexistent/ansible-playbook: ")
+            && run.stderr.contains("DRIFTSCOPE_ANSIBLE_PLAYBOOK"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("snapshots").join("prod").exists());
+}
+
+#[test]
+fn ansible_playbook_refusing_to_run_is_an_error_quoting_it() {
+    let Some(program) = ansible_playbook() else {
+        return;
+    };
+    let dir = small_workspace("[\"--no-such-option\"]");
+    let run = run_with_program(dir.path(), &program, &["snapshot", "prod"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("environment 'prod': ansible-playbook ran no host: ")
+            && run.stderr.contains("--no-such-option"),
+        "{}",
+        run.stderr
+    );
+}

@@ -67,6 +67,17 @@ pub fn run(
         };
         return collect_directly(workspace, &root, &selection, args, out, progress);
     }
+    if args.all {
+        for name in skipped_by_all(workspace) {
+            super::warn(
+                progress,
+                &format!(
+                    "skipped environment '{name}' has no hosts: add them under \
+                     [environments.{name}] in {CONFIG_FILE}, or an inventory"
+                ),
+            );
+        }
+    }
     let key = collect::load_or_create(&root)?;
     let settings = CollectSettings::from_config(&workspace.config);
     let collector = Collector::new(Some(&root), &settings, key, &options(args))
@@ -113,18 +124,19 @@ fn options(args: &SnapshotArgs) -> CollectOptions {
 
 /// The environments asked for, split into those collected through Ansible (`--via
 /// ansible`, or `via = "ansible"` without `--via ssh`) and the others. With `--all`,
-/// environments that declare no hosts and no inventory are left to the direct
-/// collection's planner, which skips them with a warning.
+/// environments that declare no hosts and no inventory are in neither list (see
+/// [`skipped_by_all`]).
 fn split_by_engine(workspace: &Workspace, args: &SnapshotArgs) -> (Vec<String>, Vec<String>) {
     if args.local {
         return (Vec::new(), Vec::new());
     }
     let environments = &workspace.config.environments;
     let names: Vec<String> = if args.all {
+        let skipped = skipped_by_all(workspace);
         environments
-            .iter()
-            .filter(|(_, env)| !env.hosts.is_empty() || env.inventory.is_some())
-            .map(|(name, _)| name.clone())
+            .keys()
+            .filter(|name| !skipped.contains(name))
+            .cloned()
             .collect()
     } else {
         args.environments.clone()
@@ -133,6 +145,17 @@ fn split_by_engine(workspace: &Workspace, args: &SnapshotArgs) -> (Vec<String>, 
         let configured = environments.get(name).and_then(|env| env.via);
         args.via.or(configured) == Some(Via::Ansible)
     })
+}
+
+/// The environments `--all` leaves out: no hosts and no inventory.
+fn skipped_by_all(workspace: &Workspace) -> Vec<String> {
+    workspace
+        .config
+        .environments
+        .iter()
+        .filter(|(_, env)| env.hosts.is_empty() && env.inventory.is_none())
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Collects `selection` with driftscope's own SSH client (or locally).

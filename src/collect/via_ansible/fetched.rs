@@ -94,3 +94,125 @@ pub fn read_host(
     imported.snapshot.source = Source::Ansible;
     Ok(imported)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::key::WorkspaceKey;
+    use crate::collect::script;
+    use crate::config::SecretsConfig;
+    use crate::model::{Category, Value};
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    fn probes() -> Vec<Probe> {
+        vec![
+            Probe::plain(
+                "app",
+                Category::Config,
+                &[],
+                "printf 'API_TOKEN=hunter2-hunter2\\nMODE=blue\\n'",
+                crate::collect::parsers::config::env_file,
+            ),
+            Probe::plain(
+                "broken",
+                Category::Config,
+                &[],
+                "echo 'it broke' >&2; exit 3",
+                crate::collect::parsers::config::env_file,
+            ),
+        ]
+    }
+
+    /// Runs the compiled script with `sh` here, as the playbook runs it on a host, and
+    /// leaves its output where `fetch` puts it.
+    fn fetched_run(output: &Path, host: &str, probes: &[Probe]) {
+        let script = script::compile(probes, Duration::from_secs(5));
+        let mut child = Command::new("sh")
+            .arg("-s")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap().stdout;
+        std::fs::create_dir_all(output.join(host)).unwrap();
+        std::fs::write(output.join(host).join(OUTPUT_FILE), out).unwrap();
+    }
+
+    fn redactor() -> Redactor {
+        Redactor::new(WorkspaceKey::from_bytes([5; 32]), &SecretsConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn a_hosts_output_is_read_under_its_inventory_name_redacted_with_ansible_as_source() {
+        let dir = tempfile::tempdir().unwrap();
+        fetched_run(dir.path(), "web-07", &probes());
+        let redactor = redactor();
+        let context = ReadContext {
+            environment: "prod",
+            redactor: &redactor,
+            max_output: 1 << 20,
+            taken_at: None,
+        };
+        assert_eq!(hosts_in(dir.path()).unwrap(), ["web-07"]);
+        let imported = read_host(dir.path(), "web-07", &probes(), &context).unwrap();
+        let snap = imported.snapshot;
+        assert_eq!(
+            (snap.environment.as_str(), snap.host.as_str()),
+            ("prod", "web-07")
+        );
+        assert_eq!(snap.source, Source::Ansible);
+        assert_eq!(
+            snap.get(Category::Config, "env.MODE"),
+            Some(&Value::string("blue"))
+        );
+        assert!(matches!(
+            snap.get(Category::Config, "env.API_TOKEN"),
+            Some(Value::Redacted(_))
+        ));
+        assert!(!snap.to_json().contains("hunter2"));
+        assert_eq!(snap.errors.len(), 1);
+        assert_eq!(
+            (snap.errors[0].probe.as_str(), snap.errors[0].exit_status),
+            ("broken", Some(3))
+        );
+    }
+
+    #[test]
+    fn missing_oversized_or_foreign_output_fails_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fetched_run(dir.path(), "web-1", &probes());
+        let redactor = redactor();
+        let mut context = ReadContext {
+            environment: "prod",
+            redactor: &redactor,
+            max_output: 1 << 20,
+            taken_at: None,
+        };
+        let missing = read_host(dir.path(), "web-2", &probes(), &context).unwrap_err();
+        assert!(
+            missing.contains("web-2/output: cannot read the fetched output"),
+            "{missing}"
+        );
+        let other_list = read_host(dir.path(), "web-1", &probes()[..1], &context).unwrap_err();
+        assert!(
+            other_list.contains("the output comes from another probe list"),
+            "{other_list}"
+        );
+        context.max_output = 10;
+        let big = read_host(dir.path(), "web-1", &probes(), &context).unwrap_err();
+        assert!(
+            big.contains("over the 10 bytes of [collect] max_output"),
+            "{big}"
+        );
+        let escape = read_host(dir.path(), "../web-1", &probes(), &context).unwrap_err();
+        assert!(escape.contains("cannot be a folder"), "{escape}");
+    }
+}

@@ -134,3 +134,93 @@ pub fn prepare(
         probes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::key::WorkspaceKey;
+    use crate::collect::run::CollectOptions;
+    use crate::config::Config;
+
+    fn config(text: &str) -> Config {
+        Config::parse(text, "driftscope.toml").unwrap()
+    }
+
+    fn collector(config: &Config) -> Collector {
+        let settings = crate::config::CollectSettings::from_config(config);
+        Collector::new(
+            None,
+            &settings,
+            WorkspaceKey::from_bytes([1; 32]),
+            &CollectOptions::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn hosts_that_run_other_probes_get_their_own_script() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("prod.ini"),
+            "[web]\nweb-1 ansible_host=10.0.0.1\nweb-2 ansible_host=10.0.0.2\n",
+        )
+        .unwrap();
+        let config = config(
+            "[environments.prod]\ninventory = \"prod.ini\"\ninventory_group = \"web\"\n\
+             sudo = [\"web-2\"]\nvia = \"ansible\"\nansible_args = [\"--become\"]\n\
+             [[probes]]\nname = \"fw\"\ncategory = \"network\"\ncommand = \"nft list ruleset\"\n\
+             parser = \"text\"\nneeds_root = true\n",
+        );
+        let prepared = prepare(
+            Some(dir.path()),
+            &config.environments,
+            "prod",
+            &collector(&config),
+        )
+        .unwrap();
+        let hosts: Vec<&str> = prepared.jobs.iter().map(|j| j.host.as_str()).collect();
+        assert_eq!(hosts, ["web-1", "web-2"]);
+        assert_eq!(prepared.plan.hosts, "web");
+        assert_eq!(prepared.plan.scripts.len(), 2);
+        assert_eq!(
+            prepared.plan.script_of,
+            BTreeMap::from([("web-2".to_string(), 1)])
+        );
+        assert!(prepared.plan.scripts[1].contains("sudo -n"));
+        assert!(!prepared.plan.scripts[0].contains("sudo -n"));
+        assert_eq!(prepared.ansible_args, ["--become"]);
+        assert_eq!(prepared.inventory, dir.path().join("prod.ini"));
+        assert_eq!(
+            plan_digest(prepared.probes_of("web-1")),
+            plan_digest(prepared.probes_of("not-planned"))
+        );
+        assert_ne!(
+            plan_digest(prepared.probes_of("web-2")),
+            plan_digest(prepared.probes_of("web-1"))
+        );
+    }
+
+    #[test]
+    fn an_environment_without_an_inventory_or_with_listed_hosts_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("prod.ini"), "web-1\n").unwrap();
+        let config = config(
+            "[environments.dev]\nhosts = [\"local\"]\n\
+             [environments.prod]\ninventory = \"prod.ini\"\nhosts = [\"db-1\"]\n",
+        );
+        let c = collector(&config);
+        let err = prepare(Some(dir.path()), &config.environments, "dev", &c).unwrap_err();
+        assert_eq!(
+            err,
+            "environment 'dev': collecting through Ansible needs an Ansible inventory; add \
+             inventory = \"FILE\" under [environments.dev] in driftscope.toml"
+        );
+        let err = prepare(Some(dir.path()), &config.environments, "prod", &c).unwrap_err();
+        assert!(
+            err.starts_with("environment 'prod': hosts listed in driftscope.toml cannot be collected through Ansible; move them into the inventory prod.ini"),
+            "{err}"
+        );
+        let err = prepare(Some(dir.path()), &config.environments, "qa", &c).unwrap_err();
+        assert!(err.starts_with("unknown environment 'qa'"), "{err}");
+    }
+}

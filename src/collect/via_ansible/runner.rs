@@ -223,7 +223,8 @@ impl Running {
 }
 
 impl Finished {
-    /// The last meaningful line Ansible printed on standard error (`ERROR! …`), if any.
+    /// The last error line Ansible printed on standard error (`[ERROR]: …`, `ERROR! …`,
+    /// or a usage error), else its last line, if any.
     pub fn last_error(&self) -> Option<&str> {
         let lines: Vec<&str> = self
             .stderr
@@ -234,7 +235,7 @@ impl Finished {
         lines
             .iter()
             .rev()
-            .find(|l| l.starts_with("ERROR") || l.starts_with("[ERROR]"))
+            .find(|l| l.starts_with("ERROR") || l.starts_with("[ERROR]") || l.contains(": error: "))
             .or(lines.last())
             .copied()
     }
