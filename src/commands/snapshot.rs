@@ -278,3 +278,60 @@ fn collect_directly(
         Outcome::Incomplete
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn workspace() -> Workspace {
+        let config = Config::parse(
+            "[environments.dev]\nhosts = [\"local\"]\n\
+             [environments.prod]\ninventory = \"prod.ini\"\nvia = \"ansible\"\n\
+             [environments.staging]\ninventory = \"staging.ini\"\n\
+             [environments.empty]\n",
+            "driftscope.toml",
+        )
+        .unwrap();
+        Workspace::in_memory(config, Vec::new(), Vec::new(), Vec::new())
+    }
+
+    fn split(args: SnapshotArgs) -> (Vec<String>, Vec<String>) {
+        split_by_engine(&workspace(), &args)
+    }
+
+    #[test]
+    fn each_environment_goes_by_its_setting_unless_the_flag_says_otherwise() {
+        let named = |via| SnapshotArgs {
+            environments: vec!["prod".into(), "staging".into()],
+            via,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(
+            split(named(None)),
+            (vec!["prod".into()], vec!["staging".into()])
+        );
+        assert_eq!(
+            split(named(Some(Via::Ansible))),
+            (vec!["prod".into(), "staging".into()], vec![])
+        );
+        assert_eq!(
+            split(named(Some(Via::Ssh))),
+            (vec![], vec!["prod".into(), "staging".into()])
+        );
+        let all = SnapshotArgs {
+            all: true,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(
+            split(all),
+            (vec!["prod".into()], vec!["dev".into(), "staging".into()])
+        );
+        assert_eq!(skipped_by_all(&workspace()), ["empty"]);
+        let local = SnapshotArgs {
+            local: true,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(split(local), (vec![], vec![]));
+    }
+}
