@@ -61,7 +61,8 @@ pub fn playbook_text(workspace: &Workspace, environment: &str) -> Result<String>
             },
             prepared.plan.hosts,
         ),
-        "Read-only on the hosts. Each host's output is fetched byte for byte into".into(),
+        "It only reads: on each host it runs the script in a private temporary folder,".into(),
+        "removed afterwards, and fetches the output byte for byte into".into(),
         format!(
             "DIR/<inventory name>/output (default DIR: {DEFAULT_OUTPUT} next to the playbook)."
         ),
