@@ -328,13 +328,15 @@ fn small_workspace(ansible_args: &str) -> tempfile::TempDir {
         dir.path().join("driftscope.toml"),
         format!(
             "[environments.prod]\ninventory = \"prod.ini\"\nvia = \"ansible\"\n\
-             ansible_args = {ansible_args}\n"
+             ansible_args = {ansible_args}\n\
+             [collect]\nskip = [\"runtimes\", \"servers\", \"packages\"]\n"
         ),
     )
     .unwrap();
     fs::write(
         dir.path().join("prod.ini"),
-        "web-1 ansible_connection=local\n",
+        "[all]\nweb-1\nweb-2\n[all:vars]\nansible_connection=local\n\
+         ansible_python_interpreter=/usr/bin/python3\n",
     )
     .unwrap();
     dir
@@ -390,5 +392,28 @@ fn ansible_playbook_refusing_to_run_is_an_error_quoting_it() {
             && run.stderr.contains("--no-such-option"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn hosts_the_play_left_out_are_listed_as_not_collected() {
+    let Some(program) = ansible_playbook() else {
+        return;
+    };
+    let dir = small_workspace("[\"--limit\", \"web-1\"]");
+    let run = run_with_program(dir.path(), &program, &["snapshot", "prod"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with("stored prod/web-1 "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "failed prod/web-2: ansible-playbook did not run the probe script on it (the play \
+             left it out: a --limit, or a host pattern without it)"
+        ),
+        "{}",
+        run.stdout
     );
 }

@@ -164,10 +164,13 @@ pub fn collect_environment(
         }
     }
     let finished = running.finish().map_err(|e| eyre!(e))?;
-    let why = finished
-        .last_error()
-        .map(|l| collector.redactor().line(l))
-        .unwrap_or_else(|| format!("ansible-playbook exited with {}", finished.status));
+    let why = match finished.last_error() {
+        Some(line) if !finished.status.success() => collector.redactor().line(line),
+        None if !finished.status.success() => {
+            format!("ansible-playbook exited with {}", finished.status)
+        }
+        _ => "the play left it out: a --limit, or a host pattern without it".to_string(),
+    };
     let missing: Vec<&str> = prepared
         .jobs
         .iter()
