@@ -51,6 +51,7 @@ const CONFIG: &str = r#"
 [environments.staging]
 inventory = "staging.ini"
 via = "ansible"
+ansible_args = ["--become"]
 
 [environments.prod]
 inventory = "prod.ini"
@@ -203,7 +204,7 @@ fn ansible_collects_what_ssh_collects_and_names_the_hosts_it_could_not() {
     let direct = lab.run(&["snapshot", "staging", "prod", "--via", "ssh"]);
     assert_eq!(direct.code, 1, "{}\n{}", direct.stdout, direct.stderr);
 
-    // staging goes through Ansible by its setting; prod by the flag.
+    // staging goes through Ansible by its setting (with `--become`); prod by the flag.
     let staging = lab.run(&["snapshot", "staging"]);
     assert_eq!(staging.code, 0, "{}\n{}", staging.stdout, staging.stderr);
     assert!(
