@@ -418,3 +418,54 @@ fn hosts_the_play_left_out_are_listed_as_not_collected() {
         run.stdout
     );
 }
+
+#[test]
+fn ansible_opens_the_vault_it_is_given() {
+    let Some(program) = ansible_playbook() else {
+        return;
+    };
+    let dir = small_workspace(
+        "[\"--limit\", \"web-1\", \"--vault-password-file\", \"vault-pass.txt\", \"-e\", \"@vault.yml\"]",
+    );
+    // The inventory names a Python that does not exist; only the vaulted extra variable,
+    // which overrides it, names the real one.
+    fs::write(
+        dir.path().join("prod.ini"),
+        "web-1 ansible_connection=local ansible_python_interpreter=/nonexistent/python3\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("vault-pass.txt"), "driftscope-test\n").unwrap();
+    fs::write(
+        dir.path().join("vault.yml"),
+        "ansible_python_interpreter: /usr/bin/python3\n",
+    )
+    .unwrap();
+    let vault = program.with_file_name("ansible-vault");
+    let encrypted = std::process::Command::new(&vault)
+        .current_dir(dir.path())
+        .args([
+            "encrypt",
+            "--vault-password-file",
+            "vault-pass.txt",
+            "vault.yml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        encrypted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&encrypted.stderr)
+    );
+    assert!(
+        fs::read_to_string(dir.path().join("vault.yml"))
+            .unwrap()
+            .starts_with("$ANSIBLE_VAULT;")
+    );
+    let run = run_with_program(dir.path(), &program, &["snapshot", "prod"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with("stored prod/web-1 "),
+        "{}",
+        run.stdout
+    );
+}
