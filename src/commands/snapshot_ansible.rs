@@ -2,7 +2,7 @@
 //! running the probe script through `ansible-playbook`, and store one snapshot per host
 //! that answered, exactly as a direct collection stores it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -10,6 +10,7 @@ use std::time::Instant;
 use color_eyre::eyre::{Result, eyre};
 
 use crate::collect::Collector;
+use crate::collect::import::Imported;
 use crate::collect::via_ansible;
 use crate::collect::via_ansible::callback::EventKind;
 use crate::collect::via_ansible::fetched::{self, ReadContext};
@@ -71,13 +72,13 @@ pub fn collect_environment(
         taken_at: None,
     };
     let mut seen = BTreeSet::new();
-    let mut ended: BTreeMap<String, bool> = BTreeMap::new();
+    let mut ended: BTreeSet<String> = BTreeSet::new();
     let mut tally = Tally::default();
     let mut done = 0;
     while let Some(event) = running.next_event() {
         let host = event.host.clone();
         let label = sanitize(&format!("{environment}/{host}"), false).into_owned();
-        if ended.contains_key(&host) {
+        if ended.contains(&host) {
             if event.task == CLEANUP_TASK && event.event == EventKind::Failed {
                 super::warn(
                     progress,
@@ -101,51 +102,18 @@ pub fn collect_environment(
                 let result =
                     fetched::read_host(&output, &host, prepared.probes_of(&host), &context)
                         .map_err(|e| collector.redactor().line(&e));
-                ended.insert(host.clone(), result.is_ok());
-                match result {
-                    Ok(imported) => {
-                        for note in &imported.notes {
-                            writeln!(progress, "          {}", sanitize(note, false))?;
-                        }
-                        let snap = &imported.snapshot;
-                        match workspace.store_snapshot(snap) {
-                            Ok(path) => {
-                                tally.stored += 1;
-                                writeln!(
-                                    progress,
-                                    "[{done}/{total}] ok       {label} at {secs:.1}s: {} facts, {} probe error{}",
-                                    snap.fact_count(),
-                                    snap.errors.len(),
-                                    if snap.errors.len() == 1 { "" } else { "s" },
-                                )?;
-                                let shown = path.strip_prefix(root).unwrap_or(&path);
-                                writeln!(
-                                    out,
-                                    "stored {label} {}",
-                                    sanitize(&shown.display().to_string(), false)
-                                )?;
-                            }
-                            Err(e) => {
-                                tally.failed += 1;
-                                writeln!(
-                                    progress,
-                                    "[{done}/{total}] FAILED   {label}: cannot store: {e}"
-                                )?;
-                                writeln!(out, "failed {label}: cannot store: {e}")?;
-                            }
-                        }
-                    }
-                    Err(reason) => {
-                        tally.failed += 1;
-                        writeln!(progress, "[{done}/{total}] FAILED   {label}")?;
-                        writeln!(out, "failed {label}: {}", sanitize(&reason, false))?;
-                    }
+                ended.insert(host.clone());
+                let step = format!("[{done}/{total}]");
+                if store_host(workspace, root, result, &label, &step, secs, out, progress)? {
+                    tally.stored += 1;
+                } else {
+                    tally.failed += 1;
                 }
             }
             EventKind::Failed | EventKind::Unreachable => {
                 done += 1;
                 tally.failed += 1;
-                ended.insert(host.clone(), false);
+                ended.insert(host.clone());
                 let what = if event.event == EventKind::Unreachable {
                     "unreachable"
                 } else {
@@ -175,7 +143,7 @@ pub fn collect_environment(
         .jobs
         .iter()
         .map(|j| j.host.as_str())
-        .filter(|h| !ended.contains_key(*h))
+        .filter(|h| !ended.contains(*h))
         .collect();
     if ended.is_empty() && !finished.status.success() {
         return Err(eyre!(
@@ -199,6 +167,56 @@ pub fn collect_environment(
         if total == 1 { "" } else { "s" }
     )?;
     Ok(tally)
+}
+
+/// Stores the snapshot read from one host's fetched output, or reports why there is
+/// none; true when it was stored. `step` is the `[done/total]` progress prefix.
+#[allow(clippy::too_many_arguments)]
+fn store_host(
+    workspace: &mut Workspace,
+    root: &Path,
+    read: Result<Imported, String>,
+    label: &str,
+    step: &str,
+    secs: f64,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<bool> {
+    let imported = match read {
+        Ok(imported) => imported,
+        Err(reason) => {
+            writeln!(progress, "{step} FAILED   {label}")?;
+            writeln!(out, "failed {label}: {}", sanitize(&reason, false))?;
+            return Ok(false);
+        }
+    };
+    for note in &imported.notes {
+        writeln!(progress, "          {}", sanitize(note, false))?;
+    }
+    let snap = &imported.snapshot;
+    match workspace.store_snapshot(snap) {
+        Ok(path) => {
+            writeln!(
+                progress,
+                "{step} ok       {label} at {secs:.1}s: {} facts, {} probe error{}",
+                snap.fact_count(),
+                snap.errors.len(),
+                if snap.errors.len() == 1 { "" } else { "s" },
+            )?;
+            let shown = path.strip_prefix(root).unwrap_or(&path);
+            writeln!(
+                out,
+                "stored {label} {}",
+                sanitize(&shown.display().to_string(), false)
+            )?;
+            Ok(true)
+        }
+        Err(e) => {
+            writeln!(progress, "{step} FAILED   {label}: cannot store: {e}")?;
+            writeln!(out, "failed {label}: cannot store: {e}")?;
+            Ok(false)
+        }
+    }
 }
 
 /// The first non-empty line of `text`, trimmed.
