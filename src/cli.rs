@@ -103,8 +103,11 @@ pub enum Command {
     /// Print the collection script, for a fleet engine to run on many hosts; import
     /// what it prints with `driftscope import raw`.
     ProbeScript,
-    /// Store other tools' output as snapshots: raw (the probe script's), ansible or
-    /// osquery; exits 1 when some file or host could not be imported.
+    /// Print the playbook `snapshot --via ansible` runs, for running it from AWX, Tower
+    /// or cron; import what it fetches with `driftscope import ansible-output`.
+    AnsiblePlaybook(driftscope::commands::ansible_playbook::AnsiblePlaybookArgs),
+    /// Store other tools' output as snapshots: raw (the probe script's), ansible,
+    /// osquery or ansible-output; exits 1 when some file or host could not be imported.
     Import(driftscope::commands::import::ImportArgs),
     /// Record that a drift is intentional, with a reason, in the annotations file.
     #[command(

@@ -140,6 +140,10 @@ fn run(cli: Cli) -> Result<Outcome> {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             probe_script::run(&workspace, &mut out)
         }
+        Some(Command::AnsiblePlaybook(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            commands::ansible_playbook::run(&workspace, &args, &mut out)
+        }
         Some(Command::Import(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             import::run(&mut workspace, &args, &mut out, &mut err)
