@@ -16,6 +16,7 @@ mod history;
 mod index;
 mod index_cache;
 mod paths;
+pub mod peers;
 pub mod prune;
 mod refs;
 mod save_lock;
