@@ -1,5 +1,5 @@
-//! `driftscope diff A B --format json` on two generated snapshot files (every value
-//! kind, some facts missing, many changed) writes, past its `sides`, exactly the bytes
+//! `driftscope diff A B --format json` (and with `--all`) on two generated snapshot
+//! files (every value kind, some facts missing, many changed) writes, past its `sides`, exactly the bytes
 //! of the document rendered from the snapshots as generated in memory: reading the
 //! files loses and changes nothing, and the command writes the report as it is.
 
@@ -25,12 +25,6 @@ fn diff_of_generated_files_matches_the_in_memory_report() {
     std::fs::write(dir.path().join("a.json"), a.to_json()).unwrap();
     std::fs::write(dir.path().join("b.json"), b.to_json()).unwrap();
 
-    let run = cli_support::run(
-        dir.path(),
-        &["diff", "a.json", "b.json", "--format", "json"],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-
     let sides = [
         Side {
             label: "a".into(),
@@ -41,15 +35,30 @@ fn diff_of_generated_files_matches_the_in_memory_report() {
             snapshots: vec![&b],
         },
     ];
-    let expected = json::render(&compare(&sides, &DiffOptions::default())).unwrap();
-    let facts = expected.matches("\"category\":").count();
-    assert!(facts > 500, "only {facts} drifting facts were generated");
-    assert!(
-        from_summary(&run.stdout) == from_summary(&expected),
-        "the command's document differs from the in-memory one"
-    );
+    // With `--all`, every fact of both files is written, equal ones too.
+    for all in [false, true] {
+        let mut args = vec!["diff", "a.json", "b.json", "--format", "json"];
+        if all {
+            args.push("--all");
+        }
+        let run = cli_support::run(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(document["sides"][0]["host"], "staging-1");
-    assert_eq!(document["sides"][1]["hosts"][0]["host"], "prod-1");
+        let options = DiffOptions {
+            include_equal: all,
+            ..DiffOptions::default()
+        };
+        let expected = json::render(&compare(&sides, &options)).unwrap();
+        let facts = expected.matches("\"category\":").count();
+        let least = if all { 4_000 } else { 500 };
+        assert!(facts >= least, "only {facts} facts are in the report");
+        assert!(
+            from_summary(&run.stdout) == from_summary(&expected),
+            "the command's document differs from the in-memory one (--all: {all})"
+        );
+
+        let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(document["sides"][0]["host"], "staging-1");
+        assert_eq!(document["sides"][1]["hosts"][0]["host"], "prod-1");
+    }
 }
