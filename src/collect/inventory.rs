@@ -439,11 +439,7 @@ mod tests {
                     name.to_string(),
                     EnvironmentConfig {
                         hosts: hosts.iter().map(|h| h.to_string()).collect(),
-                        description: None,
-                        jump: None,
-                        sudo: None,
-                        inventory: None,
-                        inventory_group: None,
+                        ..EnvironmentConfig::default()
                     },
                 )
             })

@@ -8,11 +8,13 @@ use chrono::{DateTime, Utc};
 
 use super::{Outcome, emit};
 use crate::diff::review::ReviewState;
+use crate::report::hosts::HostNames;
 use crate::report::{self, Format, Palette, text::TextOptions};
 use crate::store::Workspace;
 use crate::store::compare::{CompareRequest, SideCache, compare_cached};
 
-/// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`.
+/// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`,
+/// naming the hosts of sides whose hosts disagree as `hosts` says.
 /// With `unreviewed`, only the drifts that still need a decision are shown (reviewed
 /// against the annotations and the expectation rules as of `now`; counts stay whole).
 /// Succeeds whether or not there is drift.
@@ -25,6 +27,7 @@ pub fn run(
     request: &CompareRequest,
     unreviewed: Option<DateTime<Utc>>,
     format: Format,
+    hosts: HostNames,
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
@@ -45,7 +48,7 @@ pub fn run(
         }
         None => compared.report,
     };
-    let result = write_report(&report, format, palette, out);
+    let result = write_report(&report, format, hosts, palette, out);
     std::mem::forget(report);
     result?;
     Ok(Outcome::Success)
@@ -56,11 +59,18 @@ pub fn run(
 fn write_report(
     report: &crate::diff::DriftReport,
     format: Format,
+    hosts: HostNames,
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<()> {
     let rendered = match format {
-        Format::Text => report::text::render(report, &TextOptions::new(palette)),
+        Format::Text => report::text::render(
+            report,
+            &TextOptions {
+                hosts,
+                ..TextOptions::new(palette)
+            },
+        ),
         Format::Json => {
             // The document is streamed in small pieces: buffer them.
             let mut buffered = BufWriter::with_capacity(1 << 16, out);
@@ -71,7 +81,7 @@ fn write_report(
                 other => other.wrap_err("cannot write the JSON report"),
             };
         }
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => report::markdown::render_with(report, hosts),
     };
     emit(out, &rendered)
 }
