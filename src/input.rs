@@ -20,7 +20,9 @@ pub const SETTINGS_LIMIT: u64 = 16 * 1024 * 1024;
 /// anything else or larger than `limit` bytes.
 pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let mut file = open(path, limit)?;
-    let mut bytes = Vec::new();
+    // Sized for the whole file up front: no regrowing (and copying) on the way.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
     // The file may grow after the check: never read more than the limit allows.
     file.by_ref().take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {

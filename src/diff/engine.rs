@@ -27,41 +27,56 @@ mod tests;
 /// Facts come out worst first: severity, then the severity ladder's rung, the kind of
 /// change, missing before differing, then category and key (see `severity::priority`). See [`DriftReport`] for what each part holds.
 pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
+    let facts: usize = sides
+        .iter()
+        .flat_map(|side| &side.snapshots)
+        .map(|host| host.fact_count())
+        .sum();
+    compare_threaded(sides, options, facts >= PARALLEL_FACTS)
+}
+
+/// [`compare`], with each category on its own thread when `threaded`: the same report
+/// either way.
+fn compare_threaded(sides: &[Side<'_>], options: &DiffOptions, threaded: bool) -> DriftReport {
     let layout = Layout::new(sides);
+    let wanted: Vec<Category> = Category::ALL
+        .into_iter()
+        .filter(|c| options.category.is_none_or(|only| only == *c))
+        .collect();
+    let compared: Vec<(CategoryCounts, Vec<FactDiff>)> = if threaded {
+        // Categories are independent: compare them on as many threads.
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = wanted
+                .iter()
+                .map(|&category| {
+                    let layout = &layout;
+                    scope.spawn(move || compare_category(layout, category, options))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    } else {
+        wanted
+            .iter()
+            .map(|&category| compare_category(&layout, category, options))
+            .collect()
+    };
+
     let mut categories: BTreeMap<Category, CategoryCounts> = Category::ALL
         .into_iter()
         .map(|c| (c, CategoryCounts::default()))
         .collect();
-    let mut facts = Vec::new();
-    let mut key_buffer = String::new();
-
-    for category in Category::ALL {
-        if options.category.is_some_and(|only| only != category) {
-            continue;
-        }
-        let mut counts = CategoryCounts::default();
-        merge_category(&layout.hosts, category, |key, values| {
-            if options
-                .ignore
-                .matches_parts(category.as_str(), key, &mut key_buffer)
-            {
-                counts.ignored += 1;
-                return;
-            }
-            counts.facts += 1;
-            if all_equal(values) && !options.include_equal {
-                return;
-            }
-            let fact = layout.diff_fact(FactKey::new(category, key), values);
-            if fact.is_drift() {
-                counts.drift += 1;
-                *counts.by_severity.entry(fact.severity).or_default() += 1;
-            }
-            if fact.is_drift() || options.include_equal {
-                facts.push(fact);
-            }
-        });
+    let mut facts = Vec::with_capacity(compared.iter().map(|(_, f)| f.len()).sum());
+    for (category, (counts, category_facts)) in wanted.into_iter().zip(compared) {
         categories.insert(category, counts);
+        facts.extend(category_facts);
     }
 
     facts.sort_by(priority);
@@ -70,6 +85,42 @@ pub fn compare(sides: &[Side<'_>], options: &DiffOptions) -> DriftReport {
         facts,
         categories,
     }
+}
+
+/// The fewest facts (all hosts together) worth comparing on one thread per category.
+const PARALLEL_FACTS: usize = 20_000;
+
+/// Compares one category of every host: its counts, and the facts to report.
+fn compare_category(
+    layout: &Layout<'_>,
+    category: Category,
+    options: &DiffOptions,
+) -> (CategoryCounts, Vec<FactDiff>) {
+    let mut counts = CategoryCounts::default();
+    let mut facts = Vec::new();
+    let mut key_buffer = String::new();
+    merge_category(&layout.hosts, category, |key, values| {
+        if options
+            .ignore
+            .matches_parts(category.as_str(), key, &mut key_buffer)
+        {
+            counts.ignored += 1;
+            return;
+        }
+        counts.facts += 1;
+        if all_equal(values) && !options.include_equal {
+            return;
+        }
+        let fact = layout.diff_fact(FactKey::new(category, key), values);
+        if fact.is_drift() {
+            counts.drift += 1;
+            *counts.by_severity.entry(fact.severity).or_default() += 1;
+        }
+        if fact.is_drift() || options.include_equal {
+            facts.push(fact);
+        }
+    });
+    (counts, facts)
 }
 
 /// A host's package manager, as its `versions/packages.manager` fact names it.

@@ -6,6 +6,7 @@
 
 mod annotation;
 mod category;
+mod fact_map;
 mod sanitize;
 mod schema_key;
 mod snapshot;

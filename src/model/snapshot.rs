@@ -118,7 +118,7 @@ pub struct Snapshot {
     /// The collector that wrote the snapshot, e.g. `driftscope 0.1.0`.
     pub collector: String,
     /// The facts, by category and key.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::fact_map::deserialize")]
     pub facts: FactMap,
     /// Probes that failed while collecting.
     #[serde(default)]
@@ -241,9 +241,9 @@ impl Snapshot {
     /// Set members are sorted and de-duplicated, so equal sets compare equal.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         match serde_json::from_str::<Snapshot>(text) {
-            Ok(mut snap) => {
+            // Set members were normalized as they were read.
+            Ok(snap) => {
                 check_header(Some(&snap.format), Some(u64::from(snap.version)))?;
-                snap.normalize();
                 Ok(snap)
             }
             Err(err) => {
@@ -270,12 +270,7 @@ impl Snapshot {
     /// Sorts and de-duplicates set members.
     pub fn normalize(&mut self) {
         for facts in self.facts.values_mut() {
-            for value in facts.values_mut() {
-                if let Value::Set(members) = value {
-                    members.sort();
-                    members.dedup();
-                }
-            }
+            facts.values_mut().for_each(super::fact_map::normalize);
         }
     }
 }

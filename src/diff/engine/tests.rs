@@ -497,3 +497,26 @@ fn no_sides_give_an_empty_report_with_every_category() {
     assert_eq!(report.categories.len(), Category::ALL.len());
     assert_eq!(report.drift_count(), 0);
 }
+
+#[test]
+fn categories_on_threads_give_the_same_report_as_one_after_another() {
+    let (a, b) = crate::demo::synthetic::pair(4_000, 10, 21);
+    let (mut c, _) = crate::demo::synthetic::pair(4_000, 10, 22);
+    c.host = "staging-2".into();
+    let sides = [side("staging", &[&a, &c]), side("prod", &[&b])];
+    for include_equal in [false, true] {
+        for category in [None, Some(Config)] {
+            let options = DiffOptions {
+                include_equal,
+                category,
+                ignore: IgnoreRules::new(&["network/port:*".to_string()]).unwrap(),
+            };
+            let threaded = compare_threaded(&sides, &options, true);
+            let sequential = compare_threaded(&sides, &options, false);
+            assert!(threaded.facts.len() > 100);
+            assert_eq!(threaded.facts, sequential.facts);
+            assert_eq!(threaded.categories, sequential.categories);
+            assert_eq!(threaded.sides, sequential.sides);
+        }
+    }
+}
