@@ -393,3 +393,50 @@ fn a_yaml_inventory_with_a_host_range_goes_through_the_bastion() {
     assert_eq!(lab.bastion.logins(), 1);
     assert_eq!(lab.target.logins(), 2);
 }
+
+#[test]
+fn a_host_entry_names_its_own_jump_chain_in_driftscope_toml() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, "");
+    let user = &lab.target.user;
+    let bastion = format!("{}@{}", lab.bastion.user, lab.bastion_address);
+    // The environment's jump host does not exist; each entry names its own way in:
+    // one hop for the target, a two-hop chain for the host only jump2 sees.
+    let text = format!(
+        "[prod]\njump = 'nobody@203.0.113.77'\nhosts = [\n  \
+         {{ host = '{user}@{TARGET_ADDRESS}', jump = '{bastion}' }},\n  \
+         {{ host = '{user}@{DEEP_ADDRESS}', jump = '{bastion},{user}@{TARGET_ADDRESS}:2200' }},\n]\n"
+    );
+    let envs: std::collections::BTreeMap<String, driftscope::config::EnvironmentConfig> =
+        toml::from_str(&text).unwrap();
+    let jobs = driftscope::collect::plan(
+        &envs,
+        &driftscope::collect::Selection {
+            environments: vec!["prod".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = collector(&settings(&lab, &known, &config), false);
+    let mut hosts = Vec::new();
+    for message in c.spawn(jobs) {
+        if let Progress::Finished { label, outcome, .. } = message {
+            assert_collected(outcome.map(|b| *b), &lab);
+            hosts.push(label);
+        }
+    }
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            format!("prod/{TARGET_ADDRESS}"),
+            format!("prod/{DEEP_ADDRESS}")
+        ]
+    );
+    assert_eq!(lab.target.logins(), 1);
+    assert_eq!(lab.jump2.logins(), 1);
+    assert_eq!(lab.deep.logins(), 1);
+    // Both routes start at the bastion, and share its one session.
+    assert_eq!(lab.bastion.logins(), 1, "{}", lab.bastion.log());
+}

@@ -30,7 +30,7 @@ use checked::de_environments;
 pub use byte_size::ByteSize;
 pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
-pub use environments::{EnvironmentConfig, check_environment_name};
+pub use environments::{EnvironmentConfig, HostEntry, check_environment_name};
 pub use ignore::IgnoreConfig;
 pub use policy::{RuleConfig, SeverityConfig};
 pub use probes::{ParserKind, ProbeConfig};
@@ -116,7 +116,8 @@ impl Config {
     fn check_duplicate_hosts(&self, origin: &str) -> Result<()> {
         for (name, env) in &self.environments {
             let mut seen = BTreeSet::new();
-            if let Some(host) = env.hosts.iter().find(|h| !seen.insert(h.as_str())) {
+            if let Some(host) = env.hosts.iter().find(|h| !seen.insert(h.host.as_str())) {
+                let host = &host.host;
                 return Err(eyre!(
                     "{origin}: environment '{name}' lists host '{host}' twice"
                 ));
@@ -151,7 +152,10 @@ mod tests {
             ["dev"],
             "only `dev = local` is live; the examples are commented out"
         );
-        assert_eq!(config.environments["dev"].hosts, ["local"]);
+        assert_eq!(
+            config.environments["dev"].hosts,
+            [HostEntry::plain("local")]
+        );
         assert!(config.ignore.facts.contains(&"infra/uptime".to_string()));
     }
 
