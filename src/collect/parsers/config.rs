@@ -9,6 +9,31 @@ pub fn file_text(out: &str, key: &str) -> Result<Facts, String> {
     Ok(vec![(key.to_string(), Value::Text(out.to_string()))])
 }
 
+/// Files framed as `path\nsize\n` then exactly `size` bytes each (as the `sudoers`
+/// probe prints them) → one `file:<path>` text fact per file.
+pub fn framed_files(out: &str) -> Result<Facts, String> {
+    let mut facts = Vec::new();
+    let mut rest = out;
+    while !rest.is_empty() {
+        let (path, after) = rest
+            .split_once('\n')
+            .ok_or_else(|| "a file frame without its size".to_string())?;
+        let (size, after) = after
+            .split_once('\n')
+            .ok_or_else(|| format!("{path}: a file frame without its size"))?;
+        let size: usize = size
+            .trim()
+            .parse()
+            .map_err(|_| format!("{path}: a file frame with a bad size '{size}'"))?;
+        let text = after
+            .get(..size)
+            .ok_or_else(|| format!("{path}: the file is shorter than its frame says"))?;
+        facts.push((format!("file:{path}"), Value::Text(text.to_string())));
+        rest = &after[size..];
+    }
+    Ok(facts)
+}
+
 /// An environment file (`KEY=value`, `export KEY=value`, quotes, comments) →
 /// one `env.<KEY>` fact per entry.
 pub fn env_file(out: &str) -> Result<Facts, String> {
@@ -79,6 +104,29 @@ fn prefixed_pairs(out: &str, prefix: &str) -> Result<Facts, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framed_files_split_on_their_sizes_not_their_text() {
+        let out = "/etc/sudoers\n13\nroot ALL=ALL\n/etc/sudoers.d/x\n9\n/etc/y\n3\n";
+        assert_eq!(
+            framed_files(out).unwrap(),
+            vec![
+                (
+                    "file:/etc/sudoers".to_string(),
+                    Value::Text("root ALL=ALL\n".into())
+                ),
+                (
+                    "file:/etc/sudoers.d/x".to_string(),
+                    Value::Text("/etc/y\n3\n".into())
+                ),
+            ]
+        );
+        assert!(
+            framed_files("/etc/a\n99\nshort")
+                .unwrap_err()
+                .contains("/etc/a")
+        );
+    }
 
     #[test]
     fn env_file_entries_become_env_facts() {
