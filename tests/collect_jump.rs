@@ -440,3 +440,31 @@ fn a_host_entry_names_its_own_jump_chain_in_driftscope_toml() {
     // Both routes start at the bastion, and share its one session.
     assert_eq!(lab.bastion.logins(), 1, "{}", lab.bastion.log());
 }
+
+#[test]
+fn a_bastion_session_that_died_is_reopened_for_the_next_host() {
+    let Some(mut lab) = NetLab::start() else {
+        return;
+    };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, &lab_hosts(&lab, "bastion", "bastion"));
+    let c = collector(&settings(&lab, &known, &config), false);
+    assert_collected(
+        c.collect(&job("target", Target::Ssh("target".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 1);
+    // The bastion's sshd restarts: the shared session dies with it.
+    lab.bastion.restart();
+    assert_collected(
+        c.collect(&job("second", Target::Ssh("second".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 2, "{}", lab.bastion.log());
+    // The new session is shared again.
+    assert_collected(
+        c.collect(&job("target", Target::Ssh("target".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 2, "{}", lab.bastion.log());
+}
