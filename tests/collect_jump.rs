@@ -227,11 +227,12 @@ fn proxy_command_carries_the_connection_and_reports_its_stderr() {
     let known = lab.known_hosts();
     let hosts = format!(
         "Host viacmd\n  HostName {TARGET_ADDRESS}\n  ProxyCommand ssh -F %d -W %h:%p bastion\n\n\
-         Host broken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand sh -c 'echo proxy refused %h:%p >&2; exit 3'\n\n{}",
+         Host broken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand sh -c 'echo proxy refused %h:%p for %u uid %i >&2; exit 3'\n\n\
+         Host oddtoken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand nc %h %p %Z\n\n{}",
         lab_hosts(&lab, "bastion", "bastion")
     );
     let config = ssh_config(&lab, &known, &hosts);
-    // `%d` is not a token driftscope expands; write the config path instead.
+    // No token names the configuration file: write its path.
     let text = std::fs::read_to_string(&config)
         .unwrap()
         .replace("-F %d", &format!("-F {}", config.display()));
@@ -246,10 +247,21 @@ fn proxy_command_carries_the_connection_and_reports_its_stderr() {
         .collect(&job("broken", Target::Ssh("broken".into())))
         .unwrap_err();
     assert!(err.starts_with("prod/broken: "), "{err}");
+    let me = Command::new("id").arg("-un").output().unwrap();
+    let uid = Command::new("id").arg("-u").output().unwrap();
     assert!(
-        err.contains(&format!("proxy refused {TARGET_ADDRESS}:22")),
+        err.contains(&format!(
+            "proxy refused {TARGET_ADDRESS}:22 for {} uid {}",
+            String::from_utf8_lossy(&me.stdout).trim(),
+            String::from_utf8_lossy(&uid.stdout).trim()
+        )),
         "{err}"
     );
+    let err = c
+        .collect(&job("oddtoken", Target::Ssh("oddtoken".into())))
+        .unwrap_err();
+    assert!(err.starts_with("prod/oddtoken: 'oddtoken': "), "{err}");
+    assert!(err.contains("token %Z"), "{err}");
 }
 
 #[test]
