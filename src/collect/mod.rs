@@ -23,6 +23,7 @@ pub mod script;
 pub mod ssh_config;
 pub mod sudo;
 pub mod transport;
+pub mod version_scheme;
 
 pub use inventory::{
     EntryOptions, HostJob, Plan, Selection, Target, plan, plan_at, plan_hosts, plan_hosts_at,
