@@ -151,6 +151,13 @@ pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
             config::timezone,
         ),
         Probe::plain(
+            "fips",
+            Config,
+            &[],
+            "cat /proc/sys/crypto/fips_enabled 2>/dev/null; true",
+            config::fips,
+        ),
+        Probe::plain(
             "sudoers",
             Config,
             &[],

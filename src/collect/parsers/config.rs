@@ -72,7 +72,55 @@ pub fn timezone(out: &str) -> Result<Facts, String> {
         .find(|l| !l.is_empty())
         .ok_or("empty output")?;
     let zone = zone.rsplit_once("zoneinfo/").map_or(zone, |(_, z)| z);
-    Ok(vec![("timezone".into(), Value::string(zone))])
+    Ok(vec![(
+        "timezone".into(),
+        Value::string(canonical_zone(zone)),
+    )])
+}
+
+/// The names of the UTC zone (IANA links to `Etc/UTC`), compared without case.
+const UTC_NAMES: &[&str] = &[
+    "etc/utc",
+    "utc",
+    "etc/uct",
+    "uct",
+    "etc/universal",
+    "universal",
+    "etc/zulu",
+    "zulu",
+];
+
+/// A time zone name as the `timezone` fact holds it: the IANA links to UTC (`UTC`,
+/// `Etc/Universal`, `Zulu`…) as `Etc/UTC`, so Debian's `/etc/timezone` and a
+/// `/etc/localtime` link name one zone alike; any other name as it is.
+pub fn canonical_zone(name: &str) -> String {
+    let name = name.trim().trim_start_matches(':');
+    if UTC_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+        "Etc/UTC".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// Whether `name` (a `TZ` value or an abbreviation) names a zone as the `timezone`
+/// fact does: a UTC name, or an IANA `Area/Location` name. POSIX rule strings
+/// (`CET-1CEST,M3.5.0`) and other abbreviations (`CET`, which several zones share) do
+/// not.
+pub fn is_zone_name(name: &str) -> bool {
+    let name = name.trim().trim_start_matches(':');
+    UTC_NAMES.contains(&name.to_ascii_lowercase().as_str())
+        || (name.contains('/')
+            && !name.starts_with('/')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+')))
+}
+
+/// `/proc/sys/crypto/fips_enabled` (`1`, `0`, or nothing when the kernel lacks it) →
+/// `fips`: `true` or `false`, as Ansible's `ansible_fips` reads the same file.
+pub fn fips(out: &str) -> Result<Facts, String> {
+    let on = out.trim() == "1";
+    Ok(vec![("fips".into(), Value::string(on.to_string()))])
 }
 
 /// `/etc/default/locale` or `/etc/locale.conf` → `locale.<VAR>`.
@@ -164,6 +212,21 @@ mod tests {
                 Value::string("32768 60999")
             )
         );
+    }
+
+    #[test]
+    fn utc_has_one_name_and_fips_reads_like_ansible() {
+        for name in ["UTC", "Etc/UTC", "Universal", "zulu", ":UTC"] {
+            assert_eq!(canonical_zone(name), "Etc/UTC", "{name}");
+        }
+        assert_eq!(canonical_zone("Europe/Paris"), "Europe/Paris");
+        assert_eq!(
+            timezone("/usr/share/zoneinfo/UTC\n").unwrap()[0].1,
+            Value::string("Etc/UTC")
+        );
+        assert_eq!(fips("1\n").unwrap()[0].1, Value::string("true"));
+        assert_eq!(fips("0\n").unwrap()[0].1, Value::string("false"));
+        assert_eq!(fips("").unwrap()[0].1, Value::string("false"));
     }
 
     #[test]
