@@ -1,10 +1,12 @@
 //! `driftscope.toml`, a workspace's configuration: its types, parsing and validation.
 //!
 //! One file per table: `[environments]`, `[ignore]`, `[collect]`, `[ssh]`,
-//! `[[probes]]`, `[secrets]`, `[[databases]]`, and `[[severity]]` with `[[rules]]`. Collection reads its part as
+//! `[[probes]]`, `[secrets]`, `[[databases]]`, `[[severity]]` with `[[rules]]`, and
+//! `[certificates]`. Collection reads its part as
 //! [`CollectSettings`]; the store reads environments and ignore rules.
 
 mod byte_size;
+mod certificates;
 mod checked;
 mod collect;
 pub mod databases;
@@ -28,6 +30,7 @@ use crate::diff::IgnoreRules;
 use checked::de_environments;
 
 pub use byte_size::ByteSize;
+pub use certificates::CertificatesConfig;
 pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
 pub use environments::{EnvironmentConfig, HostEntry, check_environment_name};
@@ -75,6 +78,9 @@ pub struct Config {
     /// `[[rules]]`: what may differ or must be equal between environments.
     #[serde(default)]
     pub rules: Vec<RuleConfig>,
+    /// `[certificates]`: when a certificate counts as near expiry.
+    #[serde(default)]
+    pub certificates: CertificatesConfig,
 }
 
 impl Config {

@@ -8,6 +8,7 @@
 pub mod bulk;
 mod comparison;
 mod engine;
+pub mod expiry;
 mod ignore;
 pub mod policy;
 pub mod review;
