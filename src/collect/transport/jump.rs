@@ -82,10 +82,7 @@ impl JumpHub {
         let thread_alive = Arc::clone(&alive);
         thread::Builder::new()
             .name("driftscope-jump".into())
-            .spawn(move || {
-                serve(session, socket, rx, wake_rx, thread_name, &thread_alive);
-                thread_alive.store(false, Ordering::SeqCst);
-            })
+            .spawn(move || serve(session, socket, rx, wake_rx, thread_name, &thread_alive))
             .map_err(|e| format!("{name}: cannot start the relay thread: {e}"))?;
         Ok(JumpHub {
             name,
@@ -411,6 +408,9 @@ fn serve(
             );
         }
     }
+    // Dead before the request channel and any waiting reply drop, so a host told
+    // "its session has ended" finds the hub dead and opens a new one.
+    alive.store(false, Ordering::SeqCst);
     session.set_blocking(true);
     session.set_timeout(2000);
     let _ = session.disconnect(None, "driftscope done", None);
