@@ -88,6 +88,9 @@ pub enum Command {
     Snapshot(driftscope::commands::snapshot::SnapshotArgs),
     /// Show how environments differ; exits 0 whether or not there is drift.
     Diff(DiffArgs),
+    /// An environment's hosts, the ones that stray most from its majority first; or,
+    /// given ENV/HOST, that host compared with its peers (the rest of its environment).
+    Hosts(driftscope::commands::hosts::HostsArgs),
     /// Summarise drift per category for CI: exits 1 when some drift needs review
     /// (unannotated, stale or expired annotation), 0 otherwise, 2 on error.
     Check(CheckArgs),
@@ -100,8 +103,11 @@ pub enum Command {
     /// Print the collection script, for a fleet engine to run on many hosts; import
     /// what it prints with `driftscope import raw`.
     ProbeScript,
-    /// Store other tools' output as snapshots: raw (the probe script's), ansible or
-    /// osquery; exits 1 when some file or host could not be imported.
+    /// Print the playbook `snapshot --via ansible` runs, for running it from AWX, Tower
+    /// or cron; import what it fetches with `driftscope import ansible-output`.
+    AnsiblePlaybook(driftscope::commands::ansible_playbook::AnsiblePlaybookArgs),
+    /// Store other tools' output as snapshots: raw (the probe script's), ansible,
+    /// osquery or ansible-output; exits 1 when some file or host could not be imported.
     Import(driftscope::commands::import::ImportArgs),
     /// Record that a drift is intentional, with a reason, in the annotations file.
     #[command(
@@ -153,6 +159,10 @@ pub struct DiffArgs {
     /// expectation rule that allows them.
     #[arg(long)]
     pub unreviewed: bool,
+    /// Where a side's hosts disagree, name every host and every value instead of the
+    /// majority and the first few others (JSON always lists every host).
+    #[arg(long)]
+    pub all_hosts: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

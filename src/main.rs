@@ -14,6 +14,8 @@ use driftscope::commands::{
 };
 use driftscope::model::{AnnotationKind, excerpt, sanitize};
 use driftscope::report::Palette;
+use driftscope::report::hosts::HostNames;
+use driftscope::store::SideRef;
 
 use crate::cli::{Cli, ColorMode, Command};
 use driftscope::tui::TuiOptions;
@@ -71,9 +73,16 @@ fn run(cli: Cli) -> Result<Outcome> {
                 &request,
                 unreviewed,
                 args.format.into(),
+                HostNames::all_if(args.all_hosts),
                 palette,
                 &mut out,
             )
+        }
+        Some(Command::Hosts(args)) => {
+            let side = SideRef::parse(&args.reference, chrono::Utc::now())?;
+            let sides = [side];
+            let workspace = commands::open_for_comparison(&choice, &cwd, &sides, &mut err)?;
+            commands::hosts::run(&workspace, &args, chrono::Utc::now(), palette, &mut out)
         }
         Some(Command::Snapshot(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
@@ -130,6 +139,10 @@ fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::ProbeScript) => {
             let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
             probe_script::run(&workspace, &mut out)
+        }
+        Some(Command::AnsiblePlaybook(args)) => {
+            let workspace = commands::open_workspace(&choice, &cwd, &mut err)?;
+            commands::ansible_playbook::run(&workspace, &args, &mut out)
         }
         Some(Command::Import(args)) => {
             let mut workspace = commands::open_workspace(&choice, &cwd, &mut err)?;

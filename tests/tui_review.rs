@@ -984,7 +984,7 @@ fn categories_count_drift_to_review_and_show_every_state() {
 
 #[test]
 fn help_lists_the_review_keys_and_markers() {
-    let mut state = ready(80, 90);
+    let mut state = ready(80, 110);
     act(&mut state, Action::ToggleHelp);
     let text = screen(&draw(&state)).join("\n");
     for part in [

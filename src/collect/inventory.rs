@@ -441,11 +441,7 @@ mod tests {
                     name.to_string(),
                     EnvironmentConfig {
                         hosts: hosts.iter().map(|h| HostEntry::plain(*h)).collect(),
-                        description: None,
-                        jump: None,
-                        sudo: None,
-                        inventory: None,
-                        inventory_group: None,
+                        ..EnvironmentConfig::default()
                     },
                 )
             })

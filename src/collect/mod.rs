@@ -24,6 +24,7 @@ pub mod ssh_config;
 pub mod sudo;
 pub mod transport;
 pub mod version_scheme;
+pub mod via_ansible;
 
 pub use inventory::{
     EntryOptions, HostJob, Plan, Selection, Target, plan, plan_at, plan_hosts, plan_hosts_at,

@@ -223,6 +223,31 @@ impl Collector {
         probes
     }
 
+    /// The probes `job`'s host runs, as its script runs them: [`Collector::probes_for`],
+    /// with the probes that need root wrapped in `sudo -n` where `sudo` applies.
+    pub fn probes_to_run(&self, job: &HostJob) -> Vec<Probe> {
+        let mut probes = self.probes_for(job);
+        if self.sudo.applies(&job.environment, &job.host) {
+            for probe in probes.iter_mut().filter(|p| p.needs_root) {
+                probe.command = match &probe.root_unless_readable {
+                    Some(path) => sudo::as_root_unless_readable(path, &probe.command),
+                    None => sudo::as_root(&probe.command),
+                };
+            }
+        }
+        probes
+    }
+
+    /// The redaction every collected value goes through.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// The collection settings in force (`[collect]`, with command-line overrides).
+    pub fn settings(&self) -> &CollectConfig {
+        &self.config
+    }
+
     /// A freshly compiled probe script (new token each time).
     pub fn script(&self) -> Script {
         script::compile(&self.probes, self.config.probe_timeout)
@@ -243,15 +268,7 @@ impl Collector {
         let label = job.label();
         let taken_at = Utc::now().trunc_subsecs(0);
         let deadline = deadline_after(self.config.host_timeout);
-        let mut probes = self.probes_for(job);
-        if self.sudo.applies(&job.environment, &job.host) {
-            for probe in probes.iter_mut().filter(|p| p.needs_root) {
-                probe.command = match &probe.root_unless_readable {
-                    Some(path) => sudo::as_root_unless_readable(path, &probe.command),
-                    None => sudo::as_root(&probe.command),
-                };
-            }
-        }
+        let probes = self.probes_to_run(job);
         let script = script::compile(&probes, self.config.probe_timeout);
         let (raw, source) = match &job.target {
             Target::Local => (

@@ -8,11 +8,13 @@ use chrono::{DateTime, Utc};
 
 use super::{Outcome, emit};
 use crate::diff::review::ReviewState;
+use crate::report::hosts::HostNames;
 use crate::report::{self, Format, Palette, text::TextOptions};
 use crate::store::Workspace;
 use crate::store::compare::{CompareRequest, compare};
 
-/// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`.
+/// Compares `request`'s sides in `workspace` and writes the report to `out` in `format`,
+/// naming the hosts of sides whose hosts disagree as `hosts` says.
 /// With `unreviewed`, only the drifts that still need a decision are shown (reviewed
 /// against the annotations and the expectation rules as of `now`; counts stay whole).
 /// Succeeds whether or not there is drift.
@@ -21,6 +23,7 @@ pub fn run(
     request: &CompareRequest,
     unreviewed: Option<DateTime<Utc>>,
     format: Format,
+    hosts: HostNames,
     palette: Palette,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
@@ -41,9 +44,15 @@ pub fn run(
     };
     let report = &mut report;
     let rendered = match format {
-        Format::Text => report::text::render(report, &TextOptions::new(palette)),
+        Format::Text => report::text::render(
+            report,
+            &TextOptions {
+                hosts,
+                ..TextOptions::new(palette)
+            },
+        ),
         Format::Json => report::json::render(report).wrap_err("cannot write the JSON report")?,
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => report::markdown::render_with(report, hosts),
     };
     emit(out, &rendered)?;
     Ok(Outcome::Success)

@@ -19,7 +19,8 @@ use crate::store::{TimeSpec, Workspace};
 /// Arguments of `driftscope import`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
-    /// Whose output: raw (from `driftscope probe-script`), ansible or osquery.
+    /// Whose output: raw (from `driftscope probe-script`), ansible (facts), osquery, or
+    /// ansible-output (what the playbook of `driftscope ansible-playbook` fetched).
     #[arg(value_enum, value_name = "TOOL")]
     pub tool: Tool,
     /// Files to import; for ansible and osquery also folders (a fact cache, a --tree
@@ -62,10 +63,13 @@ pub fn run(
         .transpose()?
         .map(|t| t.0);
     let settings = CollectSettings::from_config(&workspace.config);
-    let redactor = Redactor::new(load_or_create(&root)?, &settings.secrets)
-        .map_err(|e| eyre!("{CONFIG_FILE}: {e}"))?;
+    let key = load_or_create(&root)?;
+    let redactor =
+        Redactor::new(key.clone(), &settings.secrets).map_err(|e| eyre!("{CONFIG_FILE}: {e}"))?;
     let probes = match args.tool {
-        Tool::Raw => catalogue::plan_probes(&settings).map_err(|e| eyre!("{CONFIG_FILE}: {e}"))?,
+        Tool::Raw | Tool::AnsibleOutput => {
+            catalogue::plan_probes(&settings).map_err(|e| eyre!("{CONFIG_FILE}: {e}"))?
+        }
         _ => Vec::new(),
     };
     let context = ImportContext {
@@ -79,7 +83,18 @@ pub fn run(
     let mut unchanged = 0;
     let mut failures: Vec<String> = Vec::new();
     for file in &args.files {
-        let result = match import::import(args.tool, file, &context) {
+        let result = match args.tool {
+            Tool::AnsibleOutput => super::import_ansible_output::import(
+                workspace,
+                key.clone(),
+                &redactor,
+                file,
+                &args.env,
+                taken_at,
+            ),
+            _ => import::import(args.tool, file, &context),
+        };
+        let result = match result {
             Ok(result) => result,
             Err(e) => {
                 failures.push(format!("{e}"));

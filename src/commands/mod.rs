@@ -5,6 +5,7 @@
 
 pub mod accept;
 pub mod annotate;
+pub mod ansible_playbook;
 pub mod bulk;
 pub mod check;
 pub mod compare;
@@ -12,13 +13,16 @@ pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod history;
+pub mod hosts;
 pub mod import;
+pub mod import_ansible_output;
 pub mod init;
 pub mod log;
 pub mod probe_script;
 pub mod prune;
 pub mod report;
 pub mod snapshot;
+pub mod snapshot_ansible;
 pub mod timeline;
 pub mod workspace;
 

@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::Outcome;
 use crate::collect::{self, CollectOptions, Collector, Progress, Selection};
-use crate::config::{CONFIG_FILE, CollectSettings};
+use crate::config::{CONFIG_FILE, CollectSettings, Via};
 use crate::model::sanitize;
 use crate::store::Workspace;
 
@@ -34,6 +34,11 @@ pub struct SnapshotArgs {
     /// Do not ask the SSH agent; use identity files only.
     #[arg(long)]
     pub no_agent: bool,
+    /// The engine that runs the probe script: ssh (driftscope's own) or ansible
+    /// (`ansible-playbook` over the environment's inventory); default: each
+    /// environment's `via` setting, else ssh.
+    #[arg(long, value_enum, value_name = "ENGINE", conflicts_with = "local")]
+    pub via: Option<Via>,
 }
 
 /// Collects the selected hosts, stores a snapshot for each one that answered, and
@@ -53,15 +58,120 @@ pub fn run(
             "the demo workspace is read-only; create a workspace with `driftscope init` to collect snapshots"
         ));
     };
-    let selection = Selection {
-        environments: args.environments.clone(),
-        all: args.all,
-        local: args.local,
+    let (through_ansible, direct) = split_by_engine(workspace, args);
+    if through_ansible.is_empty() {
+        let selection = Selection {
+            environments: args.environments.clone(),
+            all: args.all,
+            local: args.local,
+        };
+        return collect_directly(workspace, &root, &selection, args, out, progress);
+    }
+    if args.all {
+        for name in skipped_by_all(workspace) {
+            super::warn(
+                progress,
+                &format!(
+                    "skipped environment '{name}' has no hosts: add them under \
+                     [environments.{name}] in {CONFIG_FILE}, or an inventory"
+                ),
+            );
+        }
+    }
+    let key = collect::load_or_create(&root)?;
+    let settings = CollectSettings::from_config(&workspace.config);
+    let collector = Collector::new(Some(&root), &settings, key, &options(args))
+        .map_err(|e| eyre!("{}: {e}", CONFIG_FILE))?;
+    let mut incomplete = false;
+    for env in &through_ansible {
+        let tally = super::snapshot_ansible::collect_environment(
+            workspace,
+            &root,
+            env,
+            &collector,
+            args.concurrency,
+            out,
+            progress,
+        )?;
+        incomplete |= tally.failed > 0;
+    }
+    if !direct.is_empty() {
+        let selection = Selection {
+            environments: direct,
+            ..Selection::default()
+        };
+        if collect_directly(workspace, &root, &selection, args, out, progress)? != Outcome::Success
+        {
+            incomplete = true;
+        }
+    }
+    Ok(if incomplete {
+        Outcome::Incomplete
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The command-line choices of a collection.
+fn options(args: &SnapshotArgs) -> CollectOptions {
+    CollectOptions {
+        accept_new_host_keys: args.accept_new_host_keys,
+        use_agent: !args.no_agent,
+        concurrency: args.concurrency,
+        ..CollectOptions::default()
+    }
+}
+
+/// The environments asked for, split into those collected through Ansible (`--via
+/// ansible`, or `via = "ansible"` without `--via ssh`) and the others. With `--all`,
+/// environments that declare no hosts and no inventory are in neither list (see
+/// [`skipped_by_all`]).
+fn split_by_engine(workspace: &Workspace, args: &SnapshotArgs) -> (Vec<String>, Vec<String>) {
+    if args.local {
+        return (Vec::new(), Vec::new());
+    }
+    let environments = &workspace.config.environments;
+    let names: Vec<String> = if args.all {
+        let skipped = skipped_by_all(workspace);
+        environments
+            .keys()
+            .filter(|name| !skipped.contains(name))
+            .cloned()
+            .collect()
+    } else {
+        args.environments.clone()
     };
+    names.into_iter().partition(|name| {
+        let configured = environments.get(name).and_then(|env| env.via);
+        args.via.or(configured) == Some(Via::Ansible)
+    })
+}
+
+/// The environments `--all` leaves out: no hosts and no inventory.
+fn skipped_by_all(workspace: &Workspace) -> Vec<String> {
+    workspace
+        .config
+        .environments
+        .iter()
+        .filter(|(_, env)| env.hosts.is_empty() && env.inventory.is_none())
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Collects `selection` with driftscope's own SSH client (or locally).
+fn collect_directly(
+    workspace: &mut Workspace,
+    root: &std::path::Path,
+    selection: &Selection,
+    args: &SnapshotArgs,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<Outcome> {
+    let root = root.to_path_buf();
     let plan = collect::plan_hosts_at(
         workspace.root.as_deref(),
         &workspace.config.environments,
-        &selection,
+        selection,
     )
     .map_err(|e| eyre!(e))?;
     for warning in &plan.warnings {
@@ -69,14 +179,8 @@ pub fn run(
     }
     let jobs = plan.jobs;
     let key = collect::load_or_create(&root)?;
-    let options = CollectOptions {
-        accept_new_host_keys: args.accept_new_host_keys,
-        use_agent: !args.no_agent,
-        concurrency: args.concurrency,
-        ..CollectOptions::default()
-    };
     let settings = CollectSettings::from_config(&workspace.config);
-    let collector = Collector::new(Some(&root), &settings, key, &options)
+    let collector = Collector::new(Some(&root), &settings, key, &options(args))
         .map_err(|e| eyre!("{}: {e}", CONFIG_FILE))?;
     let collector = Arc::new(collector);
     let total = jobs.len();
@@ -173,4 +277,61 @@ pub fn run(
     } else {
         Outcome::Incomplete
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn workspace() -> Workspace {
+        let config = Config::parse(
+            "[environments.dev]\nhosts = [\"local\"]\n\
+             [environments.prod]\ninventory = \"prod.ini\"\nvia = \"ansible\"\n\
+             [environments.staging]\ninventory = \"staging.ini\"\n\
+             [environments.empty]\n",
+            "driftscope.toml",
+        )
+        .unwrap();
+        Workspace::in_memory(config, Vec::new(), Vec::new(), Vec::new())
+    }
+
+    fn split(args: SnapshotArgs) -> (Vec<String>, Vec<String>) {
+        split_by_engine(&workspace(), &args)
+    }
+
+    #[test]
+    fn each_environment_goes_by_its_setting_unless_the_flag_says_otherwise() {
+        let named = |via| SnapshotArgs {
+            environments: vec!["prod".into(), "staging".into()],
+            via,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(
+            split(named(None)),
+            (vec!["prod".into()], vec!["staging".into()])
+        );
+        assert_eq!(
+            split(named(Some(Via::Ansible))),
+            (vec!["prod".into(), "staging".into()], vec![])
+        );
+        assert_eq!(
+            split(named(Some(Via::Ssh))),
+            (vec![], vec!["prod".into(), "staging".into()])
+        );
+        let all = SnapshotArgs {
+            all: true,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(
+            split(all),
+            (vec!["prod".into()], vec!["dev".into(), "staging".into()])
+        );
+        assert_eq!(skipped_by_all(&workspace()), ["empty"]);
+        let local = SnapshotArgs {
+            local: true,
+            ..SnapshotArgs::default()
+        };
+        assert_eq!(split(local), (vec![], vec![]));
+    }
 }

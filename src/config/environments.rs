@@ -30,6 +30,13 @@ pub struct EnvironmentConfig {
     /// The inventory group to take (default `all`).
     #[serde(default)]
     pub inventory_group: Option<String>,
+    /// The engine that collects the hosts: `ssh` (default) or `ansible`.
+    #[serde(default)]
+    pub via: Option<super::Via>,
+    /// Extra arguments for `ansible-playbook` when collecting through Ansible
+    /// (`--forks`, `--become`, `--vault-password-file`…).
+    #[serde(default)]
+    pub ansible_args: Vec<String>,
 }
 
 /// One entry of an environment's `hosts`: `"web-1"`, or a table

@@ -19,6 +19,7 @@ mod secrets;
 mod ssh;
 mod sudo;
 pub mod timeouts;
+mod via;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -40,6 +41,7 @@ pub use probes::{ParserKind, ProbeConfig};
 pub use secrets::SecretsConfig;
 pub use ssh::SshConfig;
 pub use sudo::{SudoRules, SudoSetting};
+pub use via::Via;
 
 /// The configuration file's name at a workspace's root.
 pub const CONFIG_FILE: &str = "driftscope.toml";

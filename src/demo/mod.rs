@@ -22,6 +22,7 @@ mod schema;
 mod services;
 pub mod synthetic;
 mod versions;
+pub mod wide;
 
 use chrono::{DateTime, DurationRound, SubsecRound, TimeDelta, Utc};
 

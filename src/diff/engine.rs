@@ -96,7 +96,7 @@ fn all_equal(values: &[Option<&Value>]) -> bool {
 
 /// Walks one category of every host in key order, calling `visit` once per key with
 /// each host's value (`None` where the host lacks the key).
-fn merge_category<'a>(
+pub(super) fn merge_category<'a>(
     hosts: &[&'a Snapshot],
     category: Category,
     mut visit: impl FnMut(&'a str, &[Option<&'a Value>]),

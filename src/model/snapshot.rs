@@ -38,6 +38,9 @@ pub enum Source {
         /// The imported file's name.
         file: String,
     },
+    /// Collected by running the probe script through `ansible-playbook`, over the
+    /// connection Ansible made to the host.
+    Ansible,
     /// Part of the embedded demo workspace.
     Demo,
 }
@@ -48,6 +51,7 @@ impl fmt::Display for Source {
             Source::Local => f.write_str("local"),
             Source::Ssh { target } => write!(f, "ssh {target}"),
             Source::Import { tool, file } => write!(f, "import {tool} {file}"),
+            Source::Ansible => f.write_str("ansible"),
             Source::Demo => f.write_str("demo"),
         }
     }

@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use crate::diff::{Cell, Comparison, FactDiff, HostGroup, RowTag, SideInfo, Status};
 use crate::model::{Value, sanitize};
 
+use super::hosts::HostNames;
+
 /// A one-character marker of a fact's status: `≠` differs, `∅` missing somewhere,
 /// `=` equal.
 pub fn status_marker(fact: &FactDiff) -> &'static str {
@@ -181,11 +183,23 @@ pub fn name_list(names: &[String], cap: usize) -> String {
 }
 
 /// A single-line, terminal-safe summary of one side's cell. `baseline` is side 0's cell
-/// (`None` when summarising side 0 itself). Divergent cells list their groups inline.
+/// (`None` when summarising side 0 itself). Divergent cells read as their majority and
+/// the hosts that stray from it (see [`super::hosts::divergence`]).
 ///
 /// A redacted value is `same` or `differs` against a redacted baseline; when the baseline
 /// holds no secret but the fact holds several, it is numbered instead (`(redacted #2)`).
 pub fn cell_summary(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) -> String {
+    cell_summary_with(cell, baseline, classes, HostNames::SUMMARY)
+}
+
+/// [`cell_summary`], naming the hosts of a divergent cell as `hosts` says (see
+/// [`super::hosts::divergence`]).
+pub fn cell_summary_with(
+    cell: &Cell,
+    baseline: Option<&Cell>,
+    classes: &RedactionClasses,
+    hosts: HostNames,
+) -> String {
     match cell {
         Cell::Absent => "(absent)".to_string(),
         Cell::Present {
@@ -199,17 +213,7 @@ pub fn cell_summary(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionCla
             }
         }
         Cell::Present { value } => value_summary(value, baseline.and_then(Cell::value)),
-        Cell::Divergent { groups } => groups
-            .iter()
-            .map(|g| {
-                format!(
-                    "{} on {}",
-                    group_value_summary(g, classes),
-                    name_list(&g.hosts, 3)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        Cell::Divergent { groups } => super::hosts::divergence(groups, classes, hosts),
     }
 }
 

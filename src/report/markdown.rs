@@ -7,8 +7,9 @@ use crate::diff::{DriftReport, FactDiff, Severity};
 use crate::model::{Category, sanitize};
 
 use super::describe::{
-    RedactionClasses, cell_summary, describe_comparison, side_hosts, side_times,
+    RedactionClasses, cell_summary_with, describe_comparison, side_hosts, side_times,
 };
+use super::hosts::HostNames;
 use super::summary::total_counts;
 
 /// Escapes text for a table cell: neutralises control characters, then backslash-escapes
@@ -63,8 +64,15 @@ pub(crate) fn code(text: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
 }
 
-/// Renders `report` as a Markdown document.
+/// Renders `report` as a Markdown document, divergent sides summarised (see
+/// [`HostNames::SUMMARY`]).
 pub fn render(report: &DriftReport) -> String {
+    render_with(report, HostNames::SUMMARY)
+}
+
+/// Renders `report` as a Markdown document, naming the hosts of divergent sides as
+/// `hosts` says.
+pub fn render_with(report: &DriftReport, hosts: HostNames) -> String {
     let mut out = String::new();
     let labels: Vec<String> = report.sides.iter().map(|s| escape(&s.label)).collect();
     let _ = writeln!(out, "# Drift: {}\n", labels.join(" vs "));
@@ -132,7 +140,7 @@ pub fn render(report: &DriftReport) -> String {
             " --- |".repeat(labels.len())
         );
         for fact in &facts {
-            write_fact_row(&mut out, fact, &labels);
+            write_fact_row(&mut out, fact, &labels, hosts);
         }
         write_text_changes(&mut out, &facts, &labels);
     }
@@ -160,7 +168,7 @@ fn write_text_changes(out: &mut String, facts: &[&FactDiff], labels: &[String]) 
     }
 }
 
-fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
+fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String], hosts: HostNames) {
     let classes = RedactionClasses::of(fact);
     let baseline = fact.cells.first();
     let cells: Vec<String> = fact
@@ -169,7 +177,7 @@ fn write_fact_row(out: &mut String, fact: &FactDiff, labels: &[String]) {
         .enumerate()
         .map(|(i, cell)| {
             let base = if i == 0 { None } else { baseline };
-            escape(&cell_summary(cell, base, &classes))
+            escape(&cell_summary_with(cell, base, &classes, hosts))
         })
         .collect();
     let several = labels.len() > 2;

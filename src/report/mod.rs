@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod history_values;
+pub mod hosts;
 pub mod json;
 pub mod markdown;
 pub mod review_summary;

@@ -9,10 +9,12 @@
 use std::fmt::Write as _;
 
 use crate::diff::review::{ReviewState, Reviews, StateCounts};
-use crate::diff::{CategoryCounts, DriftReport, FactDiff, Severity};
+use crate::diff::{CategoryCounts, Cell, DriftReport, FactDiff, Severity};
 use crate::model::{Category, sanitize};
 
 use super::Palette;
+use super::describe::RedactionClasses;
+use super::hosts::{HostNames, divergence, host_count};
 use super::summary::{counts_phrase_aligned, sum_counts};
 
 /// The width of the category column, so review lines sit under the counts.
@@ -172,6 +174,7 @@ fn write_open_facts(
             state.label(),
             sanitize(&fact.key.to_string(), false)
         );
+        write_wide_sides(out, report, fact, palette);
     }
     if open.len() > LISTED {
         let _ = writeln!(
@@ -179,6 +182,27 @@ fn write_open_facts(
             "  … and {} more (driftscope diff --unreviewed lists every one)",
             open.len() - LISTED
         );
+    }
+}
+
+/// Under a fact, one line per side of more than a few hosts that disagree: its majority
+/// and the hosts that stray from it (see [`super::hosts::divergence`]).
+fn write_wide_sides(out: &mut String, report: &DriftReport, fact: &FactDiff, palette: Palette) {
+    let names = HostNames::SUMMARY;
+    let classes = RedactionClasses::of(fact);
+    for (side, cell) in report.sides.iter().zip(&fact.cells) {
+        let Cell::Divergent { groups } = cell else {
+            continue;
+        };
+        if !names.is_wide(host_count(groups)) {
+            continue;
+        }
+        let line = format!(
+            "{}: {}",
+            sanitize(&side.label, false),
+            divergence(groups, &classes, names)
+        );
+        let _ = writeln!(out, "{:24}{}", "", palette.dim(&line));
     }
 }
 

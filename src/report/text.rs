@@ -12,9 +12,10 @@ use crate::model::{Category, sanitize};
 
 use super::Palette;
 use super::describe::{
-    RedactionClasses, cell_summary, delta_from_baseline, describe_comparison, group_value_summary,
-    name_list, side_hosts, side_times, status_marker, wrap,
+    RedactionClasses, cell_summary_with, delta_from_baseline, describe_comparison,
+    group_value_summary, side_hosts, side_times, status_marker, wrap,
 };
+use super::hosts::{HostNames, holders, host_count, rest_of};
 use super::summary;
 
 /// How the text rendering lays values out. Values are never cut: a long one wraps
@@ -33,6 +34,8 @@ pub struct TextOptions {
     pub max_members: usize,
     /// Columns of a value or text line before it wraps onto the next line.
     pub max_width: usize,
+    /// How many hosts and values a side whose hosts disagree lists.
+    pub hosts: HostNames,
 }
 
 impl TextOptions {
@@ -44,6 +47,7 @@ impl TextOptions {
             max_excerpt_lines: usize::MAX,
             max_members: usize::MAX,
             max_width: 80,
+            hosts: HostNames::SUMMARY,
         }
     }
 }
@@ -167,7 +171,10 @@ fn write_start_here(out: &mut String, report: &DriftReport, options: &TextOption
             .cells
             .iter()
             .enumerate()
-            .map(|(i, cell)| brief_cell(cell, if i == 0 { None } else { baseline }, &classes))
+            .map(|(i, cell)| {
+                let base = if i == 0 { None } else { baseline };
+                brief_cell(cell, base, &classes, options.hosts)
+            })
             .collect();
         // Never cut: a long summary wraps under itself.
         let lines = wrap(&values.join(" → "), options.max_width);
@@ -193,7 +200,12 @@ fn write_start_here(out: &mut String, report: &DriftReport, options: &TextOption
 
 /// A cell in a few words: collections and records as their size on the baseline and
 /// as what changed against it elsewhere.
-fn brief_cell(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) -> String {
+fn brief_cell(
+    cell: &Cell,
+    baseline: Option<&Cell>,
+    classes: &RedactionClasses,
+    hosts: HostNames,
+) -> String {
     let collection = |v: &crate::model::Value| match v {
         crate::model::Value::Set(items) | crate::model::Value::List(items) => {
             Some(format!("{} members", items.len()))
@@ -203,11 +215,11 @@ fn brief_cell(cell: &Cell, baseline: Option<&Cell>, classes: &RedactionClasses) 
     };
     match (cell.value(), baseline.and_then(Cell::value)) {
         (Some(value), Some(base)) if collection(base).is_some() => delta_from_baseline(value, base)
-            .unwrap_or_else(|| cell_summary(cell, baseline, classes)),
+            .unwrap_or_else(|| cell_summary_with(cell, baseline, classes, hosts)),
         (Some(value), None) if baseline.is_none() => {
-            collection(value).unwrap_or_else(|| cell_summary(cell, baseline, classes))
+            collection(value).unwrap_or_else(|| cell_summary_with(cell, baseline, classes, hosts))
         }
-        _ => cell_summary(cell, baseline, classes),
+        _ => cell_summary_with(cell, baseline, classes, hosts),
     }
 }
 
@@ -226,7 +238,7 @@ fn write_fact(
         let value = fact
             .cells
             .first()
-            .map(|c| cell_summary(c, None, &classes))
+            .map(|c| cell_summary_with(c, None, &classes, options.hosts))
             .unwrap_or_default();
         let lines = wrap(&value, options.max_width);
         let _ = writeln!(
@@ -301,9 +313,18 @@ fn write_cell(
     let indent = "      ";
     match cell {
         Cell::Divergent { groups } => {
-            let _ = writeln!(out, "{indent}{label:<label_width$}  hosts disagree:");
+            let total = host_count(groups);
+            let heading = if options.hosts.is_wide(total) && groups.len() == total {
+                format!("{total} hosts disagree, each holding a value of its own:")
+            } else if options.hosts.is_wide(total) {
+                format!("{total} hosts disagree:")
+            } else {
+                "hosts disagree:".to_string()
+            };
+            let _ = writeln!(out, "{indent}{label:<label_width$}  {heading}");
             let base = baseline.and_then(Cell::value);
-            let values: Vec<Vec<String>> = groups
+            let shown = &groups[..groups.len().min(options.hosts.values)];
+            let values: Vec<Vec<String>> = shown
                 .iter()
                 .map(|g| {
                     let delta = g
@@ -321,7 +342,7 @@ fn write_cell(
                 .map(|v| v.chars().count())
                 .max()
                 .unwrap_or(0);
-            for (group, lines) in groups.iter().zip(values) {
+            for (group, lines) in shown.iter().zip(values) {
                 let Some((last, first)) = lines.split_last() else {
                     continue;
                 };
@@ -332,12 +353,20 @@ fn write_cell(
                     out,
                     "{indent}{:label_width$}    {last:<value_width$}  {}",
                     "",
-                    p.dim(&format!("on {}", name_list(&group.hosts, 6)))
+                    p.dim(&format!("on {}", holders(group, groups, options.hosts)))
+                );
+            }
+            if let Some(rest) = rest_of(groups, options.hosts) {
+                let _ = writeln!(
+                    out,
+                    "{indent}{:label_width$}    {}",
+                    "",
+                    p.dim(&format!("… {rest} (--all-hosts lists every one)"))
                 );
             }
         }
         _ => {
-            let value = cell_summary(cell, baseline, classes);
+            let value = cell_summary_with(cell, baseline, classes, options.hosts);
             let mut detail = comparison.map(describe_comparison);
             if detail.is_none() && fact.change == ChangeKind::Kind {
                 detail = cell.value().map(|v| format!("a {}", v.kind()));

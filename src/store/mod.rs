@@ -14,6 +14,7 @@ mod fact_reader;
 mod history;
 mod index;
 mod paths;
+pub mod peers;
 pub mod prune;
 mod refs;
 mod save_lock;

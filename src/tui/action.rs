@@ -106,6 +106,7 @@ actions! {
     ToggleCompare = "toggle_compare", Environments, "compare", "add / remove the environment from the comparison";
     SetBaseline = "set_baseline", Environments, "baseline", "make the environment the baseline";
     Refresh = "refresh", Environments, "refresh", "collect the compared environments again";
+    OpenHosts = "open_hosts", Environments, "hosts", "the environment's hosts, the most straying first; enter: one vs its peers";
     NextDrift = "next_drift", Facts, "next drift", "next unreviewed drift (all categories)";
     PrevDrift = "prev_drift", Facts, "prev drift", "previous unreviewed drift";
     StartFilter = "start_filter", Facts, "filter", "filter the facts: fuzzy, /regex/, ! negates";
@@ -116,6 +117,7 @@ actions! {
     ScrollRight = "scroll_right", Diff, "right", "scroll the diff right";
     NextHunk = "next_hunk", Diff, "next change", "text diff: the next changed hunk";
     PrevHunk = "prev_hunk", Diff, "prev change", "text diff: the previous changed hunk";
+    ToggleAllHosts = "toggle_all_hosts", Diff, "all hosts", "where hosts disagree: every host, one per row / the summary";
     OpenTimeline = "open_timeline", Timeline, "timeline", "timeline of the environment (or the baseline); again to close";
     MarkPoint = "mark_point", Timeline, "mark A", "timeline: mark the point as side A";
     ComparePoints = "compare_points", Timeline, "compare A", "timeline: compare the marked point A with this one";

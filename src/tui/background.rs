@@ -1,5 +1,5 @@
 //! The explorer's background work, on the jobs layer: comparisons, timelines, fact
-//! histories and refreshes (latest wins, cancelled when superseded or on quit) and
+//! histories, host rankings and refreshes (latest wins, cancelled when superseded or on quit) and
 //! annotation changes (in order, all saved before the explorer exits). Effects go in;
 //! results (and termination signals) come back as [`Outcome`]s on a channel. The runtime
 //! and the tests drive the explorer through this same type.
@@ -13,6 +13,8 @@ use crate::store::Workspace;
 use super::annotator::{AnnotateJob, AnnotatorRequest};
 use super::fact_history::FactHistoryRequest;
 use super::history_worker::{FactHistoryJob, TimelineJob};
+use super::hosts::HostsRequest;
+use super::hosts_worker::HostsJob;
 use super::jobs::{self, Policy, Queue};
 use super::message::{CompareRequest, Effect, Msg};
 use super::refresh::RefreshRequest;
@@ -37,6 +39,7 @@ pub struct Background {
     compare: Queue<CompareRequest>,
     timeline: Queue<TimelineRequest>,
     history: Queue<FactHistoryRequest>,
+    hosts: Queue<HostsRequest>,
     refresh: Queue<RefreshRequest>,
     // Last: dropped after the others, waiting for the saves already asked for.
     annotate: Queue<AnnotatorRequest>,
@@ -71,6 +74,12 @@ impl Background {
                 FactHistoryJob::new(workspace.clone()),
                 send.clone(),
             ),
+            hosts: Queue::start(
+                "hosts",
+                Policy::LatestWins,
+                HostsJob::new(workspace.clone()),
+                send.clone(),
+            ),
             refresh: Queue::start(
                 "refresh",
                 Policy::LatestWins,
@@ -95,6 +104,7 @@ impl Background {
                 Effect::Refresh(request) => self.refresh.submit(request),
                 Effect::Timeline(request) => self.timeline.submit(request),
                 Effect::FactHistory(request) => self.history.submit(request),
+                Effect::Hosts(request) => self.hosts.submit(request),
                 Effect::Annotate { job, change } => {
                     self.annotate.submit(AnnotatorRequest::Change(job, change))
                 }

@@ -45,6 +45,8 @@ pub struct AppLayout {
     pub history: Option<Rect>,
     /// The reason prompt, when open: above the footer, over the panes.
     pub prompt: Option<Rect>,
+    /// The hosts overlay (over the panes), when open.
+    pub hosts: Option<Rect>,
 }
 
 impl AppLayout {
@@ -103,6 +105,7 @@ impl AppLayout {
             }
         }
         out.timeline = state.timeline().map(|_| body);
+        out.hosts = state.hosts_view().map(|_| body);
         out.history = state
             .fact_history()
             .map(|v| popup_area(area, v.entries().len()));

@@ -9,6 +9,7 @@ use crate::diff::DriftReport;
 
 use super::action::Action;
 use super::fact_history::{FactHistoryRequest, FactHistoryResult};
+use super::hosts::{HostsAnswer, HostsRequest};
 use super::refresh::{RefreshEvent, RefreshRequest};
 use super::review::{AnnotationChange, LoadedAnnotations, SavedAnnotations};
 use super::timeline::TimelineRequest;
@@ -62,6 +63,13 @@ pub enum Msg {
         /// The history, or a one-line reason it could not be read.
         result: Result<FactHistoryResult, String>,
     },
+    /// An environment's hosts were ranked, or one host compared with its peers.
+    Hosts {
+        /// The request's number; answers to older requests are dropped.
+        id: u64,
+        /// The answer, or a one-line reason there is none.
+        result: Result<HostsAnswer, String>,
+    },
     /// The workspace's annotations were read, or a one-line reason they could not be.
     AnnotationsLoaded(Result<LoadedAnnotations, String>),
     /// An annotation change was saved, or a one-line reason it was not.
@@ -84,6 +92,8 @@ pub enum Effect {
     Timeline(TimelineRequest),
     /// Read a fact's history in the background.
     FactHistory(FactHistoryRequest),
+    /// Rank an environment's hosts, or compare one with its peers, in the background.
+    Hosts(HostsRequest),
     /// Change the workspace's annotations in the background (and save them).
     Annotate {
         /// Numbers changes, so the result can be matched with its prompt.

@@ -15,6 +15,8 @@ pub mod fact_history;
 pub mod filter;
 pub mod help;
 pub mod history_worker;
+pub mod hosts;
+pub mod hosts_worker;
 pub mod index;
 pub mod input;
 pub mod jobs;

@@ -1,5 +1,5 @@
 //! The overlays over the panes — the filter being typed, help, a timeline, a fact's
-//! history, the reason prompt — on one stack. Each overlay owns its state; the top one
+//! history, the reason prompt, an environment's hosts — on one stack. Each overlay owns its state; the top one
 //! gets the keys and the mouse. What every overlay shares (help opens over it, `back` and
 //! its own key close it, `quit` closes a view that is only looked at and quits from the
 //! others) is decided here, in one place; what is particular to one overlay lives in its
@@ -10,6 +10,7 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use super::action::Action;
 use super::fact_history::{self, FactHistoryView};
 use super::help::{self, HelpView};
+use super::hosts::{self, HostsView};
 use super::message::Effect;
 use super::prompt::{self, Prompt};
 use super::state::{Mode, State};
@@ -28,6 +29,8 @@ pub enum Overlay {
     History(FactHistoryView),
     /// The reason prompt of a justification or remediation.
     Prompt(Box<Prompt>),
+    /// An environment's hosts, or one host against its peers.
+    Hosts(HostsView),
 }
 
 impl Overlay {
@@ -39,6 +42,7 @@ impl Overlay {
             Overlay::Timeline(_) => Mode::Timeline,
             Overlay::History(_) => Mode::History,
             Overlay::Prompt(_) => Mode::Prompt,
+            Overlay::Hosts(_) => Mode::Hosts,
         }
     }
 
@@ -48,6 +52,7 @@ impl Overlay {
             Overlay::Help(_) => Some(Action::ToggleHelp),
             Overlay::Timeline(_) => Some(Action::OpenTimeline),
             Overlay::History(_) => Some(Action::FactHistory),
+            Overlay::Hosts(_) => Some(Action::OpenHosts),
             Overlay::Filter | Overlay::Prompt(_) => None,
         }
     }
@@ -55,12 +60,18 @@ impl Overlay {
     /// True when `quit` closes this overlay rather than the explorer: views that are only
     /// looked at.
     fn quit_closes(&self) -> bool {
-        matches!(self, Overlay::Help(_) | Overlay::History(_))
+        matches!(
+            self,
+            Overlay::Help(_) | Overlay::History(_) | Overlay::Hosts(_)
+        )
     }
 
     /// True when help may open over this overlay (not while typing).
     fn allows_help(&self) -> bool {
-        matches!(self, Overlay::Timeline(_) | Overlay::History(_))
+        matches!(
+            self,
+            Overlay::Timeline(_) | Overlay::History(_) | Overlay::Hosts(_)
+        )
     }
 }
 
@@ -132,6 +143,14 @@ impl Overlays {
         })
     }
 
+    /// The open hosts overlay, to change it.
+    pub fn hosts_mut(&mut self) -> Option<&mut HostsView> {
+        self.iter_mut().find_map(|o| match o {
+            Overlay::Hosts(view) => Some(view),
+            _ => None,
+        })
+    }
+
     /// The open reason prompt, to change it.
     pub fn prompt_mut(&mut self) -> Option<&mut Prompt> {
         self.iter_mut().find_map(|o| match o {
@@ -162,6 +181,10 @@ pub fn apply(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     let allows_help = top.allows_help();
     let mode = top.mode();
     match action {
+        // Back from a host's peers returns to the hosts' ranking.
+        Action::Back if mode == Mode::Hosts && hosts::back(state) => {
+            return Some(Vec::new());
+        }
         Action::Quit if !quit_closes => {
             state.quit = true;
             return Some(Vec::new());
@@ -187,6 +210,7 @@ pub fn apply(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         Mode::Timeline => timeline::apply(state, action),
         Mode::History => fact_history::apply(state, action),
+        Mode::Hosts => hosts::apply(state, action),
         // The prompt takes text; other actions (but quit and back) wait until it closes.
         Mode::Prompt | Mode::Filter | Mode::Browse => Vec::new(),
     })
@@ -221,6 +245,10 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> bool {
         }
         Mode::History => {
             fact_history::on_mouse(state, mouse);
+            true
+        }
+        Mode::Hosts => {
+            hosts::on_mouse(state, mouse);
             true
         }
     }

@@ -9,6 +9,7 @@ use crate::diff::{DriftReport, FactDiff};
 use crate::model::Category;
 
 use super::fact_history::FactHistoryView;
+use super::hosts::HostsView;
 use super::index::{FactIndex, Group, ListRow};
 use super::input::TextInput;
 use super::keymap::Keymap;
@@ -113,6 +114,8 @@ pub enum Mode {
     Timeline,
     /// Reading a fact's history.
     History,
+    /// Browsing an environment's hosts, or one host against its peers.
+    Hosts,
     /// Typing the reason (ticket, expiry) of a justification or remediation.
     Prompt,
 }
@@ -252,6 +255,9 @@ pub struct State {
     pub diff: DiffScroll,
     /// Show equal facts too.
     pub show_all: bool,
+    /// Where a side's hosts disagree, list every host, one per row, instead of the
+    /// majority and the first few others.
+    pub all_hosts: bool,
     /// The fuzzy filter over fact keys (edited in the filter overlay; kept after it closes).
     pub filter: TextInput,
     /// Where the comparison stands.
@@ -318,6 +324,7 @@ impl State {
                 ..DiffScroll::default()
             },
             show_all: false,
+            all_hosts: false,
             filter: TextInput::default(),
             status: CompareStatus::Idle,
             generation: 0,
@@ -367,6 +374,14 @@ impl State {
     pub fn fact_history(&self) -> Option<&FactHistoryView> {
         self.overlays.iter().find_map(|o| match o {
             Overlay::History(view) => Some(view),
+            _ => None,
+        })
+    }
+
+    /// The hosts overlay, while it is open.
+    pub fn hosts_view(&self) -> Option<&HostsView> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Hosts(view) => Some(view),
             _ => None,
         })
     }

@@ -99,6 +99,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             fact_history::on_history(state, id, result);
             Vec::new()
         }
+        Msg::Hosts { id, result } => {
+            super::hosts::on_answer(state, id, result);
+            Vec::new()
+        }
     }
 }
 
@@ -331,6 +335,10 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlays.push(Overlay::Filter);
             state.focus = Pane::Facts;
         }
+        Action::ToggleAllHosts => {
+            state.all_hosts = !state.all_hosts;
+            state.diff.scroll = 0;
+        }
         Action::ToggleShowAll => {
             let selected = anchor(state);
             state.show_all = !state.show_all;
@@ -362,6 +370,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevHunk => jump_hunk(state, false),
         Action::OpenTimeline => return timeline::open(state),
         Action::FactHistory => return fact_history::open(state),
+        Action::OpenHosts => return super::hosts::open(state),
         Action::MarkPoint | Action::ComparePoints => {
             let key = state
                 .keymap

@@ -45,6 +45,7 @@ pub fn normalize(state: &mut State) {
     }
     timeline::normalize(state);
     fact_history::normalize(state);
+    super::hosts::normalize(state);
 }
 
 /// A list pane's cursor and length.

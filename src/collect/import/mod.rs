@@ -34,6 +34,9 @@ pub enum Tool {
     Ansible,
     /// osquery results.
     Osquery,
+    /// What the playbook of `driftscope ansible-playbook` fetched: a folder holding
+    /// `<inventory name>/output` per host.
+    AnsibleOutput,
 }
 
 impl Tool {
@@ -43,6 +46,7 @@ impl Tool {
             Tool::Raw => "raw",
             Tool::Ansible => "ansible",
             Tool::Osquery => "osquery",
+            Tool::AnsibleOutput => "ansible-output",
         }
     }
 }
@@ -89,6 +93,7 @@ pub fn import(tool: Tool, path: &Path, context: &ImportContext) -> Result<Import
         Tool::Raw => raw::import(path, &shown, context),
         Tool::Ansible => ansible::import(path, &shown, context),
         Tool::Osquery => osquery::import(path, &shown, context),
+        Tool::AnsibleOutput => ansible_output(path, &shown, context),
     }
     .map_err(|why| eyre!("{why}"))?;
     if result.imported.is_empty() {
@@ -216,6 +221,35 @@ pub fn choose_time(
             Some("the input gives no time; using the current time"),
         ),
     }
+}
+
+/// Every host's output under the folder `path`, each read with the context's probes
+/// (`driftscope import ansible-output` gives each host its own list instead).
+fn ansible_output(
+    path: &Path,
+    shown: &str,
+    context: &ImportContext,
+) -> Result<ImportResult, String> {
+    use super::via_ansible::fetched;
+    let read = fetched::ReadContext {
+        environment: &context.environment,
+        redactor: context.redactor,
+        max_output: crate::input::DATA_LIMIT,
+        taken_at: context.taken_at,
+    };
+    let mut result = ImportResult::default();
+    for host in fetched::hosts_in(path)? {
+        match fetched::read_host(path, &host, context.probes, &read) {
+            Ok(imported) => result.imported.push(imported),
+            Err(e) => result.problems.push(e),
+        }
+    }
+    if result.imported.is_empty() && result.problems.is_empty() {
+        return Err(format!(
+            "{shown}: no host output found (expected <host>/output)"
+        ));
+    }
+    Ok(result)
 }
 
 /// A JSON value's type, for error messages.

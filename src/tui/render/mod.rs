@@ -9,6 +9,7 @@ mod footer;
 mod header;
 mod help;
 mod history;
+mod hosts;
 mod prompt;
 pub mod refresh;
 mod review;
@@ -66,6 +67,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> AppLayout {
     }
     if let Some(rect) = layout.history {
         history::render(frame, rect, state, theme);
+    }
+    if let Some(rect) = layout.hosts {
+        hosts::render(frame, rect, state, theme);
     }
     if let Some(rect) = layout.help {
         help::render(frame, rect, state, theme);

@@ -71,7 +71,7 @@ pub fn content(state: &State) -> DiffContent<'_> {
             let Some(fact) = loaded.report.facts.get(r as usize) else {
                 return DiffContent::Empty;
             };
-            let body = diffview::build(fact, state.other_side());
+            let body = diffview::build_with(fact, state.other_side(), state.all_hosts);
             let table = match (&body, group) {
                 (DiffBody::Grid { .. }, Some(g)) => {
                     tableview::build(&loaded.report, g, Some(r), loaded.complete)

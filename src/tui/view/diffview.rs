@@ -2,6 +2,7 @@
 //! (versions, records, scalars, secrets) or per-side lists (set members, host groups).
 //! Built from the report on demand; rendering only lays it out.
 
+use crate::report::hosts::{HostNames, holders, host_count, rest_of};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -93,12 +94,18 @@ pub fn severity_role(severity: Severity) -> Role {
 
 /// The body for `fact`; text diffs put side `other` (1-based) beside the baseline.
 pub fn build(fact: &FactDiff, other: usize) -> DiffBody<'_> {
+    build_with(fact, other, false)
+}
+
+/// [`build`], listing every host, one per row, where a side's hosts disagree when
+/// `all_hosts`, else the majority and the first few others.
+pub fn build_with(fact: &FactDiff, other: usize, all_hosts: bool) -> DiffBody<'_> {
     if fact
         .cells
         .iter()
         .any(|c| matches!(c, Cell::Divergent { .. }))
     {
-        return host_groups(fact);
+        return host_groups(fact, all_hosts);
     }
     let kinds: BTreeSet<&str> = fact
         .cells
@@ -424,8 +431,9 @@ fn mixed_kinds(fact: &FactDiff) -> DiffBody<'_> {
     }
 }
 
-/// Lists, per side, the hosts that agree with each other and what they hold.
-fn host_groups(fact: &FactDiff) -> DiffBody<'_> {
+/// Lists, per side, the hosts that agree with each other and what they hold: summarised
+/// (see [`HostNames::SUMMARY`]), or with `all`, every value and every host on a row.
+fn host_groups(fact: &FactDiff, all: bool) -> DiffBody<'_> {
     // Secrets are told apart by a variant letter, never by their fingerprint.
     let mut secrets: Vec<String> = Vec::new();
     let mut describe = |v: Option<&Value>| -> Styled {
@@ -452,15 +460,45 @@ fn host_groups(fact: &FactDiff) -> DiffBody<'_> {
             Cell::Absent => vec![absent()],
             Cell::Present { value } => vec![styled("all hosts:", Role::Dim), describe(Some(value))],
             Cell::Divergent { groups } => {
-                let mut col = vec![styled(
-                    format!("{} variants", groups.len()),
-                    Role::Divergent,
-                )];
-                for g in groups {
-                    col.push(styled(format!("{}:", g.hosts.join(", ")), Role::Divergent));
+                // A wide side reads as its majority and the hosts that stray from it,
+                // names and values capped; the hosts overlay lists every host.
+                let names = HostNames::SUMMARY;
+                let total = host_count(groups);
+                let heading = if names.is_wide(total) {
+                    format!("{total} hosts, {} values", groups.len())
+                } else {
+                    format!("{} variants", groups.len())
+                };
+                let mut col = vec![styled(heading, Role::Divergent)];
+                if all {
+                    for g in groups {
+                        let n = g.hosts.len();
+                        col.push(styled(
+                            format!("{n} host{}:", if n == 1 { "" } else { "s" }),
+                            Role::Divergent,
+                        ));
+                        let mut d = describe(g.value.as_ref());
+                        d.text = format!("  {}", d.text);
+                        col.push(d);
+                        col.extend(
+                            g.hosts
+                                .iter()
+                                .map(|h| styled(format!("    {h}"), Role::Dim)),
+                        );
+                    }
+                    return col;
+                }
+                for g in groups.iter().take(names.values) {
+                    col.push(styled(
+                        format!("{}:", holders(g, groups, names)),
+                        Role::Divergent,
+                    ));
                     let mut d = describe(g.value.as_ref());
                     d.text = format!("  {}", d.text);
                     col.push(d);
+                }
+                if let Some(rest) = rest_of(groups, names) {
+                    col.push(styled(rest, Role::Dim));
                 }
                 col
             }

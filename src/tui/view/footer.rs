@@ -114,6 +114,7 @@ pub fn pairs(state: &State) -> Vec<(String, &'static str)> {
         }
         Mode::Timeline => timeline_pairs(state),
         Mode::History => history_pairs(state),
+        Mode::Hosts => hosts_pairs(state),
         Mode::Browse => {
             let sides = state.report().map_or(0, |r| r.sides.len());
             let text = state.focus == Pane::Diff
@@ -180,6 +181,28 @@ fn timeline_pairs(state: &State) -> Vec<(String, &'static str)> {
     .into_iter()
     .filter_map(|(action, label)| state.keymap.first_key(action).map(|k| (k, label)))
     .collect()
+}
+
+/// The footer's keys while the hosts overlay is open, read from the keymap.
+fn hosts_pairs(state: &State) -> Vec<(String, &'static str)> {
+    let peers = state.hosts_view().is_some_and(|v| v.peers.is_some());
+    let actions = if peers {
+        vec![
+            (Action::SelectNext, "scroll"),
+            (Action::Back, "back to the hosts"),
+        ]
+    } else {
+        vec![
+            (Action::SelectNext, "down"),
+            (Action::DrillIn, "compare with its peers"),
+            (Action::NextSide, "next env"),
+            (Action::Back, "close"),
+        ]
+    };
+    actions
+        .into_iter()
+        .filter_map(|(action, label)| state.keymap.first_key(action).map(|k| (k, label)))
+        .collect()
 }
 
 /// The footer's keys while the popup is open, read from the keymap.

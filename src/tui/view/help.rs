@@ -85,6 +85,24 @@ pub fn lines(keymap: &Keymap) -> Vec<HelpLine> {
     );
     section(
         &mut lines,
+        "In the hosts of an environment",
+        vec![
+            (
+                keys(keymap, &[Action::DrillIn]),
+                "compare the host with its peers (the rest of its environment)",
+            ),
+            (
+                keys(keymap, &[Action::NextSide, Action::PrevSide]),
+                "the next / previous environment",
+            ),
+            (
+                keys(keymap, &[Action::Back]),
+                "back to the hosts, then close",
+            ),
+        ],
+    );
+    section(
+        &mut lines,
         "In a fact's history",
         vec![
             (
