@@ -45,8 +45,9 @@ struct Lab {
 }
 
 /// Probes whose output does not change between two runs a few seconds apart on this
-/// machine (listening ports, mounts and free disk space do), plus probes of our own: one
-/// that fails, one that prints bytes that are not UTF-8, one that prints a secret.
+/// machine (listening ports and their processes, mounts and free disk space do), plus
+/// probes of our own: one that fails, one that prints bytes that are not UTF-8, one that
+/// prints a secret.
 const CONFIG: &str = r#"
 [environments.staging]
 inventory = "staging.ini"
@@ -58,7 +59,7 @@ inventory = "prod.ini"
 inventory_group = "web"
 
 [collect]
-skip = ["runtimes", "servers", "packages", "listening", "routes", "firewall", "memory", "disks", "mounts", "systemd"]
+skip = ["runtimes", "servers", "packages", "listening", "listening-processes", "routes", "firewall", "memory", "disks", "mounts", "systemd"]
 connect_timeout = "5s"
 host_timeout = "60s"
 

@@ -227,11 +227,12 @@ fn proxy_command_carries_the_connection_and_reports_its_stderr() {
     let known = lab.known_hosts();
     let hosts = format!(
         "Host viacmd\n  HostName {TARGET_ADDRESS}\n  ProxyCommand ssh -F %d -W %h:%p bastion\n\n\
-         Host broken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand sh -c 'echo proxy refused %h:%p >&2; exit 3'\n\n{}",
+         Host broken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand sh -c 'echo proxy refused %h:%p for %u uid %i >&2; exit 3'\n\n\
+         Host oddtoken\n  HostName {TARGET_ADDRESS}\n  ProxyCommand nc %h %p %Z\n\n{}",
         lab_hosts(&lab, "bastion", "bastion")
     );
     let config = ssh_config(&lab, &known, &hosts);
-    // `%d` is not a token driftscope expands; write the config path instead.
+    // No token names the configuration file: write its path.
     let text = std::fs::read_to_string(&config)
         .unwrap()
         .replace("-F %d", &format!("-F {}", config.display()));
@@ -246,10 +247,21 @@ fn proxy_command_carries_the_connection_and_reports_its_stderr() {
         .collect(&job("broken", Target::Ssh("broken".into())))
         .unwrap_err();
     assert!(err.starts_with("prod/broken: "), "{err}");
+    let me = Command::new("id").arg("-un").output().unwrap();
+    let uid = Command::new("id").arg("-u").output().unwrap();
     assert!(
-        err.contains(&format!("proxy refused {TARGET_ADDRESS}:22")),
+        err.contains(&format!(
+            "proxy refused {TARGET_ADDRESS}:22 for {} uid {}",
+            String::from_utf8_lossy(&me.stdout).trim(),
+            String::from_utf8_lossy(&uid.stdout).trim()
+        )),
         "{err}"
     );
+    let err = c
+        .collect(&job("oddtoken", Target::Ssh("oddtoken".into())))
+        .unwrap_err();
+    assert!(err.starts_with("prod/oddtoken: 'oddtoken': "), "{err}");
+    assert!(err.contains("token %Z"), "{err}");
 }
 
 #[test]
@@ -392,4 +404,79 @@ fn a_yaml_inventory_with_a_host_range_goes_through_the_bastion() {
     assert_eq!(hosts, ["prod/app-1", "prod/app-2"]);
     assert_eq!(lab.bastion.logins(), 1);
     assert_eq!(lab.target.logins(), 2);
+}
+
+#[test]
+fn a_host_entry_names_its_own_jump_chain_in_driftscope_toml() {
+    let Some(lab) = NetLab::start() else { return };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, "");
+    let user = &lab.target.user;
+    let bastion = format!("{}@{}", lab.bastion.user, lab.bastion_address);
+    // The environment's jump host does not exist; each entry names its own way in:
+    // one hop for the target, a two-hop chain for the host only jump2 sees.
+    let text = format!(
+        "[prod]\njump = 'nobody@203.0.113.77'\nhosts = [\n  \
+         {{ host = '{user}@{TARGET_ADDRESS}', jump = '{bastion}' }},\n  \
+         {{ host = '{user}@{DEEP_ADDRESS}', jump = '{bastion},{user}@{TARGET_ADDRESS}:2200' }},\n]\n"
+    );
+    let envs: std::collections::BTreeMap<String, driftscope::config::EnvironmentConfig> =
+        toml::from_str(&text).unwrap();
+    let jobs = driftscope::collect::plan(
+        &envs,
+        &driftscope::collect::Selection {
+            environments: vec!["prod".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = collector(&settings(&lab, &known, &config), false);
+    let mut hosts = Vec::new();
+    for message in c.spawn(jobs) {
+        if let Progress::Finished { label, outcome, .. } = message {
+            assert_collected(outcome.map(|b| *b), &lab);
+            hosts.push(label);
+        }
+    }
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            format!("prod/{TARGET_ADDRESS}"),
+            format!("prod/{DEEP_ADDRESS}")
+        ]
+    );
+    assert_eq!(lab.target.logins(), 1);
+    assert_eq!(lab.jump2.logins(), 1);
+    assert_eq!(lab.deep.logins(), 1);
+    // Both routes start at the bastion, and share its one session.
+    assert_eq!(lab.bastion.logins(), 1, "{}", lab.bastion.log());
+}
+
+#[test]
+fn a_bastion_session_that_died_is_reopened_for_the_next_host() {
+    let Some(mut lab) = NetLab::start() else {
+        return;
+    };
+    let known = lab.known_hosts();
+    let config = ssh_config(&lab, &known, &lab_hosts(&lab, "bastion", "bastion"));
+    let c = collector(&settings(&lab, &known, &config), false);
+    assert_collected(
+        c.collect(&job("target", Target::Ssh("target".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 1);
+    // The bastion's sshd restarts: the shared session dies with it.
+    lab.bastion.restart();
+    assert_collected(
+        c.collect(&job("second", Target::Ssh("second".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 2, "{}", lab.bastion.log());
+    // The new session is shared again.
+    assert_collected(
+        c.collect(&job("target", Target::Ssh("target".into()))),
+        &lab,
+    );
+    assert_eq!(lab.bastion.logins(), 2, "{}", lab.bastion.log());
 }

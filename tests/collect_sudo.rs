@@ -50,11 +50,32 @@ fn users() -> Option<()> {
     Some(())
 }
 
+/// The built-in probes that need root.
+const ROOT_BUILTINS: [&str; 2] = ["sudoers", "listening-processes"];
+
+/// A file only root may read and one anyone may, in a folder anyone may enter.
+fn files(sshd: &Sshd) -> (String, String) {
+    let dir = sshd.dir.path().join("etc");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (secret, open) = (dir.join("root-only.conf"), dir.join("open.conf"));
+    std::fs::write(&secret, "workers = 8\n").unwrap();
+    std::fs::write(&open, "listen = 80\n").unwrap();
+    run("chmod", &["0600", &secret.display().to_string()]);
+    run("chmod", &["0644", &open.display().to_string()]);
+    run("chmod", &["0755", &dir.display().to_string()]);
+    (secret.display().to_string(), open.display().to_string())
+}
+
 fn settings(sshd: &Sshd, known_hosts: &Path, sudo: bool) -> CollectSettings {
     let mut s = CollectSettings::default();
     s.collect.connect_timeout = Duration::from_secs(3);
     s.collect.host_timeout = Duration::from_secs(30);
-    s.collect.skip = builtin_names();
+    s.collect.skip = builtin_names()
+        .into_iter()
+        .filter(|n| !ROOT_BUILTINS.contains(&n.as_str()))
+        .collect();
+    let (secret, open) = files(sshd);
+    s.collect.files = vec![secret, open];
     s.ssh.known_hosts = Some(known_hosts.to_path_buf());
     s.ssh.ignore_user_known_hosts = true;
     s.ssh.config = Some(sshd.dir.path().join("no_ssh_config"));
@@ -161,4 +182,52 @@ fn sudo_runs_root_probes_when_allowed_and_records_them_unavailable_when_refused(
     let plain = collect(&sshd, NOPASSWD_USER, false);
     let uid = plain.get(Category::Config, "root.uid").expect("uid");
     assert_ne!(uid, &Value::Text("0\n".into()));
+
+    // The built-in root probes and a root-only configured file: read through sudo
+    // when allowed, recorded as needing root when refused or not configured. A file
+    // the login user can read is read whatever sudo says.
+    let (secret, open) = files(&sshd);
+    let (secret_key, open_key) = (format!("file:{secret}"), format!("file:{open}"));
+    assert_eq!(
+        allowed.get(Category::Config, &secret_key),
+        text("workers = 8").as_ref()
+    );
+    let sudoers = allowed
+        .get(Category::Config, "file:/etc/sudoers.d/driftscope-test")
+        .expect("sudoers.d read as root");
+    assert!(
+        matches!(sudoers, Value::Text(t) if t.contains(NOPASSWD_USER)),
+        "{sudoers:?}"
+    );
+    assert!(allowed.get(Category::Config, "file:/etc/sudoers").is_some());
+    let owner = allowed
+        .get(Category::Network, &format!("process:tcp/{}", sshd.port))
+        .expect("the sshd's port has its process");
+    assert_eq!(owner, &Value::set(["sshd".to_string()]));
+    for snapshot in [&allowed, &refused, &plain] {
+        assert_eq!(
+            snapshot.get(Category::Config, &open_key),
+            text("listen = 80").as_ref()
+        );
+    }
+    for probe in ROOT_BUILTINS.iter().copied().chain([secret_key.as_str()]) {
+        let message = |s: &driftscope::model::Snapshot| {
+            s.errors
+                .iter()
+                .find(|e| e.probe == probe)
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| panic!("{probe} has no error: {:?}", s.errors))
+        };
+        assert_eq!(
+            message(&refused),
+            "unavailable: needs root (sudo -n refused)",
+            "{probe}"
+        );
+        assert!(
+            message(&plain).contains("ermission denied") || message(&plain).contains("needs root"),
+            "{probe}: {}",
+            message(&plain)
+        );
+    }
+    assert!(refused.get(Category::Config, &secret_key).is_none());
 }

@@ -85,6 +85,7 @@ fn every_table_and_key_the_parser_accepts_is_documented_and_no_other() {
         ("databases", "[[databases]]", "[[databases]]"),
         ("severity", "[[severity]]", "[[severity]]"),
         ("rules", "[[rules]]", "[[rules]]"),
+        ("certificates", "[certificates]", "[certificates]"),
     ];
     let covered: BTreeSet<String> = sections.iter().map(|(t, ..)| t.to_string()).collect();
     assert_eq!(
@@ -114,6 +115,7 @@ fn the_reference_names_every_table_in_its_overview() {
         "[[databases]]",
         "[[severity]]",
         "[[rules]]",
+        "[certificates]",
     ] {
         assert!(doc.contains(&format!("`{table}`")), "{table}");
     }

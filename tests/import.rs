@@ -492,6 +492,80 @@ fn osquery_tables_of_one_host_map_onto_native_keys() {
 }
 
 #[test]
+fn osquery_results_of_two_hosts_drift_in_exactly_their_real_differences() {
+    // Two hosts that differ in time zone, FIPS mode and two variables of
+    // /etc/environment (one a secret); their clocks, uptime and free memory differ too,
+    // and must not drift.
+    let dir = workspace();
+    for (file, env) in [("web-a.json", "staging"), ("web-b.json", "prod")] {
+        let path = fixture(&format!("osquery/parity/{file}"));
+        let run = import(dir.path(), "osquery", &path, &["--env", env]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("table uptime: skipped, not mapped"),
+            "{}",
+            run.stderr
+        );
+    }
+    let out = driftscope(dir.path(), &["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut drifting: Vec<String> = doc["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/{}",
+                f["category"].as_str().unwrap(),
+                f["key"].as_str().unwrap()
+            )
+        })
+        .collect();
+    drifting.sort();
+    assert_eq!(
+        drifting,
+        [
+            "config/env.APP_MODE",
+            "config/env.DATABASE_PASSWORD",
+            "config/fips",
+            "config/sysctl.crypto.fips_enabled",
+            "config/timezone",
+            "config/timezone.abbreviation",
+        ]
+    );
+    let staging = &stored(dir.path(), "staging")[0];
+    let prod = &stored(dir.path(), "prod")[0];
+    // On the native probes' keys, and the secret through the same redaction.
+    assert_eq!(
+        staging.get(Category::Config, "timezone"),
+        Some(&Value::string("Etc/UTC"))
+    );
+    assert_eq!(
+        prod.get(Category::Config, "timezone.abbreviation"),
+        Some(&Value::string("CET"))
+    );
+    assert_eq!(
+        staging.get(Category::Config, "fips"),
+        Some(&Value::string("false"))
+    );
+    assert_eq!(
+        prod.get(Category::Config, "fips"),
+        Some(&Value::string("true"))
+    );
+    assert_eq!(
+        staging.get(Category::Config, "env.LANG"),
+        Some(&Value::string("C.UTF-8"))
+    );
+    assert!(matches!(
+        prod.get(Category::Config, "env.DATABASE_PASSWORD"),
+        Some(Value::Redacted(_))
+    ));
+    assert!(!serde_json::to_string(prod).unwrap().contains("s3cret"));
+    assert_eq!(prod.scheme_of("package:openssh-server"), Some("dpkg"));
+}
+
+#[test]
 fn osquery_table_folders_and_the_daemon_results_log_are_read() {
     let dir = workspace();
     let run = import(
@@ -641,7 +715,7 @@ fn ansible_facts_of_two_hosts_drift_in_exactly_their_real_differences() {
             "config/env.DATABASE_PASSWORD",
             "config/env.LOG_LEVEL",
             "config/env.TZ",
-            "config/timezone.abbreviation",
+            "config/timezone",
             "versions/runtime.python",
             "versions/runtime.python.executable",
         ]
@@ -654,6 +728,15 @@ fn ansible_facts_of_two_hosts_drift_in_exactly_their_real_differences() {
     ));
     let snapshot_text = serde_json::to_string(staging).unwrap();
     assert!(!snapshot_text.contains("s3cret"));
+    // The time zone is on the native probe's key, named as the probe names it.
+    assert_eq!(
+        staging.get(Category::Config, "timezone"),
+        Some(&Value::string("Etc/UTC"))
+    );
+    assert_eq!(
+        stored(dir.path(), "prod")[0].get(Category::Config, "timezone"),
+        Some(&Value::string("Europe/Paris"))
+    );
     // The default routes, FIPS mode, kernel command line and package manager are
     // there, on the native probes' keys, and equal.
     assert!(staging.get(Category::Network, "route:default").is_some());

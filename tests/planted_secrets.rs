@@ -105,6 +105,12 @@ fn no_planted_secret_is_written_or_printed_and_ordinary_values_stay_readable() {
             *value = driftscope::model::Value::string("changed");
         }
     });
+    // The annotated fact drifts whatever sorts first in its category.
+    qa.insert(
+        driftscope::model::Category::Config,
+        format!("file:{}", fixture("app.yaml").display()),
+        driftscope::model::Value::string("changed"),
+    );
     ws.store_snapshot(&qa).unwrap();
     let key = format!("config/file:{}", fixture("app.yaml").display());
     printed += &driftscope(root, &["diff", "qa", "dev", "--all"]);

@@ -78,3 +78,17 @@ fn the_documented_ini_inventory_reads_as_described() {
             .all(|h| h.options.jump.as_deref() == Some("ops@bastion.example.com"))
     );
 }
+
+#[test]
+fn every_toml_example_of_the_document_is_a_valid_configuration() {
+    let mut rest = DOC;
+    let mut count = 0;
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + "```toml\n".len()..];
+        let len = body.find("```").expect("closed example");
+        Config::parse(&body[..len], "docs/ssh.md").unwrap();
+        count += 1;
+        rest = &body[len..];
+    }
+    assert!(count >= 2, "{count} examples");
+}

@@ -6,6 +6,7 @@
 
 use super::parsers::{config, generic, infra, network, services, versions};
 use super::probe::{Probe, shell_quote};
+use super::script::UNAVAILABLE_STATUS;
 use crate::config::CollectSettings;
 use crate::model::Category;
 
@@ -150,6 +151,25 @@ pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
             config::timezone,
         ),
         Probe::plain(
+            "fips",
+            Config,
+            &[],
+            "cat /proc/sys/crypto/fips_enabled 2>/dev/null; true",
+            config::fips,
+        ),
+        Probe::plain(
+            "sudoers",
+            Config,
+            &[],
+            format!(
+                "[ -r /etc/sudoers ] || {{ echo 'needs root: /etc/sudoers is readable by root only (set sudo for this host)' >&2; exit {UNAVAILABLE_STATUS}; }}; \
+                 for f in /etc/sudoers /etc/sudoers.d/*; do [ -f \"$f\" ] || continue; \
+                 printf '%s\\n%s\\n' \"$f\" \"$(wc -c < \"$f\")\"; cat -- \"$f\"; done"
+            ),
+            config::framed_files,
+        )
+        .needing_root(true),
+        Probe::plain(
             "locale",
             Config,
             &[],
@@ -182,6 +202,17 @@ pub fn builtin(sysctl_keys: &[String]) -> Vec<Probe> {
              else echo 'neither ss nor netstat is installed' >&2; exit 127; fi",
             network::listening,
         ),
+        Probe::plain(
+            "listening-processes",
+            Network,
+            &["ss"],
+            format!(
+                "[ \"$(id -u)\" = 0 ] || {{ echo 'needs root: ss shows only the login user processes (set sudo for this host)' >&2; exit {UNAVAILABLE_STATUS}; }}; \
+                 ss -Hltnup"
+            ),
+            network::listening_processes,
+        )
+        .needing_root(true),
         Probe::plain(
             "routes",
             Network,
@@ -257,14 +288,17 @@ pub fn plan_probes(settings: &CollectSettings) -> Result<Vec<Probe>, String> {
     for path in &c.files {
         check_path("files", path)?;
         let key = format!("file:{path}");
-        probes.push(Probe::keyed(
-            key.clone(),
-            Category::Config,
-            &[],
-            format!("cat -- {}", shell_quote(path)),
-            config::file_text,
-            key,
-        ));
+        probes.push(
+            Probe::keyed(
+                key.clone(),
+                Category::Config,
+                &[],
+                format!("cat -- {}", shell_quote(path)),
+                config::file_text,
+                key,
+            )
+            .root_when_unreadable(path),
+        );
     }
     for path in &c.env_files {
         check_path("env_files", path)?;

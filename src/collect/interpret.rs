@@ -88,6 +88,7 @@ pub fn snapshot(
         }
     }
     snap.normalize();
+    super::version_scheme::record(&mut snap);
     snap
 }
 

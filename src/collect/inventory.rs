@@ -144,7 +144,7 @@ pub fn plan_hosts_at(
         let names: Vec<String> = if selection.environments.is_empty() {
             let declaring: Vec<String> = environments
                 .iter()
-                .filter(|(_, env)| env.hosts.iter().any(|h| h.trim() == LOCAL))
+                .filter(|(_, env)| env.hosts.iter().any(|h| h.host.trim() == LOCAL))
                 .map(|(name, _)| name.clone())
                 .collect();
             if declaring.is_empty() {
@@ -200,14 +200,15 @@ pub fn plan_hosts_at(
         }
         // (inventory name, entry, options)
         let mut entries: Vec<(Option<String>, String, EntryOptions)> = Vec::new();
-        let env_options = EntryOptions {
-            jump: env.jump.clone(),
-            ..EntryOptions::default()
-        };
         for written in &env.hosts {
-            let expanded =
-                expand_ranges(written.trim()).map_err(|e| format!("environment '{name}': {e}"))?;
-            entries.extend(expanded.into_iter().map(|e| (None, e, env_options.clone())));
+            // The entry's own jump hosts replace the environment's.
+            let options = EntryOptions {
+                jump: written.jump.clone().or_else(|| env.jump.clone()),
+                ..EntryOptions::default()
+            };
+            let expanded = expand_ranges(written.host.trim())
+                .map_err(|e| format!("environment '{name}': {e}"))?;
+            entries.extend(expanded.into_iter().map(|e| (None, e, options.clone())));
         }
         if let Some(file) = &env.inventory {
             let path = match root {
@@ -431,6 +432,7 @@ pub use super::ssh_config::{ClientConfig, SshTarget};
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::HostEntry;
 
     fn envs(list: &[(&str, &[&str])]) -> BTreeMap<String, EnvironmentConfig> {
         list.iter()
@@ -438,7 +440,7 @@ mod tests {
                 (
                     name.to_string(),
                     EnvironmentConfig {
-                        hosts: hosts.iter().map(|h| h.to_string()).collect(),
+                        hosts: hosts.iter().map(|h| HostEntry::plain(*h)).collect(),
                         ..EnvironmentConfig::default()
                     },
                 )
@@ -528,6 +530,64 @@ mod tests {
         .unwrap();
         let labels: Vec<String> = jobs.iter().map(HostJob::label).collect();
         assert_eq!(labels, ["prod/web-1", "prod/web-2"]);
+    }
+
+    #[test]
+    fn a_host_entry_s_own_jump_hosts_replace_the_environment_s() {
+        let config = crate::config::Config::parse(
+            "[environments.prod]\njump = 'ops@bastion'\nhosts = [\n  'web-1',\n  \
+             { host = 'db-[1:2]', jump = 'ops@bastion,db-jump:2222' },\n  \
+             { host = 'edge', jump = 'none' },\n]\n",
+            "driftscope.toml",
+        )
+        .unwrap();
+        let jobs = plan(
+            &config.environments,
+            &Selection {
+                environments: vec!["prod".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let jumps: Vec<(String, Option<String>)> = jobs
+            .iter()
+            .map(|j| {
+                let jump = match &j.target {
+                    Target::SshWith { options, .. } => options.jump.clone(),
+                    _ => None,
+                };
+                (j.host.clone(), jump)
+            })
+            .collect();
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            jumps,
+            [
+                ("web-1".to_string(), some("ops@bastion")),
+                ("db-1".to_string(), some("ops@bastion,db-jump:2222")),
+                ("db-2".to_string(), some("ops@bastion,db-jump:2222")),
+                ("edge".to_string(), some("none")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_host_table_is_an_error_at_its_line() {
+        let err = crate::config::Config::parse(
+            "[environments.prod]\nhosts = [\n  { host = 'db-1', jmp = 'x' },\n]\n",
+            "driftscope.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("driftscope.toml: line 3, column "), "{err}");
+        assert!(err.contains("unknown field `jmp`"), "{err}");
+        let err = crate::config::Config::parse(
+            "[environments.prod]\nhosts = [{ host = 'db-1', jump = 'a,,b' }]\n",
+            "driftscope.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("not a list of jump hosts"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod script;
 pub mod ssh_config;
 pub mod sudo;
 pub mod transport;
+pub mod version_scheme;
 pub mod via_ansible;
 
 pub use inventory::{

@@ -46,6 +46,9 @@ pub struct Probe {
     /// Whether it needs root: on hosts configured with `sudo` it runs through
     /// `sudo -n` (see [`super::sudo`]).
     pub needs_root: bool,
+    /// A file that, when the login user can read it, lets the probe run without root
+    /// even on hosts configured with `sudo`.
+    pub root_unless_readable: Option<String>,
 }
 
 impl Probe {
@@ -64,6 +67,7 @@ impl Probe {
             command: command.into(),
             parser: Parser::Plain(parse),
             needs_root: false,
+            root_unless_readable: None,
         }
     }
 
@@ -83,12 +87,21 @@ impl Probe {
             command: command.into(),
             parser: Parser::Keyed(parse, key.into()),
             needs_root: false,
+            root_unless_readable: None,
         }
     }
 
     /// The same probe, marked as needing root.
     pub fn needing_root(mut self, needs_root: bool) -> Probe {
         self.needs_root = needs_root;
+        self
+    }
+
+    /// The same probe, run through `sudo -n` on hosts configured for it only when the
+    /// login user cannot read `path`.
+    pub fn root_when_unreadable(mut self, path: &str) -> Probe {
+        self.needs_root = true;
+        self.root_unless_readable = Some(path.to_string());
         self
     }
 

@@ -229,7 +229,10 @@ impl Collector {
         let mut probes = self.probes_for(job);
         if self.sudo.applies(&job.environment, &job.host) {
             for probe in probes.iter_mut().filter(|p| p.needs_root) {
-                probe.command = sudo::as_root(&probe.command);
+                probe.command = match &probe.root_unless_readable {
+                    Some(path) => sudo::as_root_unless_readable(path, &probe.command),
+                    None => sudo::as_root(&probe.command),
+                };
             }
         }
         probes

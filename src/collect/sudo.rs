@@ -20,6 +20,15 @@ pub fn as_root(command: &str) -> String {
     )
 }
 
+/// `command` as the login user when it can read `path`, else as [`as_root`] runs it.
+pub fn as_root_unless_readable(path: &str, command: &str) -> String {
+    format!(
+        "if [ -r {} ]; then {command}; else {}; fi",
+        shell_quote(path),
+        as_root(command)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

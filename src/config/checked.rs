@@ -7,7 +7,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
 use super::EnvironmentConfig;
-use super::environments::{check_environment_name, check_host};
+use super::environments::{HostEntry, check_environment_name, check_host, check_jump};
 use crate::diff::IgnoreRules;
 
 /// A string checked while parsing, so errors point at its line and column.
@@ -16,6 +16,7 @@ struct Checked<const KIND: u8>(String);
 const ENV_NAME: u8 = 0;
 const HOST: u8 = 1;
 const PATTERN: u8 = 2;
+const JUMP: u8 = 3;
 
 impl<'de, const KIND: u8> Deserialize<'de> for Checked<KIND> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -23,6 +24,7 @@ impl<'de, const KIND: u8> Deserialize<'de> for Checked<KIND> {
         let checked = match KIND {
             ENV_NAME => check_environment_name(&text),
             HOST => check_host(&text),
+            JUMP => check_jump(&text),
             _ => IgnoreRules::new(std::slice::from_ref(&text))
                 .map(drop)
                 .map_err(|e| format!("ignore pattern {text:?}: {e}")),
@@ -58,9 +60,45 @@ pub(super) fn de_environments<'de, D: Deserializer<'de>>(
     Ok(raw.into_iter().map(|(k, v)| (k.0, v)).collect())
 }
 
-pub(super) fn de_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let raw = Vec::<Checked<HOST>>::deserialize(d)?;
-    Ok(raw.into_iter().map(|h| h.0).collect())
+pub(super) fn de_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<HostEntry>, D::Error> {
+    Vec::<HostEntry>::deserialize(d)
+}
+
+/// A host entry's table form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HostTable {
+    host: Checked<HOST>,
+    #[serde(default)]
+    jump: Option<Checked<JUMP>>,
+}
+
+impl<'de> Deserialize<'de> for HostEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = HostEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a host (\"user@host:port\") or a table { host = \"…\", jump = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<HostEntry, E> {
+                check_host(text).map_err(E::custom)?;
+                Ok(HostEntry::plain(text))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<HostEntry, A::Error> {
+                let table =
+                    HostTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(HostEntry {
+                    host: table.host.0,
+                    jump: table.jump.map(|j| j.0),
+                })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 pub(super) fn de_patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

@@ -8,9 +8,10 @@ use super::checked::de_hosts;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentConfig {
-    /// Hosts: `local`, `user@host:port`, or an alias from `~/.ssh/config`.
+    /// Hosts: `local`, `user@host:port`, or an alias from `~/.ssh/config`; each may
+    /// name its own jump hosts (`{ host = "db-1", jump = "ops@bastion,inner" }`).
     #[serde(default, deserialize_with = "de_hosts")]
-    pub hosts: Vec<String>,
+    pub hosts: Vec<HostEntry>,
     /// A one-line description.
     #[serde(default)]
     pub description: Option<String>,
@@ -36,6 +37,27 @@ pub struct EnvironmentConfig {
     /// (`--forks`, `--become`, `--vault-password-file`…).
     #[serde(default)]
     pub ansible_args: Vec<String>,
+}
+
+/// One entry of an environment's `hosts`: `"web-1"`, or a table
+/// `{ host = "db-1", jump = "ops@bastion,inner" }` whose jump hosts replace the
+/// environment's `jump` for that entry (`jump = "none"` connects directly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostEntry {
+    /// The entry as written: `local`, `user@host:port`, an alias, or a range.
+    pub host: String,
+    /// The entry's own jump hosts, as OpenSSH's `ProxyJump`.
+    pub jump: Option<String>,
+}
+
+impl HostEntry {
+    /// A plain entry, without its own jump hosts.
+    pub fn plain(host: impl Into<String>) -> HostEntry {
+        HostEntry {
+            host: host.into(),
+            jump: None,
+        }
+    }
 }
 
 /// Checks an environment name: not empty, no `@`, `/`, `\` or whitespace, no control
@@ -67,6 +89,16 @@ pub(super) fn check_host(host: &str) -> Result<(), String> {
     }
     if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("host {host:?} may not contain whitespace"));
+    }
+    Ok(())
+}
+
+/// Checks a host entry's `jump`: a comma-separated list of hosts, or `none`.
+pub(super) fn check_jump(jump: &str) -> Result<(), String> {
+    if jump.split(',').any(|hop| check_host(hop).is_err()) {
+        return Err(format!(
+            "jump {jump:?} is not a list of jump hosts (write \"user@bastion:22,inner\", or \"none\")"
+        ));
     }
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! `driftscope.toml`, a workspace's configuration: its types, parsing and validation.
 //!
 //! One file per table: `[environments]`, `[ignore]`, `[collect]`, `[ssh]`,
-//! `[[probes]]`, `[secrets]`, `[[databases]]`, and `[[severity]]` with `[[rules]]`. Collection reads its part as
+//! `[[probes]]`, `[secrets]`, `[[databases]]`, `[[severity]]` with `[[rules]]`, and
+//! `[certificates]`. Collection reads its part as
 //! [`CollectSettings`]; the store reads environments and ignore rules.
 
 mod byte_size;
+mod certificates;
 mod checked;
 mod collect;
 pub mod databases;
@@ -29,9 +31,10 @@ use crate::diff::IgnoreRules;
 use checked::de_environments;
 
 pub use byte_size::ByteSize;
+pub use certificates::CertificatesConfig;
 pub use collect::{CollectConfig, CollectSettings};
 pub use databases::{Connection, DatabaseConfig, MigrationsMode};
-pub use environments::{EnvironmentConfig, check_environment_name};
+pub use environments::{EnvironmentConfig, HostEntry, check_environment_name};
 pub use ignore::IgnoreConfig;
 pub use policy::{RuleConfig, SeverityConfig};
 pub use probes::{ParserKind, ProbeConfig};
@@ -77,6 +80,9 @@ pub struct Config {
     /// `[[rules]]`: what may differ or must be equal between environments.
     #[serde(default)]
     pub rules: Vec<RuleConfig>,
+    /// `[certificates]`: when a certificate counts as near expiry.
+    #[serde(default)]
+    pub certificates: CertificatesConfig,
 }
 
 impl Config {
@@ -118,7 +124,8 @@ impl Config {
     fn check_duplicate_hosts(&self, origin: &str) -> Result<()> {
         for (name, env) in &self.environments {
             let mut seen = BTreeSet::new();
-            if let Some(host) = env.hosts.iter().find(|h| !seen.insert(h.as_str())) {
+            if let Some(host) = env.hosts.iter().find(|h| !seen.insert(h.host.as_str())) {
+                let host = &host.host;
                 return Err(eyre!(
                     "{origin}: environment '{name}' lists host '{host}' twice"
                 ));
@@ -153,7 +160,10 @@ mod tests {
             ["dev"],
             "only `dev = local` is live; the examples are commented out"
         );
-        assert_eq!(config.environments["dev"].hosts, ["local"]);
+        assert_eq!(
+            config.environments["dev"].hosts,
+            [HostEntry::plain("local")]
+        );
         assert!(config.ignore.facts.contains(&"infra/uptime".to_string()));
     }
 

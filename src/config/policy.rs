@@ -80,7 +80,12 @@ impl Config {
                 reason: entry.reason.trim().to_string(),
             });
         }
-        Policy::new(&overrides, &rules).map_err(|e| eyre!("{CONFIG_FILE}: {e}"))
+        let policy = Policy::new(&overrides, &rules).map_err(|e| eyre!("{CONFIG_FILE}: {e}"))?;
+        match self.certificates.window() {
+            Ok(Some(window)) => Ok(policy.with_certificate_window(window)),
+            Ok(None) => Ok(policy),
+            Err(e) => Err(eyre!("{CONFIG_FILE}: {e}")),
+        }
     }
 }
 

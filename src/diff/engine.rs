@@ -215,11 +215,24 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// The version scheme of a fact: by its key and the package manager of the hosts
-    /// holding it (plain when they disagree).
+    /// The version scheme of a fact: the one its holders recorded when they agree,
+    /// else by its key and the package manager of the hosts holding it (plain when
+    /// they disagree).
     fn scheme(&self, key: &FactKey, values: &[Option<&Value>]) -> Scheme {
         if key.category != Category::Versions {
             return Scheme::Plain;
+        }
+        let mut recorded = values
+            .iter()
+            .zip(&self.hosts)
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, host)| host.scheme_of(&key.key));
+        if let Some(Some(first)) = recorded.next() {
+            if recorded.all(|r| r == Some(first)) {
+                if let Some(scheme) = Scheme::from_name(first) {
+                    return scheme;
+                }
+            }
         }
         let mut holders = values
             .iter()

@@ -8,6 +8,7 @@
 pub mod bulk;
 mod comparison;
 mod engine;
+pub mod expiry;
 pub mod hosts;
 mod ignore;
 pub mod policy;

@@ -10,6 +10,8 @@
 //!   with its reason: see `review::review_with_rules`) or *must be equal* (its drift is
 //!   raised to critical and no rule can justify it; only an explicit annotation can).
 //!   The first matching rule applies.
+//! - A **certificate near expiry** (see [`super::expiry`]) raises its drift to
+//!   critical before the overrides apply.
 
 use std::collections::BTreeSet;
 
@@ -57,6 +59,8 @@ pub struct ExpectationRule {
 pub struct Policy {
     overrides: Vec<(GlobMatcher, Severity)>,
     rules: Vec<(GlobMatcher, ExpectationRule)>,
+    /// How close to expiry a certificate raises its drift; `None`: the default.
+    certificate_window: Option<chrono::Duration>,
 }
 
 fn matcher(pattern: &str) -> Result<GlobMatcher, String> {
@@ -85,7 +89,24 @@ impl Policy {
                 Ok((matcher(&rule.pattern)?, rule.clone()))
             })
             .collect::<Result<_, String>>()?;
-        Ok(Policy { overrides, rules })
+        Ok(Policy {
+            overrides,
+            rules,
+            certificate_window: None,
+        })
+    }
+
+    /// The same policy, with certificates counted near expiry within `window` instead
+    /// of the default 30 days.
+    pub fn with_certificate_window(mut self, window: chrono::Duration) -> Policy {
+        self.certificate_window = Some(window);
+        self
+    }
+
+    /// How close to expiry a certificate raises its drift to critical.
+    pub fn certificate_window(&self) -> chrono::Duration {
+        self.certificate_window
+            .unwrap_or_else(super::expiry::default_window)
     }
 
     /// True when the policy has neither overrides nor rules.
@@ -135,11 +156,22 @@ impl Policy {
         severity
     }
 
-    /// Applies the policy to a report compared between `environments`: every drift's
-    /// severity as [`Policy::severity`] says, the counts by severity redone, and the
-    /// facts sorted worst first again.
+    /// Applies the policy to a report compared between `environments`: certificates
+    /// near expiry raised to critical, then every drift's severity as
+    /// [`Policy::severity`] says, the counts by severity redone, and the facts sorted
+    /// worst first again.
     pub fn apply(&self, report: &mut DriftReport, environments: &[String]) {
-        if self.is_empty() {
+        let window = self.certificate_window();
+        let mut raised = false;
+        for fact in report.facts.iter_mut().filter(|f| f.is_drift()) {
+            if fact.severity < Severity::Critical
+                && super::expiry::near_expiry(fact, &report.sides, window)
+            {
+                fact.severity = Severity::Critical;
+                raised = true;
+            }
+        }
+        if self.is_empty() && !raised {
             return;
         }
         for fact in report.facts.iter_mut().filter(|f| f.is_drift()) {
@@ -227,5 +259,52 @@ mod tests {
         let mut blank = rule("infra/*", &[], Expectation::MayDiffer);
         blank.reason = " ".to_string();
         assert!(Policy::new(&[], &[blank]).unwrap_err().contains("reason"));
+    }
+
+    #[test]
+    fn a_certificate_near_expiry_is_raised_unless_an_override_says_otherwise() {
+        use crate::diff::{DiffOptions, Side, compare};
+        use crate::model::{Snapshot, Source, Value};
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+        let host = |env: &str, not_after: &str| {
+            let mut s = Snapshot::new(env, "web-1", t, Source::Demo);
+            s.insert(
+                Category::Network,
+                "cert:/etc/ssl/app.pem",
+                Value::record([("not_after", not_after), ("subject", "CN = app")]),
+            );
+            s
+        };
+        let (staging, prod) = (
+            host("staging", "2027-11-20T00:00:00Z"),
+            host("prod", "2026-12-01T00:00:00Z"),
+        );
+        let report = || {
+            compare(
+                &[
+                    Side {
+                        label: "staging".into(),
+                        snapshots: vec![&staging],
+                    },
+                    Side {
+                        label: "prod".into(),
+                        snapshots: vec![&prod],
+                    },
+                ],
+                &DiffOptions::default(),
+            )
+        };
+        let severity = |policy: &Policy| {
+            let mut r = report();
+            policy.apply(&mut r, &envs(&["staging", "prod"]));
+            r.facts[0].severity
+        };
+        assert_eq!(report().facts[0].severity, Severity::High);
+        assert_eq!(severity(&Policy::default()), Severity::Critical);
+        let narrow = Policy::default().with_certificate_window(chrono::Duration::days(7));
+        assert_eq!(severity(&narrow), Severity::High);
+        let low = Policy::new(&[("network/cert:*".to_string(), Severity::Low)], &[]).unwrap();
+        assert_eq!(severity(&low), Severity::Low);
     }
 }

@@ -123,6 +123,12 @@ pub struct Snapshot {
     /// Probes that failed while collecting.
     #[serde(default)]
     pub errors: Vec<ProbeError>,
+    /// The version scheme of `versions` facts, where the collector or importer knew
+    /// it: a key (`package:curl`) or a key prefix ending in `*` (`package:*`) →
+    /// `dpkg`, `rpm`, `apk`, `pep440`, `semver` or `plain`. Empty (and absent from the
+    /// document) when unknown, as in older snapshots.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schemes: BTreeMap<String, String>,
 }
 
 fn ser_time<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -215,7 +221,24 @@ impl Snapshot {
             collector: format!("driftscope {}", env!("CARGO_PKG_VERSION")),
             facts: FactMap::new(),
             errors: Vec::new(),
+            schemes: BTreeMap::new(),
         }
+    }
+
+    /// The recorded version scheme of the `versions` fact `key`: its own entry, else
+    /// the longest `prefix*` entry it starts with.
+    pub fn scheme_of(&self, key: &str) -> Option<&str> {
+        if let Some(scheme) = self.schemes.get(key) {
+            return Some(scheme);
+        }
+        self.schemes
+            .iter()
+            .filter_map(|(pattern, scheme)| {
+                let prefix = pattern.strip_suffix('*')?;
+                key.starts_with(prefix).then_some((prefix.len(), scheme))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, scheme)| scheme.as_str())
     }
 
     /// Adds or replaces one fact.
@@ -348,6 +371,23 @@ mod tests {
         assert_eq!(back.to_json(), text);
         assert!(text.contains("\"taken_at\": \"2026-11-20T09:30:00Z\""));
         assert!(text.ends_with("}\n"));
+    }
+
+    #[test]
+    fn schemes_are_optional_and_found_by_key_or_prefix() {
+        let old = sample().to_json();
+        assert!(!old.contains("schemes"), "an empty map is not written");
+        assert!(Snapshot::from_json(&old).unwrap().schemes.is_empty());
+        let mut s = sample();
+        s.schemes.insert("package:*".into(), "dpkg".into());
+        s.schemes.insert("package:py*".into(), "plain".into());
+        s.schemes.insert("package:curl".into(), "rpm".into());
+        let back = Snapshot::from_json(&s.to_json()).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.scheme_of("package:libc6"), Some("dpkg"));
+        assert_eq!(back.scheme_of("package:python3"), Some("plain"));
+        assert_eq!(back.scheme_of("package:curl"), Some("rpm"));
+        assert_eq!(back.scheme_of("runtime.python"), None);
     }
 
     #[test]

@@ -504,6 +504,8 @@ struct MetaDoc {
     facts: FactCount,
     #[serde(default)]
     errors: ErrorCount,
+    #[serde(default, rename = "schemes")]
+    _schemes: std::collections::BTreeMap<String, String>,
 }
 
 fn de_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {

@@ -172,22 +172,7 @@ impl Sshd {
             );
             fs::write(p("sshd_config"), config).expect("write sshd_config");
             let log = fs::File::create(p("sshd.log")).expect("sshd.log");
-            let mut command = match &setup.netns {
-                Some(ns) => {
-                    let mut c = Command::new("ip");
-                    c.args(["netns", "exec", ns]).arg(&binary);
-                    c
-                }
-                None => Command::new(&binary),
-            };
-            let mut child = command
-                .args(["-D", "-e", "-f"])
-                .arg(p("sshd_config"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .expect("start sshd");
+            let mut child = spawn(&binary, setup.netns.as_deref(), dir.path(), log);
             let started = Instant::now();
             let mut up = false;
             while started.elapsed() < Duration::from_secs(10) {
@@ -295,10 +280,96 @@ impl Sshd {
             .to_string()
     }
 
+    /// Restarts the server as a crash or a reboot would: the listener and every open
+    /// session are killed, then a new listener starts with the same keys, address and
+    /// port (its log continues the old one).
+    pub fn restart(&mut self) {
+        let sessions = descendants(self.child.id());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for pid in sessions {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        let log = fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join("sshd.log"))
+            .expect("sshd.log");
+        self.child = spawn(&sshd_binary(), self.netns.as_deref(), self.dir.path(), log);
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            let listening = match &self.netns {
+                Some(ns) => listening_in(ns, self.port),
+                None => TcpStream::connect((self.address.as_str(), self.port)).is_ok(),
+            };
+            if listening {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("sshd did not restart: {}", self.log());
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.path().join("sshd.log")).unwrap_or_default()
     }
+}
+
+/// Starts `binary` in the foreground with the config of `dir`, logging to `log`.
+fn spawn(binary: &Path, netns: Option<&str>, dir: &Path, log: fs::File) -> Child {
+    let mut command = match netns {
+        Some(ns) => {
+            let mut c = Command::new("ip");
+            c.args(["netns", "exec", ns]).arg(binary);
+            c
+        }
+        None => Command::new(binary),
+    };
+    command
+        .args(["-D", "-e", "-f"])
+        .arg(dir.join("sshd_config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start sshd")
+}
+
+/// The processes descending from `pid` (the server's sessions), from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …: comm may hold spaces, so read after its ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((child, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
 }
 
 /// Whether something listens on TCP `port` inside network namespace `ns`.

@@ -26,6 +26,7 @@ use super::{
     source_file_name, squeeze,
 };
 use crate::collect::package_name::package_key;
+use crate::collect::parsers::config::{canonical_zone, is_zone_name};
 use crate::collect::parsers::infra::{PSEUDO_FS, gib};
 use crate::diff::version::Scheme;
 use crate::model::{Category, Value, sanitize};
@@ -849,17 +850,38 @@ fn kernel_cmdline(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
     Ok(())
 }
 
-/// The time zone: `ansible_date_time.tz_dst` as `timezone.abbreviation`. Ansible
-/// reports abbreviations, not the zone name the native `timezone` fact holds, and the
-/// daylight-saving one (`UTC`, `CEST`) is the one that does not change with the season.
+/// The time zone, on the native `timezone` key when the facts name it: the `TZ` of
+/// `ansible_env` when it is a zone name (the zone the host's processes use), else
+/// `Etc/UTC` when `ansible_date_time.tz_dst` (else `.tz`) is UTC. Otherwise Ansible
+/// gives only an abbreviation, which several zones share (`CET`), kept as
+/// `timezone.abbreviation`; the daylight-saving one does not change with the season.
 fn time_zone(facts: &Facts, b: &mut SnapshotBuilder) -> Mapped {
+    if let Some((field, env)) = facts.get("env") {
+        if let Some(tz) = object_of(env, &field)?.get("TZ") {
+            let name = text_of(tz, &format!("{field}.TZ"))?;
+            if is_zone_name(&name) {
+                b.fact(
+                    Category::Config,
+                    "timezone",
+                    Value::string(canonical_zone(&name)),
+                );
+                return Ok(());
+            }
+        }
+    }
     let Some((field, value)) = facts.get("date_time") else {
         return Ok(());
     };
     let date_time = object_of(value, &field)?;
     if let Some(v) = date_time.get("tz_dst").or_else(|| date_time.get("tz")) {
         let zone = text_of(v, &format!("{field}.tz_dst"))?;
-        if !zone.is_empty() {
+        if is_zone_name(&zone) {
+            b.fact(
+                Category::Config,
+                "timezone",
+                Value::string(canonical_zone(&zone)),
+            );
+        } else if !zone.is_empty() {
             b.fact(
                 Category::Config,
                 "timezone.abbreviation",

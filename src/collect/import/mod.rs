@@ -190,6 +190,7 @@ impl<'a> SnapshotBuilder<'a> {
     /// The finished snapshot and its notes.
     pub fn finish(mut self) -> Imported {
         self.snapshot.normalize();
+        super::version_scheme::record(&mut self.snapshot);
         Imported {
             snapshot: self.snapshot,
             notes: self.notes,

@@ -14,6 +14,7 @@
 //! osquery writes every column as a string (`logger_numerics` writes numbers); both are
 //! read. Unknown tables are skipped with a note. The mapping is in `docs/importers.md`.
 
+use crate::collect::parsers::config::{canonical_zone, fips, is_zone_name};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -384,7 +385,8 @@ fn to_snapshot<'a>(
             "system_info" => Some((Category::Infra, system_info)),
             "mounts" => Some((Category::Infra, mounts)),
             "systemd_units" => Some((Category::Services, systemd_units)),
-            "time" => None,
+            "default_environment" => Some((Category::Config, default_environment)),
+            "time" => Some((Category::Config, time_zone)),
             other => {
                 b.note(&format!(
                     "table {}: skipped, not mapped",
@@ -522,7 +524,42 @@ fn system_controls(
     for (i, row) in rows.iter().enumerate() {
         let name = column(row, "name", table, i)?;
         let value = column(row, "current_value", table, i)?;
+        if name == "crypto.fips_enabled" {
+            // FIPS mode on the key the native probe and the Ansible importer use.
+            facts.extend(fips(&value)?);
+        }
         facts.push((format!("sysctl.{name}"), Value::string(squeeze(&value))));
+    }
+    Ok(())
+}
+
+/// `default_environment` (`/etc/environment`): `env.<variable>` = its value, through
+/// the same redaction as collected environment files.
+fn default_environment(
+    rows: &[Row],
+    table: &str,
+    facts: &mut Vec<(String, Value)>,
+) -> Result<(), String> {
+    for (i, row) in rows.iter().enumerate() {
+        let name = column(row, "variable", table, i)?;
+        let value = column(row, "value", table, i)?;
+        facts.push((format!("env.{name}"), Value::string(value)));
+    }
+    Ok(())
+}
+
+/// `time`: the host's time zone (`local_timezone`; the `timezone` column is always
+/// UTC), on the native `timezone` key when it is UTC, else the abbreviation in effect as
+/// `timezone.abbreviation`. The clock columns are volatile and not mapped.
+fn time_zone(rows: &[Row], table: &str, facts: &mut Vec<(String, Value)>) -> Result<(), String> {
+    let Some(row) = rows.first().filter(|r| r.contains_key("local_timezone")) else {
+        return Ok(());
+    };
+    let zone = column(row, "local_timezone", table, 0)?;
+    if is_zone_name(&zone) {
+        facts.push(("timezone".into(), Value::string(canonical_zone(&zone))));
+    } else if !zone.is_empty() {
+        facts.push(("timezone.abbreviation".into(), Value::string(zone)));
     }
     Ok(())
 }

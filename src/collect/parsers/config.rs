@@ -9,6 +9,31 @@ pub fn file_text(out: &str, key: &str) -> Result<Facts, String> {
     Ok(vec![(key.to_string(), Value::Text(out.to_string()))])
 }
 
+/// Files framed as `path\nsize\n` then exactly `size` bytes each (as the `sudoers`
+/// probe prints them) → one `file:<path>` text fact per file.
+pub fn framed_files(out: &str) -> Result<Facts, String> {
+    let mut facts = Vec::new();
+    let mut rest = out;
+    while !rest.is_empty() {
+        let (path, after) = rest
+            .split_once('\n')
+            .ok_or_else(|| "a file frame without its size".to_string())?;
+        let (size, after) = after
+            .split_once('\n')
+            .ok_or_else(|| format!("{path}: a file frame without its size"))?;
+        let size: usize = size
+            .trim()
+            .parse()
+            .map_err(|_| format!("{path}: a file frame with a bad size '{size}'"))?;
+        let text = after
+            .get(..size)
+            .ok_or_else(|| format!("{path}: the file is shorter than its frame says"))?;
+        facts.push((format!("file:{path}"), Value::Text(text.to_string())));
+        rest = &after[size..];
+    }
+    Ok(facts)
+}
+
 /// An environment file (`KEY=value`, `export KEY=value`, quotes, comments) →
 /// one `env.<KEY>` fact per entry.
 pub fn env_file(out: &str) -> Result<Facts, String> {
@@ -47,7 +72,55 @@ pub fn timezone(out: &str) -> Result<Facts, String> {
         .find(|l| !l.is_empty())
         .ok_or("empty output")?;
     let zone = zone.rsplit_once("zoneinfo/").map_or(zone, |(_, z)| z);
-    Ok(vec![("timezone".into(), Value::string(zone))])
+    Ok(vec![(
+        "timezone".into(),
+        Value::string(canonical_zone(zone)),
+    )])
+}
+
+/// The names of the UTC zone (IANA links to `Etc/UTC`), compared without case.
+const UTC_NAMES: &[&str] = &[
+    "etc/utc",
+    "utc",
+    "etc/uct",
+    "uct",
+    "etc/universal",
+    "universal",
+    "etc/zulu",
+    "zulu",
+];
+
+/// A time zone name as the `timezone` fact holds it: the IANA links to UTC (`UTC`,
+/// `Etc/Universal`, `Zulu`…) as `Etc/UTC`, so Debian's `/etc/timezone` and a
+/// `/etc/localtime` link name one zone alike; any other name as it is.
+pub fn canonical_zone(name: &str) -> String {
+    let name = name.trim().trim_start_matches(':');
+    if UTC_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+        "Etc/UTC".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// Whether `name` (a `TZ` value or an abbreviation) names a zone as the `timezone`
+/// fact does: a UTC name, or an IANA `Area/Location` name. POSIX rule strings
+/// (`CET-1CEST,M3.5.0`) and other abbreviations (`CET`, which several zones share) do
+/// not.
+pub fn is_zone_name(name: &str) -> bool {
+    let name = name.trim().trim_start_matches(':');
+    UTC_NAMES.contains(&name.to_ascii_lowercase().as_str())
+        || (name.contains('/')
+            && !name.starts_with('/')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+')))
+}
+
+/// `/proc/sys/crypto/fips_enabled` (`1`, `0`, or nothing when the kernel lacks it) →
+/// `fips`: `true` or `false`, as Ansible's `ansible_fips` reads the same file.
+pub fn fips(out: &str) -> Result<Facts, String> {
+    let on = out.trim() == "1";
+    Ok(vec![("fips".into(), Value::string(on.to_string()))])
 }
 
 /// `/etc/default/locale` or `/etc/locale.conf` → `locale.<VAR>`.
@@ -79,6 +152,29 @@ fn prefixed_pairs(out: &str, prefix: &str) -> Result<Facts, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framed_files_split_on_their_sizes_not_their_text() {
+        let out = "/etc/sudoers\n13\nroot ALL=ALL\n/etc/sudoers.d/x\n9\n/etc/y\n3\n";
+        assert_eq!(
+            framed_files(out).unwrap(),
+            vec![
+                (
+                    "file:/etc/sudoers".to_string(),
+                    Value::Text("root ALL=ALL\n".into())
+                ),
+                (
+                    "file:/etc/sudoers.d/x".to_string(),
+                    Value::Text("/etc/y\n3\n".into())
+                ),
+            ]
+        );
+        assert!(
+            framed_files("/etc/a\n99\nshort")
+                .unwrap_err()
+                .contains("/etc/a")
+        );
+    }
 
     #[test]
     fn env_file_entries_become_env_facts() {
@@ -116,6 +212,21 @@ mod tests {
                 Value::string("32768 60999")
             )
         );
+    }
+
+    #[test]
+    fn utc_has_one_name_and_fips_reads_like_ansible() {
+        for name in ["UTC", "Etc/UTC", "Universal", "zulu", ":UTC"] {
+            assert_eq!(canonical_zone(name), "Etc/UTC", "{name}");
+        }
+        assert_eq!(canonical_zone("Europe/Paris"), "Europe/Paris");
+        assert_eq!(
+            timezone("/usr/share/zoneinfo/UTC\n").unwrap()[0].1,
+            Value::string("Etc/UTC")
+        );
+        assert_eq!(fips("1\n").unwrap()[0].1, Value::string("true"));
+        assert_eq!(fips("0\n").unwrap()[0].1, Value::string("false"));
+        assert_eq!(fips("").unwrap()[0].1, Value::string("false"));
     }
 
     #[test]

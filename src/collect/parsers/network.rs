@@ -89,6 +89,37 @@ pub fn listening(out: &str) -> Result<Facts, String> {
         .collect())
 }
 
+/// `ss -Hltnup` (run as root, so every process shows) → one `process:<proto>/<port>`
+/// fact per listening port: the set of names of the processes that own it (process
+/// ids left out, as they change on every restart).
+pub fn listening_processes(out: &str) -> Result<Facts, String> {
+    let mut ports: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in out.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let Some(proto) = fields.first() else {
+            continue;
+        };
+        if *proto != "tcp" && *proto != "udp" {
+            continue;
+        }
+        let Some((_, port)) = fields.get(4).and_then(|l| l.rsplit_once(':')) else {
+            return Err(format!("unreadable socket line '{}'", line.trim()));
+        };
+        let names = ports.entry(format!("process:{proto}/{port}")).or_default();
+        // users:(("nginx",pid=12,fd=6),("nginx",pid=13,fd=6))
+        let users = line.split_once("users:(").map_or("", |(_, rest)| rest);
+        for part in users.split("(\"").skip(1) {
+            if let Some((name, _)) = part.split_once("\",") {
+                names.push(name.to_string());
+            }
+        }
+    }
+    Ok(ports
+        .into_iter()
+        .map(|(k, names)| (k, Value::set(names)))
+        .collect())
+}
+
 /// `ip route show` → one `route:<destination>` fact per destination: its `via`
 /// gateway and `dev` interface (metrics, sources and scopes left out).
 pub fn routes(out: &str) -> Result<Facts, String> {
@@ -191,6 +222,36 @@ fn openssl_date(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listening_processes_are_named_without_their_ids() {
+        let out = "tcp LISTEN 0 511 0.0.0.0:80 0.0.0.0:* users:((\"nginx\",pid=12,fd=6),(\"nginx\",pid=13,fd=6))\n\
+                   tcp LISTEN 0 128 [::]:22 [::]:* users:((\"sshd\",pid=1,fd=4))\n\
+                   udp UNCONN 0 0 127.0.0.1:323 0.0.0.0:* users:((\"chronyd\",pid=5,fd=5))\n\
+                   tcp LISTEN 0 4096 127.0.0.1:9000 0.0.0.0:*\n";
+        let facts = listening_processes(out).unwrap();
+        assert_eq!(
+            facts,
+            vec![
+                (
+                    "process:tcp/22".to_string(),
+                    Value::set(["sshd".to_string()])
+                ),
+                (
+                    "process:tcp/80".to_string(),
+                    Value::set(["nginx".to_string()])
+                ),
+                (
+                    "process:tcp/9000".to_string(),
+                    Value::set(Vec::<String>::new())
+                ),
+                (
+                    "process:udp/323".to_string(),
+                    Value::set(["chronyd".to_string()])
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn resolv_conf_keeps_nameserver_order() {

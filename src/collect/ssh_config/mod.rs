@@ -12,6 +12,7 @@
 
 pub mod fallback;
 pub mod openssh;
+pub mod tokens;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -180,7 +181,14 @@ impl ClientConfig {
         let proxy = replace.unwrap_or(proxy);
         target.via = match proxy {
             Proxy::None => Via::Direct,
-            Proxy::Command(cmd) => Via::Command(expand_tokens(&cmd, &target, &parts.host)),
+            // A host with a ProxyCommand has no ProxyJump: `%j` is empty.
+            Proxy::Command(cmd) => Via::Command(tokens::expand(
+                &cmd,
+                &target,
+                &parts.host,
+                "",
+                tokens::Local::current(),
+            )?),
             Proxy::Jump(list) => {
                 let mut hops = Vec::new();
                 for (i, hop) in split_jump_list(&list).iter().enumerate() {
@@ -225,32 +233,6 @@ pub fn split_jump_list(list: &str) -> Vec<String> {
         .collect()
 }
 
-/// Expands OpenSSH's `%h` (host), `%p` (port), `%r` (user), `%n` (host as written)
-/// and `%%` in a `ProxyCommand`.
-pub fn expand_tokens(command: &str, target: &SshTarget, original: &str) -> String {
-    let mut out = String::with_capacity(command.len());
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('h') => out.push_str(&target.host),
-            Some('p') => out.push_str(&target.port.to_string()),
-            Some('r') => out.push_str(&target.user),
-            Some('n') => out.push_str(original),
-            Some('%') => out.push('%'),
-            Some(other) => {
-                out.push('%');
-                out.push(other);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
-}
-
 /// Expands a leading `~/` with `home`.
 pub fn expand_home(path: &str, home: Option<&std::path::Path>) -> PathBuf {
     match (path.strip_prefix("~/"), home) {
@@ -262,15 +244,6 @@ pub fn expand_home(path: &str, home: Option<&std::path::Path>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn proxy_command_tokens_expand_like_openssh() {
-        let t = SshTarget::plain("web", "10.0.0.5", 2222, "deploy");
-        assert_eq!(
-            expand_tokens("nc %h %p # %r %n 100%% %x", &t, "web"),
-            "nc 10.0.0.5 2222 # deploy web 100% %x"
-        );
-    }
 
     #[test]
     fn jump_lists_split_on_commas() {

@@ -5,12 +5,17 @@
 //! end of a local socket pair; the other end becomes the next session's "TCP stream".
 //! One relay thread per jump host owns its session in non-blocking mode and moves
 //! bytes both ways for all its channels, waiting in `poll(2)` when nothing moves.
+//!
+//! A jump host's session may die mid-run (its sshd restarted, the link cut): the relay
+//! thread then marks its hub dead and ends, and the next host behind that jump host
+//! starts a new session instead of failing.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
@@ -21,8 +26,28 @@ use ssh2::{BlockDirections, Channel, Session};
 /// libssh2's "would block" error code.
 const LIBSSH2_ERROR_EAGAIN: i32 = -37;
 
+/// libssh2's "the server refused to open the channel" error code.
+const LIBSSH2_ERROR_CHANNEL_FAILURE: i32 = -21;
+
 fn would_block(e: &ssh2::Error) -> bool {
     e.code() == ssh2::ErrorCode::Session(LIBSSH2_ERROR_EAGAIN)
+}
+
+/// Whether a failed channel open leaves the session usable: only a refusal by the
+/// server does; any other error means the transport itself is broken.
+fn session_survives(e: &ssh2::Error) -> bool {
+    e.code() == ssh2::ErrorCode::Session(LIBSSH2_ERROR_CHANNEL_FAILURE)
+}
+
+/// Whether the peer has closed `socket` (or it failed), looked at without reading.
+fn peer_closed(socket: &OwnedFd) -> bool {
+    use rustix::net::{RecvFlags, recv};
+    let mut byte = [0u8; 1];
+    match recv(socket, &mut byte, RecvFlags::PEEK | RecvFlags::DONTWAIT) {
+        Ok((0, _)) => true,
+        Ok(_) => false,
+        Err(e) => e != rustix::io::Errno::AGAIN && e != rustix::io::Errno::INTR,
+    }
 }
 
 /// A request to open a channel to `host:port` through the jump host.
@@ -38,6 +63,7 @@ pub struct JumpHub {
     name: String,
     requests: Mutex<Sender<OpenRequest>>,
     wake: UnixStream,
+    alive: Arc<AtomicBool>,
 }
 
 impl JumpHub {
@@ -52,15 +78,24 @@ impl JumpHub {
             .set_nonblocking(true)
             .map_err(|e| format!("{name}: {e}"))?;
         let thread_name = name.clone();
+        let alive = Arc::new(AtomicBool::new(true));
+        let thread_alive = Arc::clone(&alive);
         thread::Builder::new()
             .name("driftscope-jump".into())
-            .spawn(move || serve(session, socket, rx, wake_rx, thread_name))
+            .spawn(move || serve(session, socket, rx, wake_rx, thread_name, &thread_alive))
             .map_err(|e| format!("{name}: cannot start the relay thread: {e}"))?;
         Ok(JumpHub {
             name,
             requests: Mutex::new(tx),
             wake,
+            alive,
         })
+    }
+
+    /// Whether its session still works: `false` once the jump host closed it or the
+    /// connection broke.
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::SeqCst)
     }
 
     /// Opens a channel to `host:port` (as the jump host resolves it) and returns the
@@ -83,7 +118,10 @@ impl JumpHub {
         let left = deadline.saturating_duration_since(Instant::now());
         match answer.recv_timeout(left) {
             Ok(result) => result,
-            Err(_) => Err(format!(
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(format!("jump host {}: its session has ended", self.name))
+            }
+            Err(RecvTimeoutError::Timeout) => Err(format!(
                 "jump host {}: timed out opening a channel to {host}:{port}",
                 self.name
             )),
@@ -109,7 +147,7 @@ impl std::fmt::Debug for JumpPool {
 impl JumpPool {
     /// The hub for `key`, started with `start` by the first caller; the others wait
     /// for it. A failure is kept, so fifty hosts behind a refused bastion make one
-    /// attempt, not fifty.
+    /// attempt, not fifty. A hub whose session has died is started again.
     pub fn get_or_start(
         &self,
         key: &str,
@@ -125,8 +163,10 @@ impl JumpPool {
         let mut slot = slot
             .lock()
             .map_err(|_| "the jump host table is unusable".to_string())?;
-        if let Some(result) = slot.as_ref() {
-            return result.clone();
+        match slot.as_ref() {
+            Some(Ok(hub)) if !hub.is_alive() => {}
+            Some(result) => return result.clone(),
+            None => {}
         }
         let result = start().map(Arc::new);
         *slot = Some(result.clone());
@@ -275,6 +315,7 @@ fn serve(
     requests: Receiver<OpenRequest>,
     mut wake: UnixStream,
     name: String,
+    alive: &AtomicBool,
 ) {
     session.set_blocking(false);
     let mut relays: Vec<Relay> = Vec::new();
@@ -300,6 +341,17 @@ fn serve(
         if let Some(request) = pending.front() {
             match session.channel_direct_tcpip(&request.host, request.port, None) {
                 Err(e) if would_block(&e) => {}
+                Err(e) if !session_survives(&e) => {
+                    // The transport is gone: say so to every waiting host and end.
+                    alive.store(false, Ordering::SeqCst);
+                    for request in pending.drain(..) {
+                        let _ = request.reply.send(Err(format!(
+                            "jump host {name}: its session has ended: {}",
+                            e.message()
+                        )));
+                    }
+                    break;
+                }
                 opened => {
                     moved = true;
                     if let Some(request) = pending.pop_front() {
@@ -341,6 +393,11 @@ fn serve(
         if hub_dropped && relays.is_empty() && pending.is_empty() {
             break;
         }
+        if relays.is_empty() && pending.is_empty() && closing.is_empty() && peer_closed(&socket) {
+            // The jump host closed the session while nothing used it.
+            alive.store(false, Ordering::SeqCst);
+            break;
+        }
         if !moved {
             wait(
                 &session,
@@ -351,6 +408,9 @@ fn serve(
             );
         }
     }
+    // Dead before the request channel and any waiting reply drop, so a host told
+    // "its session has ended" finds the hub dead and opens a new one.
+    alive.store(false, Ordering::SeqCst);
     session.set_blocking(true);
     session.set_timeout(2000);
     let _ = session.disconnect(None, "driftscope done", None);

@@ -216,11 +216,16 @@ fn open_socket(
             Ok((socket, Some(tap)))
         }
         Via::Jump(hops) => {
-            let hub = jump_hub(ctx, hops, connect_deadline, deadline, notes)?;
-            let stream = hub
-                .open(&target.host, target.port, connect_deadline)
-                .map_err(|e| format!("{}: {e}", target.display()))?;
-            Ok((Socket::Relayed(stream), None))
+            // A shared session that died since its last use is started again, once.
+            let mut reopened = false;
+            loop {
+                let hub = jump_hub(ctx, hops, connect_deadline, deadline, notes)?;
+                match hub.open(&target.host, target.port, connect_deadline) {
+                    Ok(stream) => return Ok((Socket::Relayed(stream), None)),
+                    Err(_) if !hub.is_alive() && !reopened => reopened = true,
+                    Err(e) => return Err(format!("{}: {e}", target.display())),
+                }
+            }
         }
     }
 }

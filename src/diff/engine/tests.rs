@@ -520,3 +520,56 @@ fn categories_on_threads_give_the_same_report_as_one_after_another() {
         }
     }
 }
+
+#[test]
+fn a_recorded_version_scheme_decides_how_versions_compare() {
+    use crate::diff::version::Scheme;
+    let (old, new) = ("10.8", "10.8+deb12u1");
+    // The pair is one where dpkg's rules and the plain ones disagree.
+    assert_ne!(
+        (
+            Scheme::Dpkg.compare(new, old),
+            Scheme::Dpkg.classify(new, old)
+        ),
+        (
+            Scheme::Plain.compare(new, old),
+            Scheme::Plain.classify(new, old)
+        )
+    );
+    let v = Value::version;
+    let mut a = host("a", "a1", &[(Versions, "package:base-files", v(old))]);
+    let mut b = host("b", "b1", &[(Versions, "package:base-files", v(new))]);
+    let comparison = |a: &Snapshot, b: &Snapshot| {
+        let report = compare(&[side("a", &[a]), side("b", &[b])], &DiffOptions::default());
+        find(&report, Versions, "package:base-files").comparisons[0]
+            .comparison
+            .clone()
+    };
+    // Old snapshots, no package manager: plain rules.
+    assert_eq!(
+        comparison(&a, &b),
+        Comparison::Version {
+            ordering: Scheme::Plain.compare(new, old),
+            level: Scheme::Plain.classify(new, old)
+        }
+    );
+    for s in [&mut a, &mut b] {
+        s.schemes.insert("package:*".into(), "dpkg".into());
+    }
+    assert_eq!(
+        comparison(&a, &b),
+        Comparison::Version {
+            ordering: Scheme::Dpkg.compare(new, old),
+            level: Scheme::Dpkg.classify(new, old)
+        }
+    );
+    // Sides that record different schemes fall back to the key and manager rules.
+    b.schemes.insert("package:*".into(), "rpm".into());
+    assert_eq!(
+        comparison(&a, &b),
+        Comparison::Version {
+            ordering: Scheme::Plain.compare(new, old),
+            level: Scheme::Plain.classify(new, old)
+        }
+    );
+}

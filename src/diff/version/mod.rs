@@ -69,6 +69,19 @@ impl Scheme {
         }
     }
 
+    /// The scheme a snapshot records by its name (see [`Scheme::as_str`]).
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Some(match name {
+            "dpkg" => Scheme::Dpkg,
+            "rpm" => Scheme::Rpm,
+            "apk" => Scheme::Apk,
+            "pep440" => Scheme::Pep440,
+            "semver" => Scheme::Semver,
+            "plain" => Scheme::Plain,
+            _ => return None,
+        })
+    }
+
     /// The lowercase name used in documents: `dpkg`, `rpm`, `apk`, `pep440`, `semver`,
     /// `plain`.
     pub fn as_str(self) -> &'static str {
