@@ -454,7 +454,7 @@ fn an_unknown_version_file_is_refused_as_unsupported() {
     let line = assert_error(&out);
     assert!(line.contains("future-version.json"), "{line}");
     assert!(
-        line.contains("unsupported snapshot format version 2"),
+        line.contains("unsupported snapshot format version 3"),
         "{line}"
     );
 }

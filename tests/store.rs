@@ -231,7 +231,10 @@ fn bad_files_become_problems_naming_the_file_while_the_rest_load() {
     .unwrap();
     let newer = snapshot("prod", "web-2", "2026-11-21T00:00:00Z", 16)
         .to_json()
-        .replace("\"version\": 1", "\"version\": 9");
+        .replace(
+            &format!("\"version\": {}", driftscope::model::FORMAT_VERSION),
+            "\"version\": 9",
+        );
     fs::write(folder.join("from-the-future.json"), newer).unwrap();
     fs::write(folder.join("notes.txt"), "not a snapshot, not indexed").unwrap();
 
@@ -245,7 +248,7 @@ fn bad_files_become_problems_naming_the_file_while_the_rest_load() {
                 relative("snapshots/prod/web-2/broken.json")
             ),
             format!(
-                "{}: unsupported snapshot format version 9 (this driftscope reads version 1)",
+                "{}: unsupported snapshot format version 9 (this driftscope reads versions 1 to 2)",
                 relative("snapshots/prod/web-2/from-the-future.json")
             ),
         ]

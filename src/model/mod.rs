@@ -10,7 +10,7 @@ mod fact_map;
 mod sanitize;
 mod schema_key;
 mod snapshot;
-pub(crate) use snapshot::malformed;
+pub(crate) use snapshot::{check_header, malformed};
 mod value;
 
 pub use annotation::{
@@ -21,6 +21,7 @@ pub use category::{Category, UnknownCategory};
 pub use sanitize::{excerpt, sanitize};
 pub use schema_key::{SchemaKey, SchemaKind, parse_schema_key, quote_ident, schema_group};
 pub use snapshot::{
-    FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, ProbeError, Snapshot, SnapshotError, Source,
+    FORMAT_ID, FORMAT_VERSION, FactKey, FactMap, OLDEST_FORMAT_VERSION, ProbeError, Snapshot,
+    SnapshotError, Source, is_readable_version,
 };
 pub use value::{Scalar, Value};

@@ -14,8 +14,17 @@ const MESSAGE_EXCERPT: usize = 200;
 
 /// The `format` identifier every snapshot file carries.
 pub const FORMAT_ID: &str = "driftscope-snapshot";
-/// The snapshot format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The snapshot format version this build writes: version 2 adds `schemes` and the
+/// `ansible` source kind to version 1.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest snapshot format version this build reads (it reads every version from
+/// this one to [`FORMAT_VERSION`]).
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
+
+/// True when this build reads snapshots of format version `version`.
+pub fn is_readable_version(version: u64) -> bool {
+    (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&version)
+}
 
 /// Facts of a snapshot: category, then key, both sorted.
 pub type FactMap = BTreeMap<Category, BTreeMap<String, Value>>;
@@ -188,7 +197,7 @@ impl fmt::Display for SnapshotError {
             ),
             SnapshotError::UnsupportedVersion { found } => write!(
                 f,
-                "unsupported snapshot format version {found} (this driftscope reads version {FORMAT_VERSION})"
+                "unsupported snapshot format version {found} (this driftscope reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})"
             ),
         }
     }
@@ -298,7 +307,12 @@ impl Snapshot {
     }
 }
 
-fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), SnapshotError> {
+/// Refuses a document that names another format, or a version this build cannot read.
+/// A document without a format or version passes, to be named by its missing field.
+pub(crate) fn check_header(
+    format: Option<&str>,
+    version: Option<u64>,
+) -> Result<(), SnapshotError> {
     match format {
         Some(FORMAT_ID) => {}
         Some(other) => {
@@ -309,9 +323,7 @@ fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), Snapsh
         None => return Ok(()),
     }
     match version {
-        Some(v) if v != u64::from(FORMAT_VERSION) => {
-            Err(SnapshotError::UnsupportedVersion { found: v })
-        }
+        Some(v) if !is_readable_version(v) => Err(SnapshotError::UnsupportedVersion { found: v }),
         _ => Ok(()),
     }
 }
@@ -394,7 +406,7 @@ mod tests {
     fn unknown_version_is_named() {
         let text = sample()
             .to_json()
-            .replace("\"version\": 1", "\"version\": 7");
+            .replace(&format!("\"version\": {FORMAT_VERSION}"), "\"version\": 7");
         assert_eq!(
             Snapshot::from_json(&text),
             Err(SnapshotError::UnsupportedVersion { found: 7 })
@@ -402,11 +414,23 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_document_still_reads_and_keeps_its_version() {
+        assert_eq!(FORMAT_VERSION, 2);
+        let text = sample()
+            .to_json()
+            .replace(&format!("\"version\": {FORMAT_VERSION}"), "\"version\": 1");
+        let back = Snapshot::from_json(&text).unwrap();
+        assert_eq!(back.version, 1);
+        assert_eq!(back.facts, sample().facts);
+        assert_eq!(back.to_json(), text);
+    }
+
+    #[test]
     fn unknown_version_wins_over_unknown_fields() {
-        let text = r#"{"format":"driftscope-snapshot","version":2,"hosts":[]}"#;
+        let text = r#"{"format":"driftscope-snapshot","version":3,"hosts":[]}"#;
         assert_eq!(
             Snapshot::from_json(text),
-            Err(SnapshotError::UnsupportedVersion { found: 2 })
+            Err(SnapshotError::UnsupportedVersion { found: 3 })
         );
     }
 

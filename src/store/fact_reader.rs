@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserializer;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 
-use crate::model::{FORMAT_ID, FORMAT_VERSION, FactKey, Value};
+use crate::model::{FORMAT_ID, FactKey, Value, check_header};
 
 /// The value of `key` in the snapshot file at `path`, `None` when the snapshot lacks it.
 ///
@@ -62,10 +62,8 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
                 }
                 "version" => {
                     let version: u64 = map.next_value()?;
-                    if version != u64::from(FORMAT_VERSION) {
-                        return Err(A::Error::custom(format!(
-                            "unsupported snapshot format version {version}"
-                        )));
+                    if let Err(e) = check_header(Some(FORMAT_ID), Some(version)) {
+                        return Err(A::Error::custom(e));
                     }
                 }
                 "facts" => found = map.next_value_seed(CategoriesSeed(self.0))?,
@@ -204,11 +202,14 @@ mod tests {
     fn foreign_newer_and_broken_documents_are_refused() {
         let key = FactKey::new(Category::Versions, "kernel");
         let doc = document();
-        let newer = doc.replace("\"version\": 1", "\"version\": 2");
+        let newer = doc.replace(
+            &format!("\"version\": {}", crate::model::FORMAT_VERSION),
+            "\"version\": 3",
+        );
         assert!(
             fact_in(newer.as_bytes(), &key)
                 .unwrap_err()
-                .contains("unsupported snapshot format version 2")
+                .contains("unsupported snapshot format version 3")
         );
         let foreign = doc.replace("driftscope-snapshot", "other");
         assert!(

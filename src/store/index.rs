@@ -17,7 +17,7 @@ use super::history::{History, Location, SnapshotMeta};
 use super::index_cache::{CacheWriter, CachedOutcome, IndexCache, Stamp, debug_note, read_cache};
 use super::paths::display_path;
 use super::snapshot_file::{Compression, plain_path, read_snapshot_bytes};
-use crate::model::{Category, FORMAT_ID, FORMAT_VERSION, ProbeError, SnapshotError, Source, Value};
+use crate::model::{Category, ProbeError, SnapshotError, Source, Value, check_header};
 
 /// Indexes every snapshot file (`*.json`, `*.json.zst`, `*.json.gz`) under `dir` (at
 /// any depth), reading each one. Hidden files and folders are skipped, and so are
@@ -461,24 +461,6 @@ fn parse_meta(bytes: &[u8]) -> Result<MetaDoc, SnapshotError> {
     }
 }
 
-fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), SnapshotError> {
-    match format {
-        Some(FORMAT_ID) => {}
-        Some(other) => {
-            return Err(SnapshotError::NotASnapshot {
-                found: other.to_string(),
-            });
-        }
-        None => return Ok(()),
-    }
-    match version {
-        Some(found) if found != u64::from(FORMAT_VERSION) => {
-            Err(SnapshotError::UnsupportedVersion { found })
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Just enough of a document to tell its format and version.
 #[derive(Deserialize)]
 struct Header {
@@ -639,7 +621,10 @@ mod tests {
     fn verdicts_match_a_full_parse() {
         let good = sample().to_json();
         let cases = [
-            good.replace("\"version\": 1", "\"version\": 7"),
+            good.replace(
+                &format!("\"version\": {}", crate::model::FORMAT_VERSION),
+                "\"version\": 7",
+            ),
             good.replace("driftscope-snapshot", "something-else"),
             good.replace("\"host\"", "\"hostname\""),
             good.replace("\"versions\"", "\"bogus\""),

@@ -21,7 +21,7 @@ use super::atomic::write_atomic;
 pub const INDEX_CACHE_FILE: &str = ".driftscope/index.cache";
 
 /// The first bytes of a cache file: its kind and layout version.
-const MAGIC: &[u8] = b"driftscope-index-cache 2\n";
+const MAGIC: &[u8] = b"driftscope-index-cache 3\n";
 
 /// The most read from a cache file.
 const CACHE_LIMIT: u64 = 1024 * 1024 * 1024;

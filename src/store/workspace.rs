@@ -16,7 +16,9 @@ use super::refs::compact_time;
 use super::snapshot_file::Compression;
 use super::{History, Location, ResolvedSide, SideRef, SnapshotMeta};
 use crate::config::{CONFIG_FILE, CONFIG_TEMPLATE, Config};
-use crate::model::{Annotation, FORMAT_ID, FORMAT_VERSION, Snapshot};
+use crate::model::{
+    Annotation, FORMAT_ID, FORMAT_VERSION, OLDEST_FORMAT_VERSION, Snapshot, is_readable_version,
+};
 
 /// The snapshot folder's name at a workspace's root.
 pub const SNAPSHOTS_DIR: &str = "snapshots";
@@ -368,9 +370,9 @@ fn has_compressed_copy(path: &Path) -> bool {
 
 /// Refuses snapshots that could not be read back or filed.
 fn check_storable(snapshot: &Snapshot) -> Result<()> {
-    if snapshot.format != FORMAT_ID || snapshot.version != FORMAT_VERSION {
+    if snapshot.format != FORMAT_ID || !is_readable_version(u64::from(snapshot.version)) {
         return Err(eyre!(
-            "snapshot of {}/{} has format '{}' version {}; only '{FORMAT_ID}' version {FORMAT_VERSION} is stored",
+            "snapshot of {}/{} has format '{}' version {}; only '{FORMAT_ID}' versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION} are stored",
             snapshot.environment,
             snapshot.host,
             snapshot.format,
