@@ -177,6 +177,26 @@ pub fn compile(probes: &[Probe], probe_timeout: Duration) -> Script {
     Script { text, token }
 }
 
+/// Runs `script` with `sh -s` here, as a host runs it, and returns what it printed.
+#[cfg(test)]
+pub(crate) fn run_here(script: &Script) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-s")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.text.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap().stdout
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,22 +207,6 @@ mod tests {
 
     fn probe(name: &str, requires: &[&str], command: &str) -> Probe {
         Probe::plain(name, Category::Config, requires, command, |_| Ok(vec![]))
-    }
-
-    fn run(script: &Script) -> Vec<u8> {
-        let mut child = Command::new("sh")
-            .arg("-s")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.text.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap().stdout
     }
 
     #[test]
@@ -219,7 +223,7 @@ mod tests {
             probe("quotes", &[], "echo \"it's $((1+1))\"; cat"),
         ];
         let script = compile(&probes, Duration::from_secs(5));
-        let out = frames::parse(&run(&script), &script.token).unwrap();
+        let out = frames::parse(&run_here(&script), &script.token).unwrap();
         assert!(out.complete);
         assert_eq!(out.frames.len(), 4);
         assert_eq!(
@@ -243,7 +247,7 @@ mod tests {
     #[test]
     fn an_empty_script_completes_without_reading_its_own_input() {
         let script = compile(&[], Duration::from_secs(5));
-        let out = frames::parse(&run(&script), &script.token).unwrap();
+        let out = frames::parse(&run_here(&script), &script.token).unwrap();
         assert!(out.complete);
         assert!(out.frames.is_empty());
     }
@@ -265,7 +269,7 @@ mod tests {
         ];
         let script = compile(&probes, Duration::from_secs(1));
         let started = std::time::Instant::now();
-        let out = frames::parse(&run(&script), &script.token).unwrap();
+        let out = frames::parse(&run_here(&script), &script.token).unwrap();
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(out.frames[0].status, TIMED_OUT_STATUS);
         assert_eq!(out.frames[1].stdout, "fine\n");

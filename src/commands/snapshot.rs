@@ -212,34 +212,21 @@ fn collect_directly(
                 let secs = elapsed.as_secs_f64();
                 match outcome {
                     Ok(collected) => {
-                        for note in &collected.notes {
-                            writeln!(progress, "          {}", sanitize(note, false))?;
-                        }
-                        let snap = &collected.snapshot;
-                        match workspace.store_snapshot(snap) {
-                            Ok(path) => {
-                                writeln!(
-                                    progress,
-                                    "[{done}/{total}] ok       {label} in {secs:.1}s: {} facts, {} probe error{}",
-                                    snap.fact_count(),
-                                    snap.errors.len(),
-                                    if snap.errors.len() == 1 { "" } else { "s" },
-                                )?;
-                                let shown = path.strip_prefix(&root).unwrap_or(&path);
-                                writeln!(
-                                    out,
-                                    "stored {label} {}",
-                                    sanitize(&shown.display().to_string(), false)
-                                )?;
-                            }
-                            Err(e) => {
-                                failed += 1;
-                                writeln!(
-                                    progress,
-                                    "[{done}/{total}] FAILED   {label}: cannot store: {e}"
-                                )?;
-                                writeln!(out, "failed {label}: cannot store: {e}")?;
-                            }
+                        let shown = HostShown {
+                            label: &label,
+                            step: &format!("[{done}/{total}]"),
+                            timing: &format!("in {secs:.1}s"),
+                        };
+                        if !store_collected(
+                            workspace,
+                            &root,
+                            &collected.snapshot,
+                            &collected.notes,
+                            &shown,
+                            out,
+                            progress,
+                        )? {
+                            failed += 1;
                         }
                     }
                     Err(reason) => {
@@ -277,6 +264,61 @@ fn collect_directly(
     } else {
         Outcome::Incomplete
     })
+}
+
+/// How one host's outcome is named on the progress lines.
+pub(super) struct HostShown<'a> {
+    /// The host's label, already sanitized.
+    pub label: &'a str,
+    /// The `[done/total]` progress prefix.
+    pub step: &'a str,
+    /// When it finished, e.g. `in 1.2s`.
+    pub timing: &'a str,
+}
+
+/// Prints a collected snapshot's notes and stores it in `workspace`, reporting the
+/// outcome on `progress` and `out` (the stored path relative to `root`); true when it was
+/// stored. Direct and Ansible collections both report through it.
+pub(super) fn store_collected(
+    workspace: &mut Workspace,
+    root: &std::path::Path,
+    snap: &crate::model::Snapshot,
+    notes: &[String],
+    shown: &HostShown<'_>,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<bool> {
+    let HostShown {
+        label,
+        step,
+        timing,
+    } = shown;
+    for note in notes {
+        writeln!(progress, "          {}", sanitize(note, false))?;
+    }
+    match workspace.store_snapshot(snap) {
+        Ok(path) => {
+            writeln!(
+                progress,
+                "{step} ok       {label} {timing}: {} facts, {} probe error{}",
+                snap.fact_count(),
+                snap.errors.len(),
+                if snap.errors.len() == 1 { "" } else { "s" },
+            )?;
+            let shown = path.strip_prefix(root).unwrap_or(&path);
+            writeln!(
+                out,
+                "stored {label} {}",
+                sanitize(&shown.display().to_string(), false)
+            )?;
+            Ok(true)
+        }
+        Err(e) => {
+            writeln!(progress, "{step} FAILED   {label}: cannot store: {e}")?;
+            writeln!(out, "failed {label}: cannot store: {e}")?;
+            Ok(false)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -190,33 +190,20 @@ fn store_host(
             return Ok(false);
         }
     };
-    for note in &imported.notes {
-        writeln!(progress, "          {}", sanitize(note, false))?;
-    }
-    let snap = &imported.snapshot;
-    match workspace.store_snapshot(snap) {
-        Ok(path) => {
-            writeln!(
-                progress,
-                "{step} ok       {label} at {secs:.1}s: {} facts, {} probe error{}",
-                snap.fact_count(),
-                snap.errors.len(),
-                if snap.errors.len() == 1 { "" } else { "s" },
-            )?;
-            let shown = path.strip_prefix(root).unwrap_or(&path);
-            writeln!(
-                out,
-                "stored {label} {}",
-                sanitize(&shown.display().to_string(), false)
-            )?;
-            Ok(true)
-        }
-        Err(e) => {
-            writeln!(progress, "{step} FAILED   {label}: cannot store: {e}")?;
-            writeln!(out, "failed {label}: cannot store: {e}")?;
-            Ok(false)
-        }
-    }
+    let shown = super::snapshot::HostShown {
+        label,
+        step,
+        timing: &format!("at {secs:.1}s"),
+    };
+    super::snapshot::store_collected(
+        workspace,
+        root,
+        &imported.snapshot,
+        &imported.notes,
+        &shown,
+        out,
+        progress,
+    )
 }
 
 /// The first non-empty line of `text`, trimmed.

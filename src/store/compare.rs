@@ -40,6 +40,22 @@ pub struct Compared {
 }
 
 impl Compared {
+    /// `report`, whose sides stand for `environments`, with the workspace's severity
+    /// policy applied.
+    pub(crate) fn under_policy(
+        workspace: &Workspace,
+        mut report: DriftReport,
+        environments: Vec<String>,
+    ) -> Result<Compared> {
+        let policy = workspace.config.policy()?;
+        policy.apply(&mut report, &environments);
+        Ok(Compared {
+            report,
+            environments,
+            policy,
+        })
+    }
+
     /// Reviews the drift against `annotations` and the expectation rules (a drift a
     /// *may differ* rule allows is justified by it), as of `now`.
     pub fn review(&self, annotations: &[Annotation], now: DateTime<Utc>) -> Reviews {
@@ -100,13 +116,7 @@ pub fn compare_cached(
         info.at = side.at;
     }
     let environments: Vec<String> = resolved.iter().map(|r| r.environment.clone()).collect();
-    let policy = workspace.config.policy()?;
-    policy.apply(&mut report, &environments);
-    Ok(Compared {
-        report,
-        environments,
-        policy,
-    })
+    Compared::under_policy(workspace, report, environments)
 }
 
 /// The resolved sides, in order: from `cache` while current, the others loaded in

@@ -103,14 +103,7 @@ pub fn compare_with_peers(
     if let Some(info) = report.sides.get_mut(1) {
         info.host = Some(host.to_string());
     }
-    let environments = vec![env.clone(), env.clone()];
-    let policy = workspace.config.policy()?;
-    policy.apply(&mut report, &environments);
-    Ok(Compared {
-        report,
-        environments,
-        policy,
-    })
+    Compared::under_policy(workspace, report, vec![env.clone(), env.clone()])
 }
 
 fn options(ignore: IgnoreRules, category: Option<Category>) -> DiffOptions {

@@ -102,8 +102,6 @@ mod tests {
     use crate::collect::script;
     use crate::config::SecretsConfig;
     use crate::model::{Category, Value};
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     use std::time::Duration;
 
     fn probes() -> Vec<Probe> {
@@ -129,19 +127,7 @@ mod tests {
     /// leaves its output where `fetch` puts it.
     fn fetched_run(output: &Path, host: &str, probes: &[Probe]) {
         let script = script::compile(probes, Duration::from_secs(5));
-        let mut child = Command::new("sh")
-            .arg("-s")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.text.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap().stdout;
+        let out = script::run_here(&script);
         std::fs::create_dir_all(output.join(host)).unwrap();
         std::fs::write(output.join(host).join(OUTPUT_FILE), out).unwrap();
     }
